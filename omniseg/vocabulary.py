@@ -1,0 +1,222 @@
+"""Canonical names of the data contract: channels, events, identifier kinds, input columns.
+
+These are data with defaults (a user may extend the alias tables), not constants buried in code.
+Channel labels arrive in every spelling a CRM export can produce ("WEB", " Tienda ", "Call Centre",
+"e-mail", "Teléfono"); :func:`normalise_channel` maps them onto the canonical set and keeps unknown
+labels (cleaned: trimmed, lower-case, accents folded) so that a new channel is never silently lost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = [
+    "CANONICAL_CHANNELS",
+    "CANONICAL_EVENTS",
+    "CHANNEL_ALIASES",
+    "EVENT_ALIASES",
+    "IDENTIFIER_COLUMNS",
+    "fold_label",
+    "normalise_channel",
+    "normalise_channels",
+    "normalise_events",
+]
+
+#: The canonical channels, in the order reports show them.
+CANONICAL_CHANNELS: tuple[str, ...] = (
+    "web",
+    "app",
+    "email",
+    "social",
+    "phone",
+    "chat",
+    "sms",
+    "store",
+)
+
+#: Canonical event types. Other event labels are kept (cleaned) as-is.
+CANONICAL_EVENTS: tuple[str, ...] = ("view", "click", "contact", "purchase", "complaint")
+
+#: Columns of the interactions table that identify a person (one of them is required per row,
+#: except anonymous rows, which are kept and counted but cannot be linked to a customer).
+IDENTIFIER_COLUMNS: tuple[str, ...] = ("customer_id", "email", "phone", "loyalty_id", "device_id")
+
+#: Folded label -> canonical channel. Keys are compared after :func:`fold_label`.
+CHANNEL_ALIASES: dict[str, str] = {
+    # web
+    "web": "web",
+    "website": "web",
+    "web site": "web",
+    "online": "web",
+    "ecommerce": "web",
+    "e-commerce": "web",
+    "www": "web",
+    "pagina web": "web",
+    "sitio web": "web",
+    "tienda online": "web",
+    # app
+    "app": "app",
+    "mobile app": "app",
+    "mobile": "app",
+    "aplicacion": "app",
+    "app movil": "app",
+    "ios": "app",
+    "android": "app",
+    # email
+    "email": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "correo": "email",
+    "correo electronico": "email",
+    "newsletter": "email",
+    # social
+    "social": "social",
+    "social media": "social",
+    "redes sociales": "social",
+    "rrss": "social",
+    "facebook": "social",
+    "instagram": "social",
+    "tiktok": "social",
+    "twitter": "social",
+    "x": "social",
+    # phone / call centre
+    "phone": "phone",
+    "telephone": "phone",
+    "call": "phone",
+    "call centre": "phone",
+    "call center": "phone",
+    "callcenter": "phone",
+    "contact centre": "phone",
+    "contact center": "phone",
+    "telefono": "phone",
+    "llamada": "phone",
+    # chat
+    "chat": "chat",
+    "live chat": "chat",
+    "webchat": "chat",
+    "whatsapp": "chat",
+    "chatbot": "chat",
+    # sms
+    "sms": "sms",
+    "text": "sms",
+    "text message": "sms",
+    "mensaje": "sms",
+    # store
+    "store": "store",
+    "shop": "store",
+    "retail": "store",
+    "in store": "store",
+    "in-store": "store",
+    "pos": "store",
+    "tienda": "store",
+    "tienda fisica": "store",
+}
+
+#: Folded label -> canonical event.
+EVENT_ALIASES: dict[str, str] = {
+    "view": "view",
+    "visit": "view",
+    "page view": "view",
+    "pageview": "view",
+    "open": "view",
+    "impression": "view",
+    "visita": "view",
+    "click": "click",
+    "clic": "click",
+    "contact": "contact",
+    "call": "contact",
+    "inbound call": "contact",
+    "contacto": "contact",
+    "llamada": "contact",
+    "purchase": "purchase",
+    "order": "purchase",
+    "sale": "purchase",
+    "buy": "purchase",
+    "transaction": "purchase",
+    "compra": "purchase",
+    "venta": "purchase",
+    "pedido": "purchase",
+    "complaint": "complaint",
+    "claim": "complaint",
+    "queja": "complaint",
+    "reclamacion": "complaint",
+}
+
+_SPACES = re.compile(r"[\s_]+")
+
+
+def fold_label(label: object) -> str | None:
+    """Clean a free-text label for matching: trim, lower-case, fold accents, collapse spaces.
+
+    Parameters
+    ----------
+    label : object
+        Any value; missing values give ``None``.
+
+    Returns
+    -------
+    str or None
+
+    Examples
+    --------
+    >>> fold_label("  Teléfono ")
+    'telefono'
+    >>> fold_label("Call_Centre")
+    'call centre'
+    """
+    if label is None or (not isinstance(label, str) and pd.isna(label)):
+        return None
+    text = unicodedata.normalize("NFKD", str(label))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _SPACES.sub(" ", text.strip().lower())
+    return text or None
+
+
+def normalise_channel(label: object, aliases: Mapping[str, str] | None = None) -> str | None:
+    """Map one channel label to its canonical name.
+
+    Unknown labels are returned cleaned (see :func:`fold_label`), not dropped.
+
+    Examples
+    --------
+    >>> normalise_channel("Tienda")
+    'store'
+    >>> normalise_channel("E-Mail")
+    'email'
+    >>> normalise_channel("Kiosk")
+    'kiosk'
+    """
+    folded = fold_label(label)
+    if folded is None:
+        return None
+    table = CHANNEL_ALIASES if aliases is None else {**CHANNEL_ALIASES, **aliases}
+    return table.get(folded, folded)
+
+
+def _normalise_series(
+    values: pd.Series, base: Mapping[str, str], extra: Mapping[str, str] | None
+) -> pd.Series:
+    table = dict(base)
+    if extra:
+        table.update({fold_label(k) or k: v for k, v in extra.items()})
+    # Work on the distinct labels only: a 50M-row column has a handful of labels.
+    uniques = pd.unique(values.astype("object"))
+    mapping = {}
+    for u in uniques:
+        folded = fold_label(u)
+        mapping[u] = None if folded is None else table.get(folded, folded)
+    return values.astype("object").map(mapping).astype("string")
+
+
+def normalise_channels(values: pd.Series, aliases: Mapping[str, str] | None = None) -> pd.Series:
+    """Vectorised :func:`normalise_channel` over a Series (returns pandas ``string`` dtype)."""
+    return _normalise_series(values, CHANNEL_ALIASES, aliases)
+
+
+def normalise_events(values: pd.Series, aliases: Mapping[str, str] | None = None) -> pd.Series:
+    """Map event labels onto :data:`CANONICAL_EVENTS`; unknown labels are kept, cleaned."""
+    return _normalise_series(values, EVENT_ALIASES, aliases)
