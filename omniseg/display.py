@@ -1,0 +1,102 @@
+"""Safe building blocks that report notebooks display.
+
+Everything here escapes what it is given: notebook outputs become report HTML verbatim (nbconvert
+does not sanitise), so a transcript or a channel label containing ``<script>`` must arrive as text.
+Section headings carry an ``os-section`` class and an id; the report template builds its table of
+contents from them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+from IPython.display import HTML
+
+__all__ = ["bullet_list", "paragraph", "section", "table"]
+
+_ID_RE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+def _slug(text: str) -> str:
+    slug = _ID_RE.sub("-", text.strip().lower()).strip("-")
+    return slug or "section"
+
+
+def section(
+    title: str, *, anchor: str | None = None, level: int = 2, lead: str | None = None
+) -> HTML:
+    """A report section heading (listed in the table of contents), with an optional lead text.
+
+    Parameters
+    ----------
+    title : str
+        Heading text (escaped).
+    anchor : str, optional
+        The id used by the table of contents; derived from ``title`` if omitted.
+    level : {2, 3}
+        Heading level.
+    lead : str, optional
+        A short paragraph under the heading (escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    if level not in (2, 3):
+        raise ValueError(f"The 'level' parameter of section must be 2 or 3. Got {level!r} instead.")
+    anchor = _slug(anchor or title)
+    out = f'<h{level} class="os-section" id="{anchor}">{html.escape(title)}</h{level}>'
+    if lead:
+        out += f'\n<p class="os-lead">{html.escape(lead)}</p>'
+    return HTML(out)
+
+
+def paragraph(text: str) -> HTML:
+    """A paragraph of escaped text."""
+    return HTML(f'<p class="os-lead">{html.escape(text)}</p>')
+
+
+def bullet_list(items: Iterable[str], *, css_class: str = "os-list") -> HTML:
+    """An escaped bullet list (e.g. data-quality warnings)."""
+    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
+    return HTML(f'<ul class="{html.escape(css_class)}">{rows}</ul>')
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    formatters: Mapping[str, object] | None = None,
+    index: bool = False,
+    caption: str | None = None,
+) -> HTML:
+    """An escaped HTML table with the report's table style.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Table to show; column names and cells are escaped.
+    formatters : mapping, optional
+        Column name -> callable formatting each cell (e.g. a percentage formatter).
+    index : bool
+        Whether to show the index.
+    caption : str, optional
+        A caption above the table (escaped).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    body = frame.to_html(
+        index=index,
+        escape=True,
+        border=0,
+        classes="os-table",
+        formatters=dict(formatters) if formatters else None,
+        na_rep="–",
+    )
+    if caption:
+        body = f"<p><strong>{html.escape(caption)}</strong></p>\n{body}"
+    return HTML(body)

@@ -1,0 +1,140 @@
+"""The HTML exporter: offline plotly, no code, no CDN, table of contents, escaping."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import nbformat
+import plotly.graph_objects as go
+import pytest
+
+from omniseg.display import bullet_list, section, table
+from omniseg.export import PLOTLY_MIMETYPE, export_html, merge_notebooks
+
+SECRET_CODE = "secret_variable_name_42 = 'code must not reach the report'"
+
+
+def _display_output(obj) -> nbformat.NotebookNode:
+    data = {"text/html": obj.data, "text/plain": "<HTML>"}
+    return nbformat.v4.new_output("display_data", data=data)
+
+
+def _figure_output(fig: go.Figure) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output(
+        "display_data", data={PLOTLY_MIMETYPE: fig.to_plotly_json(), "text/plain": "Figure"}
+    )
+
+
+@pytest.fixture(scope="module")
+def notebook() -> nbformat.NotebookNode:
+    import pandas as pd
+
+    fig = go.Figure(go.Bar(x=["web", "</script><script>alert(1)</script>"], y=[3, 5]))
+    fig.update_layout(title="Channels", height=380)
+    cells = [
+        nbformat.v4.new_code_cell(SECRET_CODE, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "section(...)",
+            outputs=[
+                _display_output(section("Data overview", anchor="overview", lead="Lead <b>")),
+                nbformat.v4.new_output("stream", name="stderr", text="UserWarning: noisy\n"),
+                _figure_output(fig),
+            ],
+        ),
+        nbformat.v4.new_code_cell(
+            "table(...)",
+            outputs=[
+                _display_output(section("Channels & <identity>", level=3)),
+                _display_output(table(pd.DataFrame({"label": ["<img src=x onerror=alert(2)>"]}))),
+                _display_output(bullet_list(["<script>alert(3)</script>"])),
+            ],
+        ),
+        nbformat.v4.new_markdown_cell("dev note", metadata={"tags": ["report-skip"]}),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    return nb
+
+
+@pytest.fixture(scope="module")
+def page(notebook) -> str:
+    return export_html(notebook, title="Report <x>", subtitle_lines=["Run: demo & co"])
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict]]:
+    parser = _TagCollector()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_no_code_and_no_stderr_in_report(page):
+    assert "secret_variable_name_42" not in page
+    assert "UserWarning: noisy" not in page
+    assert "dev note" not in page
+
+
+def test_nothing_loaded_from_the_network(page):
+    for tag, attrs in _tags(page):
+        for attr in ("src", "href"):
+            value = attrs.get(attr) or ""
+            assert not value.startswith(("http:", "https:", "//")), (tag, attrs)
+    assert "require.min.js" not in page and "MathJax.js" not in page
+
+
+def test_plotly_embedded_once_and_figure_data_kept(page):
+    assert page.count("plotly.js v") == 1
+    match = re.search(r'<script[^>]*id="os-fig-1-data"[^>]*>(.*?)</script>', page, re.DOTALL)
+    assert match, "figure JSON block missing"
+    figure = json.loads(match.group(1))
+    assert figure["layout"]["title"]["text"] == "Channels"
+    assert figure["data"][0]["x"][1] == "</script><script>alert(1)</script>"
+    assert 'id="os-fig-1"' in page and "height:380px" in page
+
+
+def test_injection_payloads_stay_text(page):
+    scripts = [attrs for tag, attrs in _tags(page) if tag == "script"]
+    # plotly.js, the figure JSON, the drawing script; nothing from the data
+    assert len(scripts) == 3
+    assert not any(tag == "img" for tag, _ in _tags(page))
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in page
+    assert "Report &lt;x&gt;" in page and "Run: demo &amp; co" in page
+
+
+def test_table_of_contents_lists_sections(page):
+    nav = re.search(r'<nav[^>]*class="os-toc".*?</nav>', page, re.DOTALL).group(0)
+    assert '<a href="#overview">Data overview</a>' in nav
+    assert "Channels &amp; &lt;identity&gt;" in nav
+    assert 'class="os-toc-3"' in nav
+
+
+def test_export_is_deterministic(notebook, page):
+    assert export_html(notebook, title="Report <x>", subtitle_lines=["Run: demo & co"]) == page
+
+
+def test_merge_keeps_order_and_inputs_untouched(notebook):
+    merged = merge_notebooks([notebook, notebook])
+    assert len(merged.cells) == 2 * len(notebook.cells)
+    merged.cells[0].source = "changed"
+    assert notebook.cells[0].source == SECRET_CODE
+    with pytest.raises(ValueError, match="at least one notebook"):
+        merge_notebooks([])
+
+
+def test_section_rejects_bad_level():
+    with pytest.raises(ValueError, match="must be 2 or 3"):
+        section("x", level=1)

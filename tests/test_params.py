@@ -1,0 +1,83 @@
+"""Run parameters: YAML reading, relative paths, and specific errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from omniseg.errors import ParameterError
+from omniseg.params import load_params
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "params.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_paths_are_relative_to_the_params_file(tmp_path):
+    path = _write(
+        tmp_path,
+        "run_name: nightly\nlanguage: es\ndata:\n  customers: crm/c.csv\n"
+        "  interactions: /abs/i.parquet\n  columns: {interactions: {fecha: timestamp}}\n",
+    )
+    params = load_params(path)
+    assert params.data.customers == (tmp_path / "crm" / "c.csv").resolve()
+    assert params.data.interactions == Path("/abs/i.parquet")
+    assert params.data.columns == {"interactions": {"fecha": "timestamp"}}
+    assert params.language == "es" and params.run_name == "nightly"
+    assert params.notebooks == ("01_data_overview.ipynb",)
+
+
+def test_overrides_replace_file_values(tmp_path):
+    path = _write(tmp_path, "run_name: a\ndata: {customers: c.csv, interactions: i.csv}\n")
+    params = load_params(path, run_name="b", language=None)
+    assert params.run_name == "b" and params.language == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        (
+            "langauge: es\ndata: {customers: c, interactions: i}\n",
+            r"unknown parameter\(s\) \['langauge'\]",
+        ),
+        ("data: {customers: c}\n", r"'data.interactions' is required"),
+        ("data: [c, i]\n", r"'data' parameter must be a mapping"),
+        (
+            "language: fr\ndata: {customers: c, interactions: i}\n",
+            r"'language' parameter must be one of \('en', 'es'\). Got 'fr'",
+        ),
+        (
+            "run_name: ../etc\ndata: {customers: c, interactions: i}\n",
+            r"'run_name' parameter must be a folder name",
+        ),
+        (
+            "seed: -1\ndata: {customers: c, interactions: i}\n",
+            r"'seed' parameter must be an int in \[0, inf\). Got -1",
+        ),
+        (
+            "data: {customers: c, interactions: i, survey: s}\n",
+            r"'data.survey' needs 'data.codebook'",
+        ),
+        (
+            "data: {customers: c, interactions: i, extra: x}\n",
+            r"unknown key\(s\) under 'data': \['extra'\]",
+        ),
+        (
+            "notebooks: []\ndata: {customers: c, interactions: i}\n",
+            r"'notebooks' parameter must be a non-empty list",
+        ),
+        ("- just\n- a list\n", r"must hold a YAML mapping"),
+        ("data: {customers: c, interactions: [i\n", r"not valid UTF-8 YAML"),
+    ],
+)
+def test_bad_params_give_specific_errors(tmp_path, text, match):
+    with pytest.raises(ParameterError, match=match):
+        load_params(_write(tmp_path, text))
+
+
+def test_missing_params_file(tmp_path):
+    with pytest.raises(ParameterError, match="Params file not found"):
+        load_params(tmp_path / "nope.yaml")
