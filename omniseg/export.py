@@ -5,8 +5,8 @@ Why a custom exporter (measured on these machines, see ``docs/reports.md``):
 * Under papermill, plotly emits figures only as ``application/vnd.plotly.v1+json``; nbconvert's
   stock HTML exporter drops that output type, so charts silently vanish.
   :class:`PlotlyOfflinePreprocessor` turns each such output into a ``<div>`` plus the figure's JSON
-  in a ``<script type="application/json">`` block, and the ``omniseg`` template embeds plotly.js *once* and draws every
-  figure from its JSON. No CDN, so the page works with no network.
+  in a ``<script type="application/json">`` block, and the ``omniseg`` template embeds plotly.js
+  *once* and draws every figure from its JSON. No CDN, so the page works with no network.
 * The stock ``lab`` template loads require.js, MathJax and mermaid.js from a CDN; the ``omniseg``
   template (``omniseg/templates/nbconvert/omniseg``) drops them.
 * There is no built-in table of contents; the template builds one from the section headings that

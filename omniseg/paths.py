@@ -39,5 +39,5 @@ def notebooks_dir() -> Path:
 
 
 def demo_data_dir() -> Path:
-    """The folder holding the bundled demo dataset (``customers.csv``, ``interactions.csv.gz``...)."""
+    """The folder holding the bundled demo dataset (``customers.csv`` and the rest)."""
     return _bundled("demo", "data/demo")
