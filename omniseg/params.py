@@ -17,6 +17,7 @@ A params file looks like this (paths are relative to the params file's folder)::
         interactions: {fecha: timestamp, canal: channel}
       channel_aliases: {kiosko: store}        # optional extra channel labels
     notebooks: [01_data_overview.ipynb]      # optional: which report sections, in order
+    notebook_dir: my_sections/                # optional: folder of your own report notebooks
     cell_timeout: 1800                        # optional: seconds per notebook cell
 
 Unknown keys are an error, not a warning: a typo such as ``langauge`` would otherwise be ignored.
@@ -77,7 +78,10 @@ class RunParams:
     title : str or None
         Report title; a default in the report's language if ``None``.
     notebooks : tuple of str
-        Report notebooks to run, in order (file names in ``omniseg.paths.notebooks_dir()``).
+        Report notebooks to run, in order (file names in ``notebook_dir``).
+    notebook_dir : Path or None
+        Folder of the report notebooks; ``None`` for the ones shipped with omniseg
+        (``omniseg.paths.notebooks_dir()``).
     cell_timeout : int
         Seconds one notebook cell may run before the run fails.
     """
@@ -89,6 +93,7 @@ class RunParams:
     output_dir: Path = Path("reports")
     title: str | None = None
     notebooks: tuple[str, ...] = DEFAULT_NOTEBOOKS
+    notebook_dir: Path | None = None
     cell_timeout: int = 1800
 
     def __post_init__(self) -> None:
@@ -126,6 +131,7 @@ class RunParams:
         """Plain-data form (paths as strings) for the run manifest."""
         out = asdict(self)
         out["output_dir"] = str(self.output_dir)
+        out["notebook_dir"] = str(self.notebook_dir) if self.notebook_dir else None
         out["notebooks"] = list(self.notebooks)
         out["data"] = {
             k: (str(v) if isinstance(v, Path) else v) for k, v in out["data"].items() if v
@@ -140,7 +146,7 @@ def _check(ok: bool, name: str, expected: str, got: object) -> None:
 
 def _path(value: object, base: Path, key: str) -> Path:
     if not isinstance(value, str | Path) or not str(value).strip():
-        raise ParameterError(f"The 'data.{key}' parameter must be a path. Got {value!r} instead.")
+        raise ParameterError(f"The '{key}' parameter must be a path. Got {value!r} instead.")
     path = Path(str(value)).expanduser()
     return path if path.is_absolute() else (base / path).resolve()
 
@@ -183,13 +189,16 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
             f"{origin}: 'data.channel_aliases' must be a mapping of label: channel."
         )
     data = DataPaths(
-        **{t: _path(data_raw[t], base, t) for t in _TABLES if data_raw.get(t) is not None},
+        **{
+            t: _path(data_raw[t], base, f"data.{t}") for t in _TABLES if data_raw.get(t) is not None
+        },
         columns={str(k): {str(a): str(b) for a, b in v.items()} for k, v in columns.items()},
         channel_aliases={str(k): str(v) for k, v in aliases.items()},
     )
     kwargs = {k: v for k, v in raw.items() if k != "data"}
-    if "output_dir" in kwargs:
-        kwargs["output_dir"] = _path(kwargs["output_dir"], base, "output_dir")
+    for key in ("output_dir", "notebook_dir"):
+        if kwargs.get(key) is not None:
+            kwargs[key] = _path(kwargs[key], base, key)
     if "notebooks" in kwargs:
         nbs = kwargs["notebooks"]
         kwargs["notebooks"] = tuple(nbs) if isinstance(nbs, list | tuple) else nbs

@@ -247,7 +247,7 @@ def run_report(
     say = echo or (lambda _line: None)
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
-    nb_dir = notebooks_dir()
+    nb_dir = params.notebook_dir or notebooks_dir()
     missing = [n for n in params.notebooks if not (nb_dir / n).is_file()]
     if missing:
         available = sorted(p.name for p in nb_dir.glob("*.ipynb"))
