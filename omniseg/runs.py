@@ -185,6 +185,16 @@ def _execute(
         ) from exc
 
 
+def _subtitle_lines(report, params: RunParams) -> list[str]:
+    from omniseg.i18n import t
+
+    lines = [t("report.run", params.language, run=params.run_name)]
+    start, end = report.period()
+    if start:
+        lines.append(t("report.period", params.language, start=start, end=end))
+    return lines
+
+
 def _swap_into_place(tmp_dir: Path, final_dir: Path) -> None:
     """Replace ``final_dir`` by ``tmp_dir`` with renames (the old one is removed last)."""
     os.chmod(tmp_dir, 0o755)
@@ -314,7 +324,7 @@ def run_report(
             html = export_html(
                 merge_notebooks(executed),
                 title=title,
-                subtitle_lines=data.report.subtitle_lines(params.language, params.run_name),
+                subtitle_lines=_subtitle_lines(data.report, params),
                 toc_title=t("report.toc", params.language),
                 language=params.language,
             )

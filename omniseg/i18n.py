@@ -1,0 +1,215 @@
+"""Report text and number formats in English and Spanish.
+
+The catalog is data (:data:`MESSAGES`, :data:`CHANNEL_LABELS`): a deployment may add keys or a
+language by updating the dicts. Spanish formats numbers as Spanish readers expect: ``1.234,5``,
+``62,0 %``, ``1.234 €``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from omniseg.errors import ParameterError
+
+__all__ = [
+    "CHANNEL_LABELS",
+    "MESSAGES",
+    "SUPPORTED_LANGUAGES",
+    "channel_label",
+    "check_language",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "t",
+]
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "es")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "report.title": {"en": "Omnichannel customer report", "es": "Informe omnicanal de clientes"},
+    "report.toc": {"en": "Contents", "es": "Contenido"},
+    "report.run": {"en": "Run: {run}", "es": "Ejecución: {run}"},
+    "report.period": {"en": "Data from {start} to {end}", "es": "Datos del {start} al {end}"},
+    "overview.title": {"en": "Data overview", "es": "Resumen de los datos"},
+    "overview.lead": {
+        "en": "What the data holds before any modelling: every channel's activity, how it "
+        "changes over time, and how fragmented customer identities are across channels.",
+        "es": "Qué contienen los datos antes de cualquier modelo: la actividad de cada canal, "
+        "su evolución en el tiempo y cuán fragmentadas están las identidades de los clientes "
+        "entre canales.",
+    },
+    "overview.channels": {"en": "Channels at a glance", "es": "Los canales de un vistazo"},
+    "overview.channels_lead": {
+        "en": "Interactions, people reached (distinct identifiers, before identity resolution), "
+        "purchases and revenue per channel.",
+        "es": "Interacciones, personas alcanzadas (identificadores distintos, antes de unificar "
+        "identidades), compras e ingresos por canal.",
+    },
+    "overview.monthly": {"en": "Monthly activity by channel", "es": "Actividad mensual por canal"},
+    "overview.monthly_lead": {
+        "en": "Interactions per month and channel: seasonality and the weight of each channel "
+        "over time.",
+        "es": "Interacciones por mes y canal: estacionalidad y peso de cada canal en el tiempo.",
+    },
+    "overview.identity": {"en": "Fragmented identities", "es": "Identidades fragmentadas"},
+    "overview.identity_lead": {
+        "en": "Each channel knows a customer by a different identifier. Only {linked} of "
+        "interactions can be tied to a CRM customer directly; {anonymous} carry no identifier "
+        "at all. There are {ratio} distinct identifiers per CRM customer: linking them is the "
+        "job of identity resolution.",
+        "es": "Cada canal conoce al cliente por un identificador distinto. Solo el {linked} de "
+        "las interacciones se puede atribuir directamente a un cliente del CRM; el {anonymous} "
+        "no lleva ningún identificador. Hay {ratio} identificadores distintos por cliente del "
+        "CRM: unificarlos es tarea de la resolución de identidades.",
+    },
+    "overview.quality": {"en": "Data quality", "es": "Calidad de los datos"},
+    "overview.no_warnings": {
+        "en": "No data-quality warnings.",
+        "es": "Sin avisos de calidad de datos.",
+    },
+    "col.metric": {"en": "Metric", "es": "Indicador"},
+    "col.value": {"en": "Value", "es": "Valor"},
+    "col.channel": {"en": "Channel", "es": "Canal"},
+    "col.interactions": {"en": "Interactions", "es": "Interacciones"},
+    "col.share": {"en": "Share of interactions", "es": "Cuota de interacciones"},
+    "col.people": {"en": "People reached", "es": "Personas alcanzadas"},
+    "col.purchases": {"en": "Purchases", "es": "Compras"},
+    "col.revenue": {"en": "Revenue", "es": "Ingresos"},
+    "col.revenue_share": {"en": "Share of revenue", "es": "Cuota de ingresos"},
+    "col.conversion": {
+        "en": "Purchases per 100 interactions",
+        "es": "Compras por 100 interacciones",
+    },
+    "col.complaints": {"en": "Complaints", "es": "Quejas"},
+    "col.satisfaction": {"en": "Mean satisfaction (1-5)", "es": "Satisfacción media (1-5)"},
+    "col.identifier": {"en": "Identifier", "es": "Identificador"},
+    "col.rows": {"en": "Rows carrying it", "es": "Filas que lo llevan"},
+    "col.distinct_raw": {"en": "Distinct as written", "es": "Distintos tal cual"},
+    "col.distinct_clean": {"en": "Distinct after cleaning", "es": "Distintos tras limpiar"},
+    "col.matched": {"en": "Matching a CRM customer", "es": "Coinciden con el CRM"},
+    "col.month": {"en": "Month", "es": "Mes"},
+    "kpi.customers": {"en": "Customers in the CRM", "es": "Clientes en el CRM"},
+    "kpi.interactions": {"en": "Interactions", "es": "Interacciones"},
+    "kpi.period": {"en": "Period", "es": "Periodo"},
+    "kpi.months": {"en": "Months covered", "es": "Meses cubiertos"},
+    "kpi.purchases": {"en": "Purchases", "es": "Compras"},
+    "kpi.revenue": {"en": "Revenue", "es": "Ingresos"},
+    "kpi.anonymous": {"en": "Anonymous interactions", "es": "Interacciones anónimas"},
+    "kpi.channels": {"en": "Channels used", "es": "Canales usados"},
+    "kpi.survey": {"en": "Survey respondents", "es": "Encuestados"},
+    "kpi.interviews": {"en": "Interviews", "es": "Entrevistas"},
+    "id.customer_id": {"en": "Customer id", "es": "Id. de cliente"},
+    "id.email": {"en": "Email", "es": "Correo electrónico"},
+    "id.phone": {"en": "Phone", "es": "Teléfono"},
+    "id.loyalty_id": {"en": "Loyalty card", "es": "Tarjeta de fidelización"},
+    "id.device_id": {"en": "App device", "es": "Dispositivo de la app"},
+    "fig.channels": {"en": "Channels at a glance", "es": "Los canales de un vistazo"},
+    "fig.monthly": {"en": "Interactions per month", "es": "Interacciones por mes"},
+    "fig.identity": {
+        "en": "Identifiers: as written, after cleaning, matching the CRM",
+        "es": "Identificadores: tal cual, tras limpiar, coincidentes con el CRM",
+    },
+    "warn.sparse_channel": {
+        "en": "Channel '{channel}' has only {share} of interactions: its figures are fragile.",
+        "es": "El canal '{channel}' solo tiene el {share} de las interacciones: sus cifras son "
+        "frágiles.",
+    },
+    "warn.gap": {
+        "en": "Channel '{channel}' has no interactions in {months} while active in other months "
+        "(a missing export?).",
+        "es": "El canal '{channel}' no tiene interacciones en {months} aunque está activo en otros "
+        "meses (¿falta una exportación?).",
+    },
+}
+
+CHANNEL_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "web": "Web",
+        "app": "App",
+        "email": "Email",
+        "social": "Social media",
+        "phone": "Phone",
+        "chat": "Chat",
+        "sms": "SMS",
+        "store": "Store",
+    },
+    "es": {
+        "web": "Web",
+        "app": "App",
+        "email": "Correo electrónico",
+        "social": "Redes sociales",
+        "phone": "Teléfono",
+        "chat": "Chat",
+        "sms": "SMS",
+        "store": "Tienda",
+    },
+}
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if supported, else raise :class:`ParameterError`."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ParameterError(
+            f"The 'language' parameter must be one of {SUPPORTED_LANGUAGES}. "
+            f"Got {language!r} instead."
+        )
+    return language
+
+
+def t(key: str, language: str = "en", **fmt: object) -> str:
+    """The text of ``key`` in ``language``, formatted with ``fmt``.
+
+    Examples
+    --------
+    >>> t("report.toc", "es")
+    'Contenido'
+    """
+    check_language(language)
+    try:
+        text = MESSAGES[key][language]
+    except KeyError:
+        raise KeyError(f"No report text for key {key!r} in language {language!r}.") from None
+    return text.format(**fmt) if fmt else text
+
+
+def channel_label(channel: str, language: str = "en") -> str:
+    """Display name of a channel; unknown channels are shown as given, capitalised."""
+    check_language(language)
+    return CHANNEL_LABELS[language].get(channel, str(channel).capitalize())
+
+
+def _group(value: float, digits: int, language: str) -> str:
+    text = f"{value:,.{digits}f}"
+    if language == "es":
+        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return text
+
+
+def format_number(value: float | None, language: str = "en", digits: int = 0) -> str:
+    """``1234.5`` -> ``'1,234.5'`` (en) or ``'1.234,5'`` (es); missing -> ``'–'``.
+
+    Examples
+    --------
+    >>> format_number(1234.5, "es", digits=1)
+    '1.234,5'
+    """
+    check_language(language)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return _group(float(value), digits, language)
+
+
+def format_percent(value: float | None, language: str = "en", digits: int = 1) -> str:
+    """A share (0.62) as ``'62.0%'`` (en) or ``'62,0 %'`` (es)."""
+    text = format_number(None if value is None else 100 * value, language, digits)
+    if text == "–":
+        return text
+    return f"{text} %" if language == "es" else f"{text}%"
+
+
+def format_money(value: float | None, language: str = "en", digits: int = 0) -> str:
+    """Euros: ``'€1,234'`` (en) or ``'1.234 €'`` (es)."""
+    text = format_number(value, language, digits)
+    if text == "–":
+        return text
+    return f"{text} €" if language == "es" else f"€{text}"
