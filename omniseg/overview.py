@@ -104,8 +104,8 @@ def _identifier_union(ids: list[str]) -> str:
         " UNION ALL ".join(parts)
         if parts
         else (
-            "SELECT NULL::BIGINT AS row_id, NULL AS channel, NULL AS kind, NULL AS raw, NULL AS val "
-            "WHERE false"
+            "SELECT NULL::BIGINT AS row_id, NULL AS channel, NULL AS kind, NULL AS raw, "
+            "NULL AS val WHERE false"
         )
     )
 
