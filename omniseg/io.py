@@ -19,7 +19,7 @@ import difflib
 import gzip
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -94,6 +94,8 @@ class _Raw:
     source: str  # what messages call it
     row_offset: int  # add to the 0-based position to get the row number people see
     decimal_comma: bool = False
+    #: index labels of cells already reported as unreadable, per column (not reported twice)
+    unreadable: dict[str, set] = field(default_factory=dict)
 
 
 def _fail(source: str, message: str, fix: str, column: str | None = None) -> DataValidationError:
@@ -369,6 +371,7 @@ def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def _bad_cells(raw: _Raw, column: str, bad: np.ndarray, expected: str, fix: str) -> Problem:
     positions = np.nonzero(bad)[0]
+    raw.unreadable.setdefault(column, set()).update(raw.frame.index[positions])
     rows = tuple(int(raw.frame.index[p]) + raw.row_offset for p in positions[:5])
     message = f"{len(positions)} value(s) that are not {expected}"
     if column not in PII_COLUMNS:
@@ -412,7 +415,14 @@ def _validate(raw: _Raw, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> lis
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         rows = pd.Series(frame.index.to_numpy() + raw.row_offset, index=frame.index)
-        return problems_from_failures(exc.failure_cases, source=raw.source, row_numbers=rows)
+        failures = exc.failure_cases
+        seen = failures.apply(
+            lambda f: f["index"] in raw.unreadable.get(str(f["column"]), ()), axis=1
+        ).astype(bool)
+        failures = failures[~seen]
+        if failures.empty:
+            return []
+        return problems_from_failures(failures, source=raw.source, row_numbers=rows)
     return []
 
 

@@ -28,7 +28,11 @@ OPEN_CELL = (
 
 def _notebook(*cells: str) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = [nbformat.v4.new_code_cell(PARAMS_CELL, metadata={"tags": ["parameters"]})]
     nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
@@ -97,7 +101,9 @@ def test_failing_cell_keeps_previous_report(workspace, monkeypatch):
     first = run_report(params, progress=False)
     before = first.report_path.read_bytes()
     monkeypatch.setenv("OMNISEG_TEST_FAIL", "1")
-    with pytest.raises(ReportError, match=r"flaky.ipynb failed in cell 2 .*ZeroDivisionError") as err:
+    with pytest.raises(
+        ReportError, match=r"flaky.ipynb failed in cell 2 .*ZeroDivisionError"
+    ) as err:
         run_report(params, progress=False)
     assert err.value.notebook == "flaky.ipynb" and err.value.cell == 2
     assert first.report_path.read_bytes() == before
