@@ -819,7 +819,10 @@ def _crm_frame(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     n = len(cust)
     crm = pd.DataFrame({"customer_id": cust["customer_id"]})
     crm["email"] = np.where(rng.random(n) < 0.08, None, cust["email"])
-    crm["phone"] = np.where(rng.random(n) < 0.12, None, _noisy_phone(rng, cust["phone"].to_numpy()))
+    # family phones stay on every member's CRM record: that is what makes them a trap
+    family = cust["phone"].duplicated(keep=False).to_numpy()
+    blank = (rng.random(n) < 0.12) & ~family
+    crm["phone"] = np.where(blank, None, _noisy_phone(rng, cust["phone"].to_numpy()))
     crm["loyalty_id"] = np.where(cust["has_card"], cust["loyalty_id"].str.zfill(10), None)
     age = cust["age"].astype(object)
     age[rng.random(n) < 0.03] = None

@@ -192,7 +192,10 @@ def export_html(
 
     nb = copy.deepcopy(notebook)
     nb.metadata["title"] = title
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"c{i}"  # papermill gives injected cells random ids: keep the page stable
     exporter = HTMLExporter(
+        language_code=language,
         template_name="omniseg",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
