@@ -920,7 +920,8 @@ def generate_demo(
     Returns
     -------
     dict
-        Row counts per table and the output path.
+        ``customers`` (distinct), rows written per table (``customer_rows`` includes the planted
+        duplicate rows), and ``path``.
 
     Examples
     --------
@@ -1073,7 +1074,8 @@ def _write_small(tmp: Path, n: int, seed: int, start: pd.Timestamp, months: int)
     )
     (truth / "README.txt").write_text(buf.getvalue(), encoding="utf-8")
     return {
-        "customers": len(crm_out),
+        "customers": n,
+        "customer_rows": len(crm_out),
         "interactions": len(inter_out),
         "survey": len(survey),
         "interviews": len(files),

@@ -903,8 +903,10 @@ def load_data(
     ...     pd.DataFrame({"timestamp": ["2026-01-05 10:00"], "channel": ["Tienda"],
     ...                   "event": ["compra"], "customer_id": ["C1"], "revenue": ["12,5"]}),
     ... )
-    >>> data.interactions[["channel", "event", "revenue"]].iloc[0].tolist()
-    ['store', 'purchase', 12.5]
+    >>> data.interactions.loc[0, ["channel", "event"]].tolist()
+    ['store', 'purchase']
+    >>> float(data.interactions.loc[0, "revenue"])
+    12.5
     """
     columns = columns or {}
     problems: list[Problem] = []
