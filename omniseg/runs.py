@@ -254,7 +254,11 @@ def run_report(
     from omniseg.io import load_data
     from omniseg.snapshot import save_snapshot
 
-    say = echo or (lambda _line: None)
+    def say(line: str) -> None:
+        if echo is not None:
+            with tqdm.external_write_mode():  # keep the progress bar intact
+                echo(line)
+
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
     nb_dir = params.notebook_dir or notebooks_dir()
