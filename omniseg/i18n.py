@@ -2,7 +2,7 @@
 
 The catalog is data (:data:`MESSAGES`, :data:`CHANNEL_LABELS`): a deployment may add keys or a
 language by updating the dicts. Spanish formats numbers as Spanish readers expect: ``1.234,5``,
-``62,0 %``, ``1.234 €``.
+``62,0 %``, ``1.234 €`` (with non-breaking spaces, so a table cell never wraps before the sign).
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def format_percent(value: float | None, language: str = "en", digits: int = 1) -
     text = format_number(None if value is None else 100 * value, language, digits)
     if text == "–":
         return text
-    return f"{text} %" if language == "es" else f"{text}%"
+    return f"{text}\u00a0%" if language == "es" else f"{text}%"
 
 
 def format_money(value: float | None, language: str = "en", digits: int = 0) -> str:
@@ -212,4 +212,4 @@ def format_money(value: float | None, language: str = "en", digits: int = 0) -> 
     text = format_number(value, language, digits)
     if text == "–":
         return text
-    return f"{text} €" if language == "es" else f"€{text}"
+    return f"{text}\u00a0€" if language == "es" else f"€{text}"

@@ -499,13 +499,16 @@ def plot_channel_summary(
                 marker_color=colors,
                 name=title,
                 text=[fmt(v) for v in rows[col]],
-                textposition="auto",
+                textposition="outside",
+                cliponaxis=False,
                 hovertemplate="%{y}: %{text}<extra>" + title + "</extra>",
                 showlegend=False,
             ),
             row=1,
             col=i,
         )
+        top = float(rows[col].max()) if len(rows) else 0.0
+        fig.update_xaxes(range=[0, top * 1.45 if top > 0 else 1], row=1, col=i)
     fig.update_layout(
         title=t("fig.channels", language),
         template="plotly_white",

@@ -25,8 +25,8 @@ def test_every_message_exists_in_every_language():
     ("func", "value", "en", "es"),
     [
         (format_number, 1234567, "1,234,567", "1.234.567"),
-        (format_percent, 0.62, "62.0%", "62,0 %"),
-        (format_money, 1234.4, "€1,234", "1.234 €"),
+        (format_percent, 0.62, "62.0%", "62,0\u00a0%"),
+        (format_money, 1234.4, "€1,234", "1.234\u00a0€"),
         (format_number, float("nan"), "–", "–"),
     ],
 )

@@ -149,7 +149,7 @@ def test_figures_and_tables_in_both_languages(data, language):
     tables = ov.overview_tables(data, language)
     assert set(tables) == {"totals", "channels", "identity"}
     revenue = tables["totals"].iloc[6, 1]
-    assert revenue == ("€250" if language == "en" else "250 €")
+    assert revenue == ("€250" if language == "en" else "250\u00a0€")
 
 
 def test_no_raw_identifier_leaves_the_overview(data):

@@ -154,3 +154,16 @@ def test_shipped_notebooks_declare_the_run_parameters():
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
             f"{path.name} is committed with outputs"
         )
+
+
+def test_cli_validate_and_demo(tmp_path, workspace):
+    runner = CliRunner()
+    ok = runner.invoke(app, ["validate", "--params", str(workspace / "params.yaml")])
+    assert ok.exit_code == 0 and "interactions" in ok.stdout and "2 rows" in ok.stdout
+    (workspace / "interactions.csv").write_text("timestamp,channel\nx,web\n", encoding="utf-8")
+    bad = runner.invoke(app, ["validate", "--params", str(workspace / "params.yaml")])
+    assert bad.exit_code == 2 and "required column 'event' not found" in bad.stderr
+    out = tmp_path / "gen"
+    made = runner.invoke(app, ["demo", "--out", str(out), "--customers", "120", "--quiet"])
+    assert made.exit_code == 0 and made.stdout.strip() == str(out.resolve())
+    assert (out / "customers.csv").is_file() and (out / "truth" / "customers.csv").is_file()
