@@ -104,7 +104,6 @@ def validate(
     demo: Annotated[bool, typer.Option("--demo", help="Check the bundled demo data.")] = False,
 ) -> None:
     """Check the inputs against the data contract and print what was loaded."""
-    from omniseg.io import load_data
     from omniseg.params import load_params
 
     if demo == (params is not None):
@@ -113,15 +112,7 @@ def validate(
     try:
         run_params = _demo_params(None, None, None) if demo else load_params(params)
         paths = run_params.data
-        data = load_data(
-            customers=paths.customers,
-            interactions=paths.interactions,
-            survey=paths.survey,
-            codebook=paths.codebook,
-            interviews=paths.interviews,
-            columns=paths.columns or None,
-            channel_aliases=paths.channel_aliases or None,
-        )
+        data = paths.load()
     except (DataValidationError, ParameterError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None

@@ -401,6 +401,12 @@ def _missing_required(raw: _Raw, required: list[str]) -> list[Problem]:
     return problems
 
 
+def _not_loaded(name: str, raw: _Raw, problems: list[Problem]):
+    """Result of a table whose structure is wrong: its values are not checked further."""
+    n = len(raw.frame)
+    return raw.frame, TableReport(name, raw.source, n, n, list(raw.frame.columns)), problems
+
+
 def _drop_exact_duplicates(raw: _Raw, warnings: list[str]) -> int:
     dup = raw.frame.duplicated(keep="first")
     n = int(dup.sum())
@@ -444,11 +450,7 @@ def _customers(raw: _Raw, warnings: list[str]) -> tuple[pd.DataFrame, TableRepor
     rows_read = len(raw.frame)
     problems = _missing_required(raw, ["customer_id"])
     if problems:
-        return (
-            raw.frame,
-            TableReport("customers", raw.source, rows_read, rows_read, list(raw.frame.columns)),
-            problems,
-        )
+        return _not_loaded("customers", raw, problems)
     _drop_exact_duplicates(raw, warnings)
     df = raw.frame.copy()
     for col in df.columns:
@@ -513,11 +515,7 @@ def _interactions(
             )
         )
     if problems:
-        return (
-            raw.frame,
-            TableReport("interactions", raw.source, rows_read, rows_read, list(raw.frame.columns)),
-            problems,
-        )
+        return _not_loaded("interactions", raw, problems)
     _drop_exact_duplicates(raw, warnings)
     df = raw.frame.copy()
     df["timestamp"], bad = _to_datetime(df["timestamp"])
@@ -718,11 +716,7 @@ def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
                 )
             )
     if problems:
-        return (
-            raw.frame,
-            TableReport("survey", raw.source, rows_read, rows_read, list(raw.frame.columns)),
-            problems,
-        )
+        return _not_loaded("survey", raw, problems)
     _drop_exact_duplicates(raw, warnings)
     df = raw.frame.copy()
     for col in df.columns:
@@ -782,13 +776,7 @@ def _interviews(source: Source, columns: dict[str, str] | None):
         row_note = "row"
     problems = _missing_required(raw, ["interview_id", "text"])
     if problems:
-        return (
-            raw.frame,
-            TableReport(
-                "interviews", raw.source, len(raw.frame), len(raw.frame), list(raw.frame.columns)
-            ),
-            problems,
-        )
+        return _not_loaded("interviews", raw, problems)
     df = raw.frame.copy()
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):

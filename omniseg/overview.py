@@ -110,6 +110,26 @@ def _identifier_union(ids: list[str]) -> str:
     )
 
 
+def _crm_identifier_union(ids: list[str], crm_columns) -> str:
+    """SQL of (kind, clean value) for the CRM's identifiers, cleaned like the interactions'."""
+    parts = [
+        f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
+        for k in ids
+        if k in crm_columns
+    ]
+    return " UNION ALL ".join(parts) or "SELECT NULL AS kind, NULL AS val WHERE false"
+
+
+def _crm_identifier_union(ids: list[str], crm_columns: pd.Index) -> str:
+    """SQL of (kind, clean value) for the CRM's identifiers, cleaned like the interactions'."""
+    parts = [
+        f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
+        for k in ids
+        if k in crm_columns
+    ]
+    return " UNION ALL ".join(parts) or "SELECT NULL AS kind, NULL AS val WHERE false"
+
+
 def overview_totals(data: Any) -> dict[str, Any]:
     """Headline figures: customers, interactions, period, purchases, revenue, anonymous share.
 
@@ -239,14 +259,7 @@ def identity_fragmentation(data: Any) -> pd.DataFrame:
     con, ids = _connect(data)
     try:
         con.sql("CREATE TEMP VIEW evr AS SELECT row_number() OVER () AS row_id, * FROM ev")
-        crm_cols = [c for c in ids if c in data.customers.columns]
-        crm_union = (
-            " UNION ALL ".join(
-                f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
-                for k in crm_cols
-            )
-            or "SELECT NULL AS kind, NULL AS val WHERE false"
-        )
+        crm_union = _crm_identifier_union(ids, data.customers.columns)
         out = con.sql(
             f"""
             WITH ids AS ({_identifier_union(ids)}),
@@ -289,14 +302,7 @@ def fragmentation_summary(data: Any) -> dict[str, float]:
     con, ids = _connect(data)
     try:
         con.sql("CREATE TEMP VIEW evr AS SELECT row_number() OVER () AS row_id, * FROM ev")
-        crm_cols = [c for c in ids if c in data.customers.columns]
-        crm_union = (
-            " UNION ALL ".join(
-                f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
-                for k in crm_cols
-            )
-            or "SELECT NULL AS kind, NULL AS val WHERE false"
-        )
+        crm_union = _crm_identifier_union(ids, data.customers.columns)
         row = con.execute(
             f"""
             WITH ids AS ({_identifier_union(ids)}),

@@ -58,6 +58,21 @@ class DataPaths:
         """The input paths that are set, by table name."""
         return {t: getattr(self, t) for t in _TABLES if getattr(self, t) is not None}
 
+    def load(self):
+        """Load and validate these inputs (:func:`omniseg.io.load_data`).
+
+        Returns
+        -------
+        omniseg.data.CustomerData
+        """
+        from omniseg.io import load_data
+
+        return load_data(
+            **self.inputs(),
+            columns=self.columns or None,
+            channel_aliases=self.channel_aliases or None,
+        )
+
 
 @dataclass(frozen=True)
 class RunParams:

@@ -251,7 +251,6 @@ def run_report(
 
     from omniseg.export import export_html, merge_notebooks
     from omniseg.i18n import t
-    from omniseg.io import load_data
     from omniseg.snapshot import save_snapshot
 
     def say(line: str) -> None:
@@ -278,15 +277,7 @@ def run_report(
         bar.set_postfix_str("validating inputs")
         t0 = time.perf_counter()
         paths = params.data
-        data = load_data(
-            customers=paths.customers,
-            interactions=paths.interactions,
-            survey=paths.survey,
-            codebook=paths.codebook,
-            interviews=paths.interviews,
-            columns=paths.columns or None,
-            channel_aliases=paths.channel_aliases or None,
-        )
+        data = paths.load()
         timings["load_and_validate"] = round(time.perf_counter() - t0, 3)
         say(f"Inputs valid ({timings['load_and_validate']:.1f} s): {data.report.summary_line()}")
         bar.update(1)
