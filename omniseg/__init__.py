@@ -40,8 +40,24 @@ _LAZY = {
     "run_report": "omniseg.runs",
 }
 _SUBMODULES = set(
-    "cli data demo display errors export i18n io notebook overview params paths runs schemas "
-    "snapshot vocabulary".split()
+    [
+        "cli",
+        "data",
+        "demo",
+        "display",
+        "errors",
+        "export",
+        "i18n",
+        "io",
+        "notebook",
+        "overview",
+        "params",
+        "paths",
+        "runs",
+        "schemas",
+        "snapshot",
+        "vocabulary",
+    ]
 )
 
 __all__ = ["__version__", *sorted(_LAZY)]
