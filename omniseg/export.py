@@ -103,8 +103,9 @@ class ReportCleanupPreprocessor(Preprocessor):
     """Remove what a report reader should never see and collect the table of contents.
 
     Drops stderr streams (warnings, progress bars) and error outputs' tracebacks (a failed run never
-    gets exported, but a caught error's traceback could print raw data), clears widget state, and
-    reads the ``os-section`` headings into ``resources["omniseg"]["toc"]``.
+    gets exported, but a caught error's traceback could print raw data), clears widget state, drops
+    code cells left with no output, and reads the ``os-section`` headings into
+    ``resources["omniseg"]["toc"]``.
     """
 
     def preprocess(self, nb, resources):
@@ -133,6 +134,8 @@ class ReportCleanupPreprocessor(Preprocessor):
                     toc.append({"id": anchor, "title": title, "level": int(match.group("level"))})
                 kept.append(output)
             cell.outputs = kept
+        # code cells with nothing to show (parameters, setup) would leave empty gaps
+        nb.cells = [c for c in nb.cells if c.cell_type != "code" or c.outputs]
         resources.setdefault("omniseg", {})["toc"] = toc
         return nb, resources
 
