@@ -843,6 +843,32 @@ def _crm_frame(rng: np.random.Generator, cust: pd.DataFrame) -> pd.DataFrame:
     return crm
 
 
+def _link_first_use(ev: pd.DataFrame, cust: pd.DataFrame, crm: pd.DataFrame) -> None:
+    """The first use of an identifier the CRM does not hold carries the customer id.
+
+    Real systems see a new email, phone or app device first at a login or registration, which
+    ties it to the account; after that the channel records only its own identifier. This keeps
+    every identifier linkable in principle (what identity resolution must then find), while most
+    rows still carry a single, fragmented identifier. Shared identifiers are not linked this way.
+    """
+    ci = ev["ci"].to_numpy()
+    in_crm = {
+        "email": crm["email"].notna().to_numpy(),
+        "phone": crm["phone"].notna().to_numpy(),
+        "device_id": np.zeros(len(cust), dtype=bool),
+    }
+    customer_ids = cust["customer_id"].to_numpy()
+    for kind, known in in_crm.items():
+        values = ev[kind]
+        rows = np.nonzero(
+            (values.notna() & (values != GENERIC_STORE_EMAIL)).to_numpy() & ~known[ci]
+        )[0]
+        if not len(rows):
+            continue
+        _, first = np.unique(ci[rows], return_index=True)
+        ev.loc[ev.index[rows[first]], "customer_id"] = customer_ids[ci[rows[first]]]
+
+
 def _identity_truth(
     cust: pd.DataFrame, crm: pd.DataFrame, ev: pd.DataFrame, ci: np.ndarray
 ) -> pd.DataFrame:
@@ -959,6 +985,7 @@ def generate_demo(
                 n = min(chunk_size, n_customers - lo)
                 cust, ev, _ = _chunk(rng, n, lo, start_ts, months)
                 crm = _crm_frame(rng, cust)
+                _link_first_use(ev, cust, crm)
                 inter = ev[list(_INTERACTION_COLUMNS)]
                 pq.write_table(
                     pa.Table.from_pandas(crm, preserve_index=False),
@@ -997,6 +1024,7 @@ def _write_small(tmp: Path, n: int, seed: int, start: pd.Timestamp, months: int)
     rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0])
     cust, ev, shared = _chunk(rng, n, 0, start, months)
     crm = _crm_frame(rng, cust)
+    _link_first_use(ev, cust, crm)
     # realistic mess: ~0.5% exact duplicate CRM rows, ~0.3% duplicated interaction rows
     dup = crm.sample(frac=0.005, random_state=int(rng.integers(0, 2**31)))
     crm_out = pd.concat([crm, dup]).sort_values("customer_id", kind="stable")
