@@ -62,6 +62,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no lleva ningún identificador. Hay {ratio} identificadores distintos por cliente del "
         "CRM: unificarlos es tarea de la resolución de identidades.",
     },
+    "identity.title": {"en": "One view of each customer", "es": "Una visión única de cada cliente"},
+    "identity.lead": {
+        "en": "Identity resolution links each person's identifiers across channels. "
+        "{identifiers} distinct identifiers resolve to {persons} persons "
+        "({per_person} per person); {matched} of interactions are now tied to a CRM customer "
+        "(directly: {direct}). {shared} shared identifiers (a shop's generic email, family "
+        "phones) were not used as links, so they merge nobody.",
+        "es": "La resolución de identidades une los identificadores de cada persona entre "
+        "canales. {identifiers} identificadores distintos se resuelven en {persons} personas "
+        "({per_person} por persona); el {matched} de las interacciones queda ligado a un "
+        "cliente del CRM (directamente: {direct}). {shared} identificadores compartidos (el "
+        "correo genérico de una tienda, teléfonos familiares) no se usaron como vínculo, así "
+        "que no fusionan a nadie.",
+    },
+    "fig.match_rates": {
+        "en": "Interactions tied to a CRM customer, by channel",
+        "es": "Interacciones ligadas a un cliente del CRM, por canal",
+    },
+    "col.matched_share": {"en": "Tied to a CRM customer", "es": "Ligadas a un cliente del CRM"},
+    "col.kind": {"en": "Identifier", "es": "Identificador"},
+    "col.masked": {"en": "Value (masked)", "es": "Valor (enmascarado)"},
+    "col.n_customers": {"en": "Customers it points to", "es": "Clientes a los que apunta"},
     "overview.quality": {"en": "Data quality", "es": "Calidad de los datos"},
     "overview.no_warnings": {
         "en": "No data-quality warnings.",

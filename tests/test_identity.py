@@ -212,3 +212,24 @@ def test_demo_match_rates(demo_resolved):
     s = r.summary().set_index("channel")
     assert (s.loc[["app", "email", "social"], "matched_crm"] == 1.0).all()
     assert s.loc["web", "matched_crm"] < 0.8  # anonymous browsing stays anonymous
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_report_helpers_are_translated_and_masked(small, language):
+    from omniseg.identity import identity_lead, plot_match_rates, shared_identifiers_table
+
+    customers, interactions = small
+    r = IdentityResolver().fit(customers, interactions)
+    lead = identity_lead(r, 0.25, language)
+    assert ("25.0%" if language == "en" else "25,0\u00a0%") in lead
+    fig = plot_match_rates(r, language=language)
+    assert list(fig.data[0].x) == [
+        "Web",
+        "App",
+        "Teléfono" if language == "es" else "Phone",
+        "Tienda" if language == "es" else "Store",
+    ]
+    table = shared_identifiers_table(r, language)
+    text = table.to_string() + fig.to_json()
+    assert "shop@x.es" not in text and "612000009" not in text
+    assert table.iloc[0, 2] == 3  # the shop email points to 3 customers

@@ -49,10 +49,12 @@ def report(tmp_path_factory) -> tuple[Path, str]:
 
 def test_report_has_sections_figures_and_toc(report):
     _, html = report
-    for anchor in ("data-overview", "channels", "monthly-activity", "identity", "data-quality"):
+    anchors = ("data-overview", "channels", "monthly-activity", "identity", "identity-resolution",
+               "data-quality")  # fmt: skip
+    for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)
-    assert figures == ["os-fig-1", "os-fig-2", "os-fig-3"]
+    assert figures == ["os-fig-1", "os-fig-2", "os-fig-3", "os-fig-4"]
     assert "Customers in the CRM" in html and "5,000" in html
 
 
