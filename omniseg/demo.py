@@ -25,7 +25,6 @@ datasets (a million customers and more) in chunks with bounded memory, for bench
 from __future__ import annotations
 
 import gzip
-import io
 import os
 import shutil
 import tempfile
@@ -42,17 +41,24 @@ CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
 _CH = {c: i for i, c in enumerate(CHANNELS)}
 EVENTS = ("view", "click", "contact", "purchase", "complaint")
 
-#: The planted segments. ``rates``: interactions per month per channel for an average member;
-#: ``buy``: share of a channel's interactions that are purchases; ``aov``: mean order value (EUR).
+#: The planted segments. Per channel: ``reach``, the probability that a member uses the channel at
+#: all during the period; ``rates``, interactions per month of a member who uses it (before
+#: :data:`RATE_SCALE`, season and the member's own activity); ``buy``, the share of those
+#: interactions that are purchases. ``aov``: mean order value (EUR). The best channel leads its
+#: segment on reach and on conversion (purchases per engaged customer); the worst is barely used.
 SEGMENTS: dict[str, dict[str, Any]] = {
     "digital_first": {
         "name": "Digital-first app & web buyers",
+        "description": "Young (25-38) app and web shoppers: frequent, mid order value, high digital affinity; almost never in a store.",
         "share": 0.26,
         "age": (31, 4, 19, 45),
         "gender": {"F": 0.52, "M": 0.46, "X": 0.02},
         "income": [0.08, 0.2, 0.37, 0.25, 0.10],
+        "reach": dict(
+            web=0.80, app=0.92, email=0.55, social=0.60, phone=0.08, chat=0.25, sms=0.15, store=0.05
+        ),
         "rates": dict(
-            web=1.2, app=3.0, email=0.5, social=0.8, phone=0.03, chat=0.2, sms=0.1, store=0.03
+            web=1.4, app=3.2, email=0.8, social=1.0, phone=0.3, chat=0.5, sms=0.5, store=0.5
         ),
         "buy": dict(
             web=0.10, app=0.16, email=0.0, social=0.01, phone=0.0, chat=0.02, sms=0.0, store=0.05
@@ -70,15 +76,19 @@ SEGMENTS: dict[str, dict[str, Any]] = {
     },
     "store_loyal": {
         "name": "Store-loyal seniors",
+        "description": "Older (60+) customers who buy in their local store with the staff's advice: high order value, low digital use.",
         "share": 0.22,
         "age": (67, 6, 58, 88),
         "gender": {"F": 0.58, "M": 0.42, "X": 0.0},
         "income": [0.05, 0.15, 0.35, 0.30, 0.15],
+        "reach": dict(
+            web=0.20, app=0.03, email=0.45, social=0.10, phone=0.40, chat=0.05, sms=0.30, store=0.95
+        ),
         "rates": dict(
-            web=0.08, app=0.01, email=0.25, social=0.05, phone=0.15, chat=0.01, sms=0.1, store=1.6
+            web=0.4, app=0.3, email=0.5, social=0.4, phone=0.4, chat=0.3, sms=0.35, store=1.7
         ),
         "buy": dict(
-            web=0.05, app=0.0, email=0.0, social=0.0, phone=0.02, chat=0.0, sms=0.0, store=0.55
+            web=0.05, app=0.0, email=0.0, social=0.0, phone=0.03, chat=0.0, sms=0.0, store=0.55
         ),
         "aov": 85.0,
         "best": "store",
@@ -93,15 +103,19 @@ SEGMENTS: dict[str, dict[str, Any]] = {
     },
     "ropo": {
         "name": "Research online, buy in store",
+        "description": "35-55, compare and check stock on the website (and buy there), then see the product and often buy it in a store within days.",
         "share": 0.20,
         "age": (45, 6, 33, 60),
         "gender": {"F": 0.5, "M": 0.49, "X": 0.01},
         "income": [0.05, 0.15, 0.35, 0.30, 0.15],
+        "reach": dict(
+            web=0.95, app=0.30, email=0.50, social=0.35, phone=0.12, chat=0.20, sms=0.02, store=0.75
+        ),
         "rates": dict(
-            web=1.8, app=0.2, email=0.35, social=0.3, phone=0.05, chat=0.15, sms=0.0, store=0.45
+            web=2.0, app=0.6, email=0.6, social=0.7, phone=0.3, chat=0.5, sms=0.3, store=0.4
         ),
         "buy": dict(
-            web=0.06, app=0.05, email=0.0, social=0.0, phone=0.0, chat=0.0, sms=0.0, store=0.45
+            web=0.12, app=0.05, email=0.0, social=0.0, phone=0.0, chat=0.0, sms=0.0, store=0.35
         ),
         "aov": 70.0,
         "best": "web",
@@ -116,15 +130,19 @@ SEGMENTS: dict[str, dict[str, Any]] = {
     },
     "service_reliant": {
         "name": "Call-centre reliant",
+        "description": "55-75, lower income; phone the call centre to buy and to solve problems, complain more, dislike the website.",
         "share": 0.17,
         "age": (64, 6, 52, 82),
         "gender": {"F": 0.55, "M": 0.45, "X": 0.0},
         "income": [0.30, 0.35, 0.25, 0.08, 0.02],
+        "reach": dict(
+            web=0.45, app=0.05, email=0.35, social=0.02, phone=0.95, chat=0.40, sms=0.40, store=0.35
+        ),
         "rates": dict(
-            web=0.35, app=0.02, email=0.2, social=0.01, phone=1.4, chat=0.25, sms=0.2, store=0.2
+            web=0.6, app=0.3, email=0.5, social=0.3, phone=1.5, chat=0.5, sms=0.4, store=0.5
         ),
         "buy": dict(
-            web=0.04, app=0.0, email=0.0, social=0.0, phone=0.12, chat=0.03, sms=0.0, store=0.25
+            web=0.04, app=0.0, email=0.0, social=0.0, phone=0.14, chat=0.03, sms=0.0, store=0.25
         ),
         "aov": 40.0,
         "best": "phone",
@@ -139,12 +157,16 @@ SEGMENTS: dict[str, dict[str, Any]] = {
     },
     "promo_responsive": {
         "name": "Promotion-responsive bargain hunters",
+        "description": "28-50, lower-middle income; open offer emails and SMS at campaign time and buy through them (email orders, SMS clicks to web).",
         "share": 0.15,
         "age": (38, 6, 24, 55),
         "gender": {"F": 0.6, "M": 0.39, "X": 0.01},
         "income": [0.20, 0.40, 0.30, 0.08, 0.02],
+        "reach": dict(
+            web=0.75, app=0.25, email=0.95, social=0.40, phone=0.08, chat=0.02, sms=0.70, store=0.25
+        ),
         "rates": dict(
-            web=0.7, app=0.15, email=2.2, social=0.3, phone=0.03, chat=0.0, sms=0.9, store=0.15
+            web=0.9, app=0.5, email=2.3, social=0.6, phone=0.3, chat=0.3, sms=1.2, store=0.5
         ),
         "buy": dict(
             web=0.12, app=0.05, email=0.02, social=0.0, phone=0.0, chat=0.0, sms=0.0, store=0.2
@@ -199,6 +221,13 @@ RATE_SCALE = 0.4
 #: Month-of-year activity multipliers (Jan..Dec); stores dip in August.
 SEASON = np.array([1.15, 0.85, 0.9, 0.95, 1.0, 0.95, 1.05, 0.8, 1.0, 1.0, 1.35, 1.5])
 STORE_AUGUST_DIP = 0.7
+#: Peak days within a month (0-based first day, end day, share of the month's events moved there):
+#: Black Friday week in November, the run-up to Christmas, the January sales.
+_PEAKS = {10: (21, 30, 0.3), 11: (9, 23, 0.3), 0: (6, 14, 0.3)}
+PEAK_DAYS = np.array([_PEAKS.get(m, (0, 1, 0.0)) for m in range(12)]).T
+#: Share of a campaign month's email/SMS events that follow the launch (exponential lag in days).
+CAMPAIGN_PULL = 0.7
+CAMPAIGN_LAG_DAYS = 3.0
 CONSTRUCTS = ("digital_affinity", "price_sensitivity", "service_need", "brand_trust")
 FIRST_NAMES = (
     "María", "Lucía", "Carmen", "Ana", "Laura", "Marta", "Sofía", "Elena", "Paula", "Julia",
@@ -297,11 +326,30 @@ def _month_starts(start: pd.Timestamp, months: int) -> pd.DatetimeIndex:
 
 
 def _random_times(
-    rng: np.random.Generator, channel: np.ndarray, month_start: np.ndarray, month_days: np.ndarray
+    rng: np.random.Generator,
+    channel: np.ndarray,
+    month_start: np.ndarray,
+    month_days: np.ndarray,
+    launch_day: np.ndarray,
 ) -> np.ndarray:
-    """Timestamps within the given months, with channel-specific hours of day."""
+    """Timestamps within the given months: peak days, campaign pull, channel-specific hours.
+
+    ``launch_day`` is the day of the month (0-based) a campaign starts in each row's month, or -1.
+    """
     n = len(channel)
     day = np.floor(rng.random(n) * month_days).astype("int64")
+    # peak days within a month (Black Friday week, pre-Christmas, January sales)
+    moy = month_start.astype("datetime64[M]").astype("int64") % 12
+    peak_lo, peak_hi = PEAK_DAYS[0][moy].astype("int64"), PEAK_DAYS[1][moy].astype("int64")
+    peak_p = PEAK_DAYS[2][moy]
+    to_peak = rng.random(n) < peak_p
+    peak_day = peak_lo + np.floor(rng.random(n) * (peak_hi - peak_lo)).astype("int64")
+    day = np.where(to_peak, peak_day, day)
+    # campaign messages (email, SMS) mostly arrive in the days after a campaign's launch
+    campaign_ch = np.isin(channel, [_CH["email"], _CH["sms"]])
+    pulled = launch_day + np.floor(rng.exponential(CAMPAIGN_LAG_DAYS, n)).astype("int64")
+    pull = campaign_ch & (launch_day >= 0) & (rng.random(n) < CAMPAIGN_PULL) & (pulled < month_days)
+    day = np.where(pull, pulled, day)
     # hours: stores 10-21, phone 9-19, others spread over the day with an evening peak
     hour = np.where(
         channel == _CH["store"],
@@ -317,22 +365,36 @@ def _random_times(
     return month_start + offset
 
 
+def _launch_days(starts: pd.DatetimeIndex) -> np.ndarray:
+    """Per month: the 0-based day of the month a campaign launches, or -1."""
+    out = np.full(len(starts), -1, dtype="int64")
+    for _, date in CAMPAIGNS:
+        d = pd.Timestamp(date)
+        hit = (starts.year == d.year) & (starts.month == d.month)
+        out[hit] = d.day - 1
+    return out
+
+
 def _interactions(
     rng: np.random.Generator, cust: pd.DataFrame, start: pd.Timestamp, months: int
 ) -> pd.DataFrame:
+    n = len(cust)
     seg = cust["segment_idx"].to_numpy()
     starts = _month_starts(start, months)
     moy = starts.month.to_numpy() - 1
     month_days = starts.days_in_month.to_numpy()
+    reach = np.array([[SEGMENTS[s]["reach"][c] for c in CHANNELS] for s in SEG_NAMES])
     rates = np.array([[SEGMENTS[s]["rates"][c] for c in CHANNELS] for s in SEG_NAMES])
     buy = np.array([[SEGMENTS[s]["buy"][c] for c in CHANNELS] for s in SEG_NAMES])
     aov = np.array([SEGMENTS[s]["aov"] for s in SEG_NAMES])
+    # which channels each customer uses at all (the planted reach)
+    adopted = rng.random((n, len(CHANNELS))) < reach[seg]
     # expected events per customer x channel x month, with season and store August dip
     season = np.tile(SEASON[moy], (len(CHANNELS), 1))
     season[_CH["store"]] *= np.where(moy == 7, STORE_AUGUST_DIP, 1.0)
     lam = (
         RATE_SCALE
-        * rates[seg][:, :, None]
+        * (rates[seg] * adopted)[:, :, None]
         * cust["activity"].to_numpy()[:, None, None]
         * season[None, :, :]
     )
@@ -340,7 +402,8 @@ def _interactions(
     ci, ch, mo = np.nonzero(counts)
     reps = counts[ci, ch, mo]
     ci, ch, mo = np.repeat(ci, reps), np.repeat(ch, reps), np.repeat(mo, reps)
-    ts = _random_times(rng, ch, starts.to_numpy()[mo], month_days[mo])
+    launch = _launch_days(starts)
+    ts = _random_times(rng, ch, starts.to_numpy()[mo], month_days[mo], launch[mo])
 
     # event types
     sseg = seg[ci]
@@ -354,24 +417,23 @@ def _interactions(
     event[u < p_buy] = 3  # purchase
     complaint = is_contact_ch & (u >= p_buy) & (u < p_buy + complaint_p)
     event[complaint] = 4
-    # email/sms/social never purchase directly beyond their tiny planted rate; store rows are
-    # visits (view) or purchases only
+    # store rows are visits (view) or purchases only
     event[(ch == _CH["store"]) & (event == 1)] = 0
 
     frames = [
-        pd.DataFrame({"ci": ci, "ch": ch, "ts": ts, "event": event}),
-        _journeys(rng, cust, ci, ch, ts, event),
+        pd.DataFrame({"ci": ci, "ch": ch, "ts": ts, "event": event, "utm": False}),
+        _journeys(rng, cust, adopted, ci, ch, ts, event),
     ]
     ev = pd.concat(frames, ignore_index=True)
     end = starts[-1] + pd.offsets.MonthBegin(1)
     ev = ev[(ev["ts"] >= starts[0]) & (ev["ts"] < end)]
 
-    # revenue: customer value x order lognormal x segment AOV x channel factor
+    # revenue: customer value x order lognormal x segment AOV x channel factor; a few missing
     purchase = ev["event"].to_numpy() == 3
     cidx = ev["ci"].to_numpy()
     chan_factor = np.where(ev["ch"].to_numpy() == _CH["store"], 1.15, 1.0)
     revenue = np.where(
-        purchase,
+        purchase & (rng.random(len(ev)) >= 0.004),
         aov[seg[cidx]]
         * cust["value"].to_numpy()[cidx]
         * rng.lognormal(-0.18, 0.6, len(ev))
@@ -389,57 +451,79 @@ def _interactions(
     ev["satisfaction"] = np.where(has_sat, sat, np.nan)
     ev = ev.sort_values(["ts", "ci", "ch", "event"], kind="stable").reset_index(drop=True)
     ev["campaign"] = _campaigns(ev)
-    return ev
+    return ev.drop(columns="utm")
 
 
 def _journeys(
     rng: np.random.Generator,
     cust: pd.DataFrame,
+    adopted: np.ndarray,
     ci: np.ndarray,
     ch: np.ndarray,
     ts: np.ndarray,
     event: np.ndarray,
 ) -> pd.DataFrame:
-    """Planted cross-channel journeys, derived from base events."""
+    """Planted cross-channel journeys, derived from base events.
+
+    Follow-up events only happen on a channel the customer uses (``adopted``), so the planted
+    reach holds.
+    """
     seg = cust["segment_idx"].to_numpy()[ci]
+    uses = {c: adopted[ci, _CH[c]] for c in ("web", "phone")}
     parts = []
     # ROPO: store purchases of 'ropo' customers preceded by 1-3 web views within 1-6 days
-    m = (seg == SEG_NAMES.index("ropo")) & (ch == _CH["store"]) & (event == 3)
+    m = (seg == SEG_NAMES.index("ropo")) & (ch == _CH["store"]) & (event == 3) & uses["web"]
     reps = rng.integers(1, 4, int(m.sum()))
     src = np.repeat(np.nonzero(m)[0], reps)
     lag = (rng.uniform(0.2, 6.0, len(src)) * 86400).astype("timedelta64[s]")
-    parts.append(pd.DataFrame({"ci": ci[src], "ch": _CH["web"], "ts": ts[src] - lag, "event": 0}))
-    # promo: email/sms clicks of promo customers lead to a web purchase within 0-2 days (40%)
-    m = (
-        (seg == SEG_NAMES.index("promo_responsive"))
-        & np.isin(ch, [_CH["email"], _CH["sms"]])
-        & (event == 1)
-        & (rng.random(len(ci)) < 0.4)
+    parts.append(
+        pd.DataFrame(
+            {"ci": ci[src], "ch": _CH["web"], "ts": ts[src] - lag, "event": 0, "utm": False}
+        )
     )
-    src = np.nonzero(m)[0]
-    lag = (rng.uniform(0.05, 2.0, len(src)) * 86400).astype("timedelta64[s]")
-    parts.append(pd.DataFrame({"ci": ci[src], "ch": _CH["web"], "ts": ts[src] + lag, "event": 3}))
+    # promo: email clicks of promo customers become an order placed from the email (45%, the
+    # email platform records it); SMS clicks lead to a web order tagged with the campaign (25%)
+    promo = seg == SEG_NAMES.index("promo_responsive")
+    u = rng.random(len(ci))
+    for channel, target, p, utm in (("email", "email", 0.45, False), ("sms", "web", 0.25, True)):
+        m = promo & (ch == _CH[channel]) & (event == 1) & (u < p)
+        if target == "web":
+            m &= uses["web"]
+        src = np.nonzero(m)[0]
+        lag = (rng.uniform(0.02, 2.0, len(src)) * 86400).astype("timedelta64[s]")
+        parts.append(
+            pd.DataFrame(
+                {"ci": ci[src], "ch": _CH[target], "ts": ts[src] + lag, "event": 3, "utm": utm}
+            )
+        )
     # service: web visits of service-reliant customers followed by a phone call within hours (35%)
     m = (
         (seg == SEG_NAMES.index("service_reliant"))
         & (ch == _CH["web"])
+        & uses["phone"]
         & (rng.random(len(ci)) < 0.35)
     )
     src = np.nonzero(m)[0]
     lag = (rng.uniform(0.1, 20.0, len(src)) * 3600).astype("timedelta64[s]")
-    parts.append(pd.DataFrame({"ci": ci[src], "ch": _CH["phone"], "ts": ts[src] + lag, "event": 2}))
-    return pd.concat(parts, ignore_index=True)
+    parts.append(
+        pd.DataFrame(
+            {"ci": ci[src], "ch": _CH["phone"], "ts": ts[src] + lag, "event": 2, "utm": False}
+        )
+    )
+    out = pd.concat(parts, ignore_index=True)
+    out["event"] = out["event"].astype(np.int8)
+    return out
 
 
 def _campaigns(ev: pd.DataFrame) -> np.ndarray:
-    """Email/SMS rows get the latest campaign launched before them (within 30 days)."""
+    """Email/SMS rows (and web orders from an SMS link) carry the latest campaign of 30 days."""
     launch = pd.to_datetime([d for _, d in CAMPAIGNS]).to_numpy()
     names = np.array([c for c, _ in CAMPAIGNS], dtype=object)
     ts = ev["ts"].to_numpy()
     idx = np.searchsorted(launch, ts, side="right") - 1
     recent = (idx >= 0) & (ts - launch[np.clip(idx, 0, None)] < np.timedelta64(30, "D"))
-    is_campaign_ch = np.isin(ev["ch"].to_numpy(), [_CH["email"], _CH["sms"]])
-    out = np.where(recent & is_campaign_ch, names[np.clip(idx, 0, None)], None)
+    tagged = np.isin(ev["ch"].to_numpy(), [_CH["email"], _CH["sms"]]) | ev["utm"].to_numpy()
+    out = np.where(recent & tagged, names[np.clip(idx, 0, None)], None)
     return out
 
 
@@ -663,100 +747,149 @@ def _survey(
 
 _THEME_TEXT = {
     "en": {
-        "app_speed": ["The app is fast and I can order in two minutes.", "I do almost everything from the app, it loads quickly.", "If the app is slow I simply go to another shop."],
-        "notifications": ["I like the notifications when something I saved is back in stock.", "Push notifications remind me of offers I care about."],
-        "easy_checkout": ["Checkout with one click is the main reason I buy here.", "Saved cards and quick checkout make it easy."],
-        "staff_advice": ["The staff in the shop know me and give good advice.", "I value the advice of the shop assistants."],
-        "try_products": ["I need to see and touch the product before I buy it.", "I like to try things on in the shop."],
-        "trust": ["I have trusted this brand for many years.", "I trust the people in my local store."],
-        "compare_online": ["I always compare prices and reviews online first.", "I read reviews on the website before deciding."],
-        "see_in_store": ["Then I go to the store to see the product in person and buy it there.", "I check online and then pick it up in the shop."],
-        "stock_check": ["I check on the website whether my store has stock.", "Knowing the stock in the shop saves me a trip."],
-        "waiting_time": ["Waiting on the phone for twenty minutes is frustrating.", "The waiting time at the call centre is too long."],
-        "resolve_problems": ["I just want my problem solved the first time I call.", "My last problem took three calls to be resolved."],
-        "human_agent": ["I prefer to talk to a real person, not a machine.", "A human agent understands my problem better."],
-        "discounts": ["I only buy when there is a discount.", "Big discounts on Black Friday are when I shop."],
-        "coupons": ["I use every coupon you send me.", "Coupons by SMS make me come back."],
-        "offer_emails": ["I open the offer emails every week.", "The newsletter with offers tells me when to buy."],
+        "app_speed": ["The app is fast and I can place an order in two minutes.", "I do almost everything from the app because it loads quickly.", "If the app is slow I simply go to another shop, there are plenty.", "Last week the app froze during an update and I was really annoyed."],
+        "notifications": ["I like getting a notification when something I saved is back in stock.", "Push notifications remind me of the offers I actually care about.", "I turned off most notifications, but I keep the ones about my orders.", "Getting a message when the parcel is out for delivery is very handy."],
+        "easy_checkout": ["Paying with one click is the main reason I buy here.", "My card is saved, so checkout takes seconds.", "If checkout asks me to type my address again, I give up.", "Apple Pay at checkout makes everything easier."],
+        "staff_advice": ["The staff in my shop know me and give me good advice.", "I really value what the shop assistants recommend.", "There is a lady at the counter who always tells me what suits me.", "A good shop assistant saves me from buying the wrong thing."],
+        "try_products": ["I need to see and touch a product before I buy it.", "I like trying things on in the fitting room.", "Colours on a screen never look like the real thing.", "If I cannot try it, I would rather not buy it."],
+        "trust": ["I have trusted this brand for many years.", "I trust the people in my local store, they have never let me down.", "When something goes wrong, they always fix it in the shop.", "I came with my mother and now I come on my own."],
+        "compare_online": ["I always compare prices and reviews online first.", "I read the reviews on the website before I decide.", "I keep several tabs open to compare models and prices.", "If the website has good reviews, I feel safer buying."],
+        "see_in_store": ["Then I go to the store to see the product in person.", "I look it up online and then pick it up in the shop.", "Usually I buy it in the store a few days after seeing it online.", "Sometimes I order on the website and collect it at the store."],
+        "stock_check": ["I check on the website whether my store has it in stock.", "Knowing the stock in the shop saves me a wasted trip.", "Nothing is worse than going to the shop and finding it sold out.", "The stock checker on the website is the feature I use most."],
+        "waiting_time": ["Waiting on the phone for twenty minutes is frustrating.", "The waiting time at the call centre is far too long.", "The hold music drives me mad, honestly.", "I call in the morning because in the afternoon the wait is endless."],
+        "resolve_problems": ["I just want my problem solved the first time I call.", "My last problem took three calls to sort out.", "They transferred me from one department to another.", "When they solve it quickly, I forgive almost anything."],
+        "human_agent": ["I prefer to talk to a real person, not a machine.", "A human agent understands my problem much better.", "I do not get on with the website, so I phone instead.", "The automatic menus with options confuse me."],
+        "discounts": ["I only buy when there is a discount.", "Black Friday is when I do my big shopping.", "I wait for the sales to buy what I need.", "Without a good offer I do not see why I should buy now."],
+        "coupons": ["I use every coupon you send me.", "The coupons by SMS are what bring me back.", "I keep the discount codes in a note on my phone.", "A ten percent coupon is enough to make me buy."],
+        "offer_emails": ["I open the offer emails every week.", "The newsletter with offers tells me when to buy.", "I click straight from the email and order from there.", "If the email has a good deal, I buy the same day."],
     },
     "es": {
-        "app_speed": ["La app es rápida y hago el pedido en dos minutos.", "Hago casi todo desde la aplicación, carga muy rápido.", "Si la app va lenta me voy a otra tienda."],
-        "notifications": ["Me gustan las notificaciones cuando vuelve a haber stock de algo que guardé.", "Las notificaciones me recuerdan las ofertas que me interesan."],
-        "easy_checkout": ["Pagar con un clic es la razón principal por la que compro aquí.", "Tener la tarjeta guardada hace que comprar sea fácil."],
-        "staff_advice": ["El personal de la tienda me conoce y me aconseja muy bien.", "Valoro mucho el consejo de los dependientes."],
-        "try_products": ["Necesito ver y tocar el producto antes de comprarlo.", "Me gusta probarme las cosas en la tienda."],
-        "trust": ["Confío en esta marca desde hace muchos años.", "Me fío de la gente de mi tienda de siempre."],
-        "compare_online": ["Siempre comparo precios y opiniones en internet primero.", "Leo las opiniones en la web antes de decidir."],
-        "see_in_store": ["Después voy a la tienda a ver el producto en persona y lo compro allí.", "Miro en la web y luego lo recojo en la tienda."],
-        "stock_check": ["Miro en la web si mi tienda tiene stock.", "Saber el stock de la tienda me ahorra un viaje."],
-        "waiting_time": ["Esperar veinte minutos al teléfono es desesperante.", "El tiempo de espera del servicio de atención telefónica es demasiado largo."],
-        "resolve_problems": ["Solo quiero que me resuelvan el problema a la primera.", "Mi último problema necesitó tres llamadas para resolverse."],
-        "human_agent": ["Prefiero hablar con una persona de verdad, no con una máquina.", "Un agente humano entiende mejor mi problema."],
-        "discounts": ["Solo compro cuando hay descuento.", "Compro cuando hay grandes descuentos en el Black Friday."],
-        "coupons": ["Uso todos los cupones que me mandáis.", "Los cupones por SMS hacen que vuelva."],
-        "offer_emails": ["Abro los correos de ofertas todas las semanas.", "La newsletter con ofertas me dice cuándo comprar."],
+        "app_speed": ["La app es rápida y hago el pedido en dos minutos.", "Hago casi todo desde la aplicación porque carga enseguida.", "Si la app va lenta, me voy a otra tienda, hay muchas.", "La semana pasada la app se colgó con una actualización y me enfadé bastante."],
+        "notifications": ["Me gusta recibir un aviso cuando vuelve a haber stock de algo que guardé.", "Las notificaciones me recuerdan las ofertas que de verdad me interesan.", "Quité casi todas las notificaciones, pero dejo las de mis pedidos.", "Que me avisen cuando el paquete sale de reparto es muy cómodo."],
+        "easy_checkout": ["Pagar con un clic es la razón principal por la que compro aquí.", "Tengo la tarjeta guardada, así que pagar me lleva segundos.", "Si al pagar me piden otra vez la dirección, lo dejo.", "Pagar con el móvil lo hace todo más fácil."],
+        "staff_advice": ["El personal de mi tienda me conoce y me aconseja muy bien.", "Valoro mucho lo que me recomiendan los dependientes.", "Hay una dependienta que siempre me dice lo que me queda bien.", "Un buen dependiente me evita comprar lo que no es."],
+        "try_products": ["Necesito ver y tocar el producto antes de comprarlo.", "Me gusta probarme las cosas en el probador.", "Los colores en la pantalla nunca son como los de verdad.", "Si no lo puedo probar, prefiero no comprarlo."],
+        "trust": ["Confío en esta marca desde hace muchos años.", "Me fío de la gente de mi tienda de siempre, nunca me han fallado.", "Cuando algo sale mal, en la tienda siempre lo arreglan.", "Venía con mi madre y ahora vengo por mi cuenta."],
+        "compare_online": ["Siempre comparo precios y opiniones en internet primero.", "Leo las opiniones en la web antes de decidirme.", "Tengo varias pestañas abiertas para comparar modelos y precios.", "Si la web tiene buenas opiniones, compro con más tranquilidad."],
+        "see_in_store": ["Después voy a la tienda a ver el producto en persona.", "Lo miro en la web y luego lo recojo en la tienda.", "Normalmente lo compro en la tienda unos días después de verlo en internet.", "A veces pido en la web y lo recojo en la tienda."],
+        "stock_check": ["Miro en la web si mi tienda lo tiene en stock.", "Saber el stock de la tienda me ahorra un viaje en balde.", "No hay nada peor que ir a la tienda y que esté agotado.", "El buscador de stock de la web es lo que más uso."],
+        "waiting_time": ["Esperar veinte minutos al teléfono es desesperante.", "El tiempo de espera en el servicio de atención telefónica es demasiado largo.", "La musiquita de espera me saca de quicio, la verdad.", "Llamo por la mañana porque por la tarde la espera es eterna."],
+        "resolve_problems": ["Solo quiero que me resuelvan el problema a la primera.", "Mi último problema necesitó tres llamadas para resolverse.", "Me pasaron de un departamento a otro sin solución.", "Cuando me lo solucionan rápido, lo perdono casi todo."],
+        "human_agent": ["Prefiero hablar con una persona de verdad, no con una máquina.", "Un agente humano entiende mucho mejor mi problema.", "No me aclaro con la página web, así que prefiero llamar.", "Los menús automáticos con opciones me lían."],
+        "discounts": ["Solo compro cuando hay descuento.", "En el Black Friday es cuando hago las compras grandes.", "Espero a las rebajas para comprar lo que necesito.", "Sin una buena oferta no veo por qué comprar ahora."],
+        "coupons": ["Uso todos los cupones que me mandáis.", "Los cupones por SMS son lo que me hace volver.", "Guardo los códigos de descuento en una nota del móvil.", "Con un cupón del diez por ciento ya me animo a comprar."],
+        "offer_emails": ["Abro los correos de ofertas todas las semanas.", "La newsletter con ofertas me dice cuándo comprar.", "Hago clic directamente desde el correo y compro desde ahí.", "Si el correo trae una buena oferta, compro ese mismo día."],
     },
 }  # fmt: skip
-_FILLER = {
-    "en": ["Overall I am happy with the brand.", "I buy for my family, mostly clothes and things for the house.", "Sometimes I recommend it to friends.", "Delivery times have improved this year.", "I would like more choice in sizes."],
-    "es": ["En general estoy contento con la marca.", "Compro para mi familia, sobre todo ropa y cosas para la casa.", "A veces se la recomiendo a mis amigos.", "Los plazos de entrega han mejorado este año.", "Me gustaría más variedad de tallas."],
+_OPENERS = {
+    "en": ["I'm {age} and I live in {city}.", "I've been a customer for about {years} years now.", "Well, I'm {age}, I live in {city} and I shop for the whole family."],
+    "es": ["Tengo {age} años y vivo en {city}.", "Soy cliente desde hace unos {years} años.", "Pues tengo {age} años, vivo en {city} y compro para toda la familia."],
 }  # fmt: skip
+_FILLER = {
+    "en": ["Overall I am happy with the brand.", "I buy mostly clothes and things for the house.", "Sometimes I recommend it to friends.", "Delivery times have improved this year.", "I would like more choice in sizes.", "Prices have gone up a bit, like everywhere."],
+    "es": ["En general estoy a gusto con la marca.", "Compro sobre todo ropa y cosas para la casa.", "A veces se la recomiendo a mis amigos.", "Los plazos de entrega han mejorado este año.", "Me gustaría más variedad de tallas.", "Los precios han subido un poco, como en todas partes."],
+}  # fmt: skip
+_CLOSERS = {
+    "en": ["That's about it, thanks for asking.", "Honestly, I would keep things as they are, just a bit better.", "I hope this helps."],
+    "es": ["Eso es todo, gracias por preguntar.", "Sinceramente, no cambiaría mucho, solo lo mejoraría un poco.", "Espero que os sirva."],
+}  # fmt: skip
+_QUESTIONS = {
+    "en": ("Interviewer", "Customer", ["How do you usually shop with us?", "What matters most to you when you buy?", "What could we do better?"]),
+    "es": ("Entrevistadora", "Cliente", ["¿Cómo sueles comprar con nosotros?", "¿Qué es lo más importante para ti al comprar?", "¿Qué podríamos mejorar?"]),
+}  # fmt: skip
+#: Personal data some interviewees volunteer (later stages must scrub it).
 _PII_LINES = {
-    "en": "You can write to me at {email} or call {phone}, my name is {name}.",
-    "es": "Podéis escribirme a {email} o llamarme al {phone}, me llamo {name}.",
-}
+    "en": ["If you need more details you can write to me at {email} or call {phone}, my name is {name}.", "I'm {name}, by the way, and my number is {phone} if you want to follow up."],
+    "es": ["Si necesitáis más detalles, podéis escribirme a {email} o llamarme al {phone}, me llamo {name}.", "Por cierto, soy {name} y mi número es el {phone} por si queréis llamarme."],
+}  # fmt: skip
+
+
+def _pick(rng: np.random.Generator, bank: list[str], k: int) -> list[str]:
+    return [bank[i] for i in rng.choice(len(bank), size=k, replace=False)]
 
 
 def _interviews(
     rng: np.random.Generator, cust: pd.DataFrame, survey_truth: pd.DataFrame, n: int = 60
 ) -> tuple[dict[str, str], pd.DataFrame]:
+    """Interview transcripts (question and answer) whose themes follow the segment.
+
+    Every 5th interviewee of a segment is a survey respondent identified only by their
+    ``respondent_id``; every 6th volunteers a name, email or phone in the text.
+    """
     files: dict[str, str] = {}
     truth = []
     per_seg = n // len(SEG_NAMES)
     seg = cust["segment_idx"].to_numpy()
+    respondent_of = dict(
+        zip(survey_truth["customer_id"], survey_truth["respondent_id"], strict=True)
+    )
+    is_resp = cust["customer_id"].isin(respondent_of).to_numpy()
     k = 0
     for s_idx, s in enumerate(SEG_NAMES):
-        members = np.nonzero(seg == s_idx)[0]
-        chosen = rng.choice(members, size=per_seg, replace=False)
+        by_resp = (np.arange(per_seg) % 5) == 0
+        pool_r = np.nonzero((seg == s_idx) & is_resp)[0]
+        pool_o = np.nonzero((seg == s_idx) & ~is_resp)[0]
+        chosen = np.empty(per_seg, dtype=np.int64)
+        chosen[by_resp] = rng.choice(pool_r, size=int(by_resp.sum()), replace=False)
+        chosen[~by_resp] = rng.choice(pool_o, size=int((~by_resp).sum()), replace=False)
         for j, c in enumerate(chosen):
             k += 1
+            row = cust.iloc[c]
             lang = "es" if rng.random() < 0.5 else "en"
-            themes = list(SEGMENTS[s]["themes"])
-            sentences = []
-            for _ in range(int(rng.integers(7, 11))):
-                theme = themes[int(rng.integers(0, len(themes)))]
-                bank = _THEME_TEXT[lang][theme]
-                sentences.append(bank[int(rng.integers(0, len(bank)))])
-                if rng.random() < 0.35:
-                    sentences.append(_FILLER[lang][int(rng.integers(0, len(_FILLER[lang])))])
-            if j % 4 == 0:
-                row = cust.iloc[c]
-                sentences.insert(
-                    int(rng.integers(1, len(sentences))),
-                    _PII_LINES[lang].format(
+            themes = [SEGMENTS[s]["themes"][t] for t in rng.permutation(3)]
+            said = {t: _pick(rng, _THEME_TEXT[lang][t], 2) for t in themes}
+            filler = _pick(rng, _FILLER[lang], 3)
+            years = int(rng.integers(2, 15))
+            opener = _pick(rng, _OPENERS[lang], 1)[0].format(
+                age=row["age"], city=row["city"], years=years
+            )
+            answers = [
+                [opener, *said[themes[0]], filler[0]],
+                [said[themes[1]][0], said[themes[2]][0], said[themes[1]][1]],
+                [said[themes[2]][1], filler[1], _pick(rng, _CLOSERS[lang], 1)[0]],
+            ]
+            if rng.random() < 0.5:
+                answers[1].append(filler[2])
+            if j % 6 == 0:
+                phone = str(row["phone"])
+                answers[2].insert(
+                    1,
+                    _pick(rng, _PII_LINES[lang], 1)[0].format(
                         email=row["email"],
-                        phone=f"+34 {row['phone']}",
+                        phone=f"+34 {phone[:3]} {phone[3:6]} {phone[6:]}",
                         name=f"{row['first_name']} {row['last_name']}",
                     ),
                 )
-            row = cust.iloc[c]
+            asker, answerer, questions = _QUESTIONS[lang]
+            body = "\n".join(
+                f"{asker}: {q}\n{answerer}: {' '.join(a)}"
+                for q, a in zip(questions, answers, strict=True)
+            )
+            respondent = respondent_of.get(row["customer_id"]) if by_resp[j] else None
+            ident = (
+                f"respondent_id: {respondent}"
+                if respondent
+                else f"customer_id: {row['customer_id']}"
+            )
             header = [
                 "---",
-                f"customer_id: {row['customer_id']}" if j % 5 else "customer_id:",
+                ident,
                 f"language: {lang}",
                 f"age: {row['age']}",
                 f"gender: {row['gender']}",
                 "---",
             ]
             iid = f"INT{k:03d}"
-            files[iid] = "\n".join(header) + "\n" + " ".join(sentences) + "\n"
+            files[iid] = "\n".join(header) + "\n" + body + "\n"
             truth.append(
                 {
                     "interview_id": iid,
                     "customer_id": row["customer_id"],
+                    "respondent_id": respondent,
                     "segment": s,
                     "language": lang,
-                    "themes": "|".join(themes),
+                    "themes": "|".join(SEGMENTS[s]["themes"]),
+                    "has_pii": j % 6 == 0,
                 }
             )
     return files, pd.DataFrame(truth)
@@ -784,19 +917,24 @@ _INTERACTION_COLUMNS = (
 def _chunk(rng: np.random.Generator, n: int, offset: int, start: pd.Timestamp, months: int):
     cust = _customers(rng, n, offset)
     cust["has_card"] = rng.random(n) < np.where(cust["segment_idx"].to_numpy() == 1, 0.95, 0.6)
-    # family phones: a few pairs/triples of CRM customers share one phone
-    fam = rng.choice(n, size=max(2, n // 250) * 2, replace=False).reshape(-1, 2)
-    cust.loc[fam[:, 1], "phone"] = cust.loc[fam[:, 0], "phone"].to_numpy()
+    # family phones: a few pairs and triples of CRM customers share one phone
+    n_fam = max(3, n // 250)
+    fam = rng.choice(n, size=n_fam * 3, replace=False).reshape(-1, 3)
+    triple = np.arange(n_fam) % 3 == 0
+    phones = cust["phone"].to_numpy().copy()
+    phones[fam[:, 1]] = phones[fam[:, 0]]
+    phones[fam[triple, 2]] = phones[fam[triple, 0]]
+    cust["phone"] = phones
     ev = _interactions(rng, cust, start, months)
     ev, shared = _attach_identifiers(rng, ev, cust)
-    for a, b in fam:
+    ids = cust["customer_id"].to_numpy()
+    for k, members in enumerate(fam):
+        people = members if triple[k] else members[:2]
         shared.append(
             {
                 "identifier_type": "phone",
-                "value": cust.at[a, "phone"],
-                "customer_ids": "|".join(
-                    sorted([cust.at[a, "customer_id"], cust.at[b, "customer_id"]])
-                ),
+                "value": phones[members[0]],
+                "customer_ids": "|".join(sorted(ids[people])),
             }
         )
     labels_idx = rng.integers(0, 5, len(ev))
@@ -894,6 +1032,76 @@ def _identity_truth(
     out = pd.concat(rows, ignore_index=True).drop_duplicates()
     out = out[out["value"] != GENERIC_STORE_EMAIL]
     return out.sort_values(["identifier_type", "value", "customer_id"]).reset_index(drop=True)
+
+
+def _channel_effects(cust: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+    """Planted channel parameters and what they produced, per segment x channel, by true person.
+
+    ``reach``: share of the segment's customers with at least one interaction on the channel;
+    ``conversion_rate``: purchases on the channel per customer engaged with it;
+    ``revenue_per_customer``: the channel's revenue per segment member (EUR). Computed on the true
+    person behind every row (before duplicated rows are added), so these are the answers a
+    pipeline with perfect identity resolution should find.
+    """
+    seg = cust["segment_idx"].to_numpy()
+    ci, ch = ev["ci"].to_numpy(), ev["ch"].to_numpy()
+    k = len(CHANNELS)
+    engaged = np.zeros((len(cust), k), dtype=bool)
+    engaged[ci, ch] = True
+    buys = ev["event"].to_numpy() == EVENTS.index("purchase")
+    purchases = np.zeros((len(cust), k))
+    np.add.at(purchases, (ci[buys], ch[buys]), 1)
+    revenue = np.zeros((len(cust), k))
+    np.add.at(revenue, (ci[buys], ch[buys]), np.nan_to_num(ev["revenue"].to_numpy()[buys]))
+    rows = []
+    for s_idx, s in enumerate(SEG_NAMES):
+        v = SEGMENTS[s]
+        m = seg == s_idx
+        n_eng = engaged[m].sum(axis=0)
+        for c in CHANNELS:
+            j = _CH[c]
+            rows.append(
+                {
+                    "segment": s,
+                    "channel": c,
+                    "reach": round(float(n_eng[j] / max(m.sum(), 1)), 4),
+                    "conversion_rate": round(float(purchases[m, j].sum() / max(n_eng[j], 1)), 4),
+                    "revenue_per_customer": round(float(revenue[m, j].sum() / max(m.sum(), 1)), 2),
+                    "planted_reach": v["reach"][c],
+                    "rate_per_month": v["rates"][c],
+                    "purchase_share": v["buy"][c],
+                    "is_best": c == v["best"],
+                    "is_worst": c == v["worst"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+_TRUTH_README = """\
+Planted truth of the omniseg demo dataset (omniseg.demo.generate_demo). For tests only: the
+pipeline never reads it.
+
+customers.csv           customer_id, segment (true latent segment of every CRM customer)
+segments.csv            segment, name, share, best_channel, worst_channel, description,
+                        survey_rate (probability a member answers the survey), themes
+identity.csv.gz         identifier_type, value (raw, exactly as written in interactions.csv.gz or
+                        customers.csv), customer_id (the true person)
+shared_identifiers.csv  identifier_type, value, customer_ids (|-separated): identifiers used by
+                        several people (a store's generic email, family phones); never merge them
+channel_effects.csv     segment, channel, reach, conversion_rate, revenue_per_customer (realised,
+                        by true person), planted_reach, rate_per_month, purchase_share (planted
+                        parameters), is_best, is_worst
+survey.csv              respondent_id, customer_id (true, also for unlinked respondents), linked,
+                        segment
+interviews.csv          interview_id, customer_id (true), respondent_id (when the transcript
+                        names only the respondent), segment, language, themes, has_pii
+
+Messy labels in the data that mean the same thing:
+  gender (customers.csv): F = female = Mujer; M = male = Hombre; X = non-binary = No binario
+  consent_*: sí / no
+  channel (interactions): see omniseg.demo.CHANNEL_LABELS; all map with
+  omniseg.vocabulary.normalise_channel
+"""
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, sep: str = ",") -> None:
@@ -1069,6 +1277,8 @@ def _write_small(tmp: Path, n: int, seed: int, start: pd.Timestamp, months: int)
                     "share": v["share"],
                     "best_channel": v["best"],
                     "worst_channel": v["worst"],
+                    "description": v["description"],
+                    "survey_rate": v["survey_rate"],
                     "themes": "|".join(v["themes"]),
                 }
                 for s, v in SEGMENTS.items()
@@ -1081,26 +1291,10 @@ def _write_small(tmp: Path, n: int, seed: int, start: pd.Timestamp, months: int)
         pd.DataFrame(shared, columns=["identifier_type", "value", "customer_ids"]),
         truth / "shared_identifiers.csv",
     )
-    effects = [
-        {
-            "segment": s,
-            "channel": c,
-            "rate_per_month": v["rates"][c],
-            "purchase_share": v["buy"][c],
-            "is_best": c == v["best"],
-            "is_worst": c == v["worst"],
-        }
-        for s, v in SEGMENTS.items()
-        for c in CHANNELS
-    ]
-    _write_csv(pd.DataFrame(effects), truth / "channel_effects.csv")
+    _write_csv(_channel_effects(cust, ev), truth / "channel_effects.csv")
     _write_csv(survey_truth, truth / "survey.csv")
     _write_csv(interviews_truth, truth / "interviews.csv")
-    buf = io.StringIO()
-    buf.write(
-        "Planted truth of the omniseg demo dataset. For tests only: the pipeline never reads it.\n"
-    )
-    (truth / "README.txt").write_text(buf.getvalue(), encoding="utf-8")
+    (truth / "README.txt").write_text(_TRUTH_README, encoding="utf-8")
     return {
         "customers": n,
         "customer_rows": len(crm_out),
