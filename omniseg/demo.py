@@ -217,7 +217,7 @@ CAMPAIGNS = (
     ("BACK2SCHOOL26", "2026-09-01"),
 )
 #: Scales every segment's ``rates`` (keeps the committed demo around 30 interactions/customer).
-RATE_SCALE = 0.4
+RATE_SCALE = 0.44
 #: Month-of-year activity multipliers (Jan..Dec); stores dip in August.
 SEASON = np.array([1.15, 0.85, 0.9, 0.95, 1.0, 0.95, 1.05, 0.8, 1.0, 1.0, 1.35, 1.5])
 STORE_AUGUST_DIP = 0.7
@@ -254,7 +254,7 @@ def _ascii(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _customers(rng: np.random.Generator, n: int, offset: int) -> pd.DataFrame:
+def _customers(rng: np.random.Generator, n: int, offset: int, end: pd.Timestamp) -> pd.DataFrame:
     shares = np.array([SEGMENTS[s]["share"] for s in SEG_NAMES])
     seg = rng.choice(len(SEG_NAMES), size=n, p=shares / shares.sum())
     ids = np.arange(offset + 1, offset + n + 1)
@@ -285,11 +285,12 @@ def _customers(rng: np.random.Generator, n: int, offset: int) -> pd.DataFrame:
         f"{_ascii(f)}.{_ascii(s)}{i}@{d}"
         for f, s, i, d in zip(first, last, ids, domain, strict=True)
     ]
-    phone = (600_000_000 + (ids * 97 + rng.integers(0, 97, n)) % 199_999_999).astype(np.int64)
+    # Spanish mobiles 6xx/7xx; id x K mod M (K, M coprime) is unique and looks random
+    phone = (600_000_000 + (ids.astype(np.int64) * 7_368_787) % 199_999_999).astype(np.int64)
     loyalty = (10_000_000 + ids * 13 + rng.integers(0, 13, n)).astype(np.int64)
     device = [f"dev-{x:012x}" for x in rng.integers(0, 2**48, n)]
     signup_days = rng.integers(0, 365 * 6, n)
-    signup = pd.Timestamp("2026-10-31") - pd.to_timedelta(signup_days, unit="D")
+    signup = end - pd.to_timedelta(signup_days + 1, unit="D")  # within 6 years before the end
     value = rng.lognormal(0.0, 0.6, n)  # per-customer spend multiplier (heavy tail)
     activity = rng.lognormal(-0.08, 0.4, n)  # per-customer activity multiplier
     return pd.DataFrame(
@@ -412,7 +413,10 @@ def _interactions(
     event = np.full(len(ci), 0, dtype=np.int8)  # view
     is_contact_ch = np.isin(ch, [_CH["phone"], _CH["chat"]])
     complaint_p = np.where(SEG_NAMES.index("service_reliant") == sseg, 0.12, 0.03)
-    event[(~is_contact_ch) & (u >= p_buy) & (u < p_buy + 0.3)] = 1  # click
+    # promotion-responsive customers click their campaign emails and SMS far more often
+    promo = (sseg == SEG_NAMES.index("promo_responsive")) & np.isin(ch, [_CH["email"], _CH["sms"]])
+    click_p = np.where(promo, 0.55, 0.25)
+    event[(~is_contact_ch) & (u >= p_buy) & (u < p_buy + click_p)] = 1  # click
     event[is_contact_ch & (u >= p_buy)] = 2  # contact
     event[u < p_buy] = 3  # purchase
     complaint = is_contact_ch & (u >= p_buy) & (u < p_buy + complaint_p)
@@ -481,11 +485,11 @@ def _journeys(
             {"ci": ci[src], "ch": _CH["web"], "ts": ts[src] - lag, "event": 0, "utm": False}
         )
     )
-    # promo: email clicks of promo customers become an order placed from the email (45%, the
+    # promo: email clicks of promo customers become an order placed from the email (35%, the
     # email platform records it); SMS clicks lead to a web order tagged with the campaign (25%)
     promo = seg == SEG_NAMES.index("promo_responsive")
     u = rng.random(len(ci))
-    for channel, target, p, utm in (("email", "email", 0.45, False), ("sms", "web", 0.25, True)):
+    for channel, target, p, utm in (("email", "email", 0.35, False), ("sms", "web", 0.25, True)):
         m = promo & (ch == _CH[channel]) & (event == 1) & (u < p)
         if target == "web":
             m &= uses["web"]
@@ -826,12 +830,15 @@ def _interviews(
     is_resp = cust["customer_id"].isin(respondent_of).to_numpy()
     k = 0
     for s_idx, s in enumerate(SEG_NAMES):
-        by_resp = (np.arange(per_seg) % 5) == 0
-        pool_r = np.nonzero((seg == s_idx) & is_resp)[0]
-        pool_o = np.nonzero((seg == s_idx) & ~is_resp)[0]
-        chosen = np.empty(per_seg, dtype=np.int64)
-        chosen[by_resp] = rng.choice(pool_r, size=int(by_resp.sum()), replace=False)
-        chosen[~by_resp] = rng.choice(pool_o, size=int((~by_resp).sum()), replace=False)
+        # every 5th interviewee answered the survey and is named only by respondent_id (small
+        # datasets may have fewer people than interviews: then fewer interviews)
+        resp = list(rng.permutation(np.nonzero((seg == s_idx) & is_resp)[0]))
+        others = list(rng.permutation(np.nonzero((seg == s_idx) & ~is_resp)[0]))
+        chosen, by_resp = [], []
+        for j in range(min(per_seg, len(resp) + len(others))):
+            named_by_survey = j % 5 == 0 and bool(resp)
+            chosen.append(resp.pop() if named_by_survey or not others else others.pop())
+            by_resp.append(named_by_survey)
         for j, c in enumerate(chosen):
             k += 1
             row = cust.iloc[c]
@@ -915,7 +922,7 @@ _INTERACTION_COLUMNS = (
 
 
 def _chunk(rng: np.random.Generator, n: int, offset: int, start: pd.Timestamp, months: int):
-    cust = _customers(rng, n, offset)
+    cust = _customers(rng, n, offset, start + pd.DateOffset(months=months))
     cust["has_card"] = rng.random(n) < np.where(cust["segment_idx"].to_numpy() == 1, 0.95, 0.6)
     # family phones: a few pairs and triples of CRM customers share one phone
     n_fam = max(3, n // 250)
@@ -1048,7 +1055,7 @@ def _channel_effects(cust: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
     k = len(CHANNELS)
     engaged = np.zeros((len(cust), k), dtype=bool)
     engaged[ci, ch] = True
-    buys = ev["event"].to_numpy() == EVENTS.index("purchase")
+    buys = ev["event"].to_numpy() == "purchase"
     purchases = np.zeros((len(cust), k))
     np.add.at(purchases, (ci[buys], ch[buys]), 1)
     revenue = np.zeros((len(cust), k))
@@ -1194,7 +1201,7 @@ def generate_demo(
                 cust, ev, _ = _chunk(rng, n, lo, start_ts, months)
                 crm = _crm_frame(rng, cust)
                 _link_first_use(ev, cust, crm)
-                inter = ev[list(_INTERACTION_COLUMNS)]
+                inter = ev[list(_INTERACTION_COLUMNS)].assign(timestamp=ev["ts"])  # typed
                 pq.write_table(
                     pa.Table.from_pandas(crm, preserve_index=False),
                     tmp / "customers" / f"part-{k:05d}.parquet",

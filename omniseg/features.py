@@ -141,6 +141,8 @@ def _check_columns(table: ibis.Table) -> None:
 
 def _prepare(table: ibis.Table) -> ibis.Table:
     """Typed events with a person, epoch seconds and the canonical channel rank (for ties)."""
+    if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
+        table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
     ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
     null = ibis.literal(None, "float64")
     return ev.select(

@@ -84,6 +84,31 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.kind": {"en": "Identifier", "es": "Identificador"},
     "col.masked": {"en": "Value (masked)", "es": "Valor (enmascarado)"},
     "col.n_customers": {"en": "Customers it points to", "es": "Clientes a los que apunta"},
+    "omni.title": {"en": "Omnichannel customers", "es": "Clientes omnicanal"},
+    "omni.lead": {
+        "en": "{multi_share} of customers seen use more than one channel. On average they are "
+        "worth {ratio}× a single-channel customer ({level} interval: {low}–{high}×).",
+        "es": "El {multi_share} de los clientes vistos usa más de un canal. De media valen "
+        "{ratio} veces lo que un cliente de un solo canal (intervalo del {level}: {low}–{high}).",
+    },
+    "omni.single": {"en": "Single-channel", "es": "Un solo canal"},
+    "omni.multi": {"en": "Multi-channel", "es": "Varios canales"},
+    "omni.value_axis": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
+    "omni.overlap_lead": {
+        "en": "Which channels are used together: each row's users, and the share of them who "
+        "also use each column's channel.",
+        "es": "Qué canales se usan juntos: los usuarios de cada fila y qué parte de ellos usa "
+        "también el canal de cada columna.",
+    },
+    "omni.overlap_hover": {
+        "en": "%{z:.0%} of %{y} users also use %{x}",
+        "es": "El %{z:.0%} de los usuarios de %{y} usa también %{x}",
+    },
+    "fig.multichannel": {
+        "en": "Revenue per customer: single- vs multi-channel",
+        "es": "Ingresos por cliente: un canal frente a varios",
+    },
+    "fig.overlap": {"en": "Channel overlap", "es": "Solapamiento entre canales"},
     "overview.quality": {"en": "Data quality", "es": "Calidad de los datos"},
     "overview.no_warnings": {
         "en": "No data-quality warnings.",

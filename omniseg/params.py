@@ -16,7 +16,7 @@ A params file looks like this (paths are relative to the params file's folder)::
       columns:                                # optional renames, per table
         interactions: {fecha: timestamp, canal: channel}
       channel_aliases: {kiosko: store}        # optional extra channel labels
-    notebooks: [01_data_overview.ipynb]      # optional: which report sections, in order
+    notebooks: [01_data_overview.ipynb, 02_one_view.ipynb]   # optional: sections, in order
     notebook_dir: my_sections/                # optional: folder of your own report notebooks
     cell_timeout: 1800                        # optional: seconds per notebook cell
 
@@ -38,7 +38,7 @@ __all__ = ["DataPaths", "RunParams", "load_params"]
 
 _RUN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LANGUAGES = ("en", "es")
-DEFAULT_NOTEBOOKS = ("01_data_overview.ipynb",)
+DEFAULT_NOTEBOOKS = ("01_data_overview.ipynb", "02_one_view.ipynb")
 _TABLES = ("customers", "interactions", "survey", "codebook", "interviews")
 
 

@@ -27,7 +27,7 @@ def test_paths_are_relative_to_the_params_file(tmp_path):
     assert params.data.interactions == Path("/abs/i.parquet")
     assert params.data.columns == {"interactions": {"fecha": "timestamp"}}
     assert params.language == "es" and params.run_name == "nightly"
-    assert params.notebooks == ("01_data_overview.ipynb",)
+    assert params.notebooks == ("01_data_overview.ipynb", "02_one_view.ipynb")
 
 
 def test_overrides_replace_file_values(tmp_path):
