@@ -5,11 +5,14 @@ call-centre, store and campaign systems export — including the mess — with t
 tests can check every later stage:
 
 * **5 latent segments** (:data:`SEGMENTS`) that differ in demographics, channel habits, value,
-  journeys, survey attitudes and interview themes; each has a planted best and worst channel.
+  journeys, survey attitudes and interview themes. Each customer uses only some channels (the
+  planted per-segment reach); each segment's planted best channel leads on reach, conversion
+  (purchases per engaged customer) and revenue, and its worst channel is barely used.
 * **18 months of interactions** over the 8 canonical channels with seasonality (November/December
-  peaks, January sales, an August dip in stores), channel-specific hours, heavy-tailed spend, and
-  journeys: research online then buy in store (ROPO), campaign click then web purchase, web visit
-  then phone call.
+  peaks with a Black Friday week, January sales, an August dip in stores), email/SMS bursts after
+  campaign launches, channel-specific hours, heavy-tailed spend, and journeys: research online
+  then buy in store (ROPO), campaign click then an order from the email (or from the web after an
+  SMS), web visit then phone call.
 * **Fragmented identities**: each row carries only what its channel sees (email on web/email/social,
   phone on phone/SMS, loyalty card in store, device id in the app, device + email on app logins),
   with formatting noise; a store's generic email and family phones are *shared* identifiers that

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 from pathlib import Path
 
 import duckdb
@@ -108,6 +109,8 @@ def test_identifiers_are_fragmented_with_formatting_noise(events):
 def test_shared_identifiers_really_span_several_people(truth):
     assert (truth["shared"]["identifier_type"] == "email").any()
     assert (truth["shared"]["identifier_type"] == "phone").sum() >= 5
+    sizes = truth["shared"]["customer_ids"].str.count("\\|") + 1
+    assert {2, 3} <= set(sizes[truth["shared"]["identifier_type"] == "phone"])
     crm = pd.read_csv(DEMO / "customers.csv", sep=";", dtype=str)
     for _, row in truth["shared"].iterrows():
         people = row["customer_ids"].split("|")
@@ -125,27 +128,75 @@ def test_channel_labels_are_messy_but_all_map_to_canonical(events):
     assert set(normalise_channels(events["channel"]).unique()) == set(CANONICAL_CHANNELS)
 
 
-def test_planted_best_channel_is_real(truth, events):
-    """For each segment the planted best channel leads on purchases or on reach."""
+def _events_by_true_person(truth, events):
     ident = truth["identity"].drop_duplicates(["identifier_type", "value"])
     person = pd.Series(np.nan, index=events.index, dtype=object)
     for col in IDENTIFIER_COLUMNS:
         lookup = ident[ident["identifier_type"] == col].set_index("value")["customer_id"]
         person = person.fillna(events[col].map(lookup))
     frame = events.assign(person=person, channel=normalise_channels(events["channel"]))
-    frame = frame.merge(
+    return frame.merge(
         truth["customers"], left_on="person", right_on="customer_id", suffixes=("", "_t")
     )
+
+
+def test_planted_best_channel_is_real(truth, events):
+    """Per segment the best channel leads on reach and conversion; the worst is barely used."""
+    frame = _events_by_true_person(truth, events)
     sizes = truth["customers"]["segment"].value_counts()
     for _, seg in truth["segments"].iterrows():
         part = frame[frame["segment"] == seg["segment"]]
-        reach = part.groupby("channel")["person"].nunique() / sizes[seg["segment"]]
+        engaged = part.groupby("channel")["person"].nunique()
+        reach = engaged / sizes[seg["segment"]]
         purchases = part[part["event"] == "purchase"].groupby("channel").size()
-        assert seg["best_channel"] in (reach.idxmax(), purchases.idxmax()) or (
-            seg["best_channel"] == "email" and reach.idxmax() == "email"
-        ), seg["segment"]
-        worst_reach = reach.get(seg["worst_channel"], 0.0)
-        assert worst_reach <= reach.quantile(0.25) + 0.05, seg["segment"]
+        conversion = (purchases / engaged).fillna(0.0)
+        best, worst = seg["best_channel"], seg["worst_channel"]
+        assert reach.idxmax() == best, (seg["segment"], reach.round(2).to_dict())
+        assert conversion.idxmax() == best, (seg["segment"], conversion.round(2).to_dict())
+        assert conversion[best] > 1.3 * conversion.drop(best).max(), seg["segment"]
+        assert reach.get(worst, 0.0) < 0.06, seg["segment"]
+
+
+def test_channel_effects_truth_matches_the_plan(truth):
+    effects = pd.read_csv(DEMO / "truth" / "channel_effects.csv")
+    assert {"segment", "channel", "reach", "conversion_rate", "planted_reach"} <= set(effects)
+    assert len(effects) == len(SEGMENTS) * len(CANONICAL_CHANNELS)
+    assert (effects["reach"] - effects["planted_reach"]).abs().max() < 0.08
+    for segment, part in effects.groupby("segment"):
+        part = part.set_index("channel")
+        best = part.index[part["is_best"]][0]
+        assert best == SEGMENTS[segment]["best"]
+        for col in ("reach", "conversion_rate", "revenue_per_customer"):
+            assert part[col].idxmax() == best, (segment, col)
+
+
+def test_every_truth_customer_is_in_the_crm(truth):
+    crm = pd.read_csv(DEMO / "customers.csv", sep=";", dtype=str)
+    assert set(truth["customers"]["customer_id"]) == set(crm["customer_id"])
+    assert crm["customer_id"].is_unique is False  # the planted exact duplicate rows
+    assert 0.003 < crm.duplicated().mean() < 0.008
+    assert 0.01 < crm["age"].isna().mean() < 0.05
+
+
+def test_seasonality_revenue_and_campaigns(events):
+    month = events["timestamp"].str[:7]
+    per_month = month.value_counts().sort_index()
+    assert per_month["2025-12"] > 1.3 * per_month.median()
+    assert per_month["2025-11"] > 1.2 * per_month.median()
+    store = events[normalise_channels(events["channel"]) == "store"]
+    store_month = store["timestamp"].str[:7].value_counts()
+    assert store_month["2025-08"] < 0.8 * store_month.median()
+    store_hours = store["timestamp"].str[11:13].astype(int)
+    assert store_hours.between(10, 20).all()
+    buys = events["event"] == "purchase"
+    assert events.loc[~buys, "revenue"].isna().all()
+    revenue = events.loc[buys, "revenue"].astype(float)
+    assert 0 < revenue.isna().mean() < 0.02  # a few purchases without an amount
+    assert revenue.max() > 10 * revenue.median()  # heavy tail
+    channel = normalise_channels(events["channel"])
+    tagged = channel[events["campaign"].notna()]
+    assert set(tagged) == {"email", "sms", "web"}
+    assert {"BF2025", "XMAS2025", "REBAJAS_ENE26"} <= set(events["campaign"].dropna())
 
 
 def test_survey_and_interviews(truth):
@@ -156,11 +207,28 @@ def test_survey_and_interviews(truth):
     unlinked = survey["customer_id"].isna().mean()
     assert 0.05 < unlinked < 0.15
     assert set(survey["customer_id"].dropna()) <= set(crm["customer_id"])
+    truth_survey = truth["survey"]
+    assert truth_survey["customer_id"].notna().all()  # the truth links every respondent
     interviews = truth["interviews"]
     assert len(interviews) == 60 and set(interviews["language"]) == {"es", "en"}
     assert interviews.groupby("segment").size().min() >= 10
-    text = (DEMO / "interviews" / "INT001.txt").read_text(encoding="utf-8")
-    assert text.startswith("---\n")
+    for row in interviews.itertuples():
+        text = (DEMO / "interviews" / f"{row.interview_id}.txt").read_text(encoding="utf-8")
+        head, body = text.split("---\n")[1:3]
+        meta = dict(line.split(": ", 1) for line in head.strip().splitlines())
+        assert meta["language"] == row.language
+        if isinstance(row.respondent_id, str):
+            assert meta["respondent_id"] == row.respondent_id
+        else:
+            assert meta["customer_id"] == row.customer_id
+        assert 80 <= len(body.split()) <= 220, row.interview_id
+        assert bool(re.search(r"@|\+34 \d{3} \d{3}", body)) == row.has_pii, row.interview_id
+    spanish = (
+        DEMO
+        / "interviews"
+        / f"{interviews.loc[interviews['language'] == 'es', 'interview_id'].iloc[0]}.txt"
+    )
+    assert any(ch in spanish.read_text(encoding="utf-8") for ch in "áéíóúñ¿")
 
 
 def test_demo_loads_through_the_contract():
@@ -181,6 +249,7 @@ def test_parquet_mode_streams_parts(tmp_path):
     ).fetchone()[0]
     assert count == summary["interactions"] > 50_000
     cols = duckdb.execute(f"DESCRIBE SELECT * FROM read_parquet('{parts[0]}')").df()["column_name"]
-    assert list(cols[:3]) == ["timestamp", "channel", "event"]
+    csv_cols = pd.read_csv(DEMO / "interactions.csv.gz", nrows=0).columns
+    assert list(cols) == list(csv_cols)
     data = load_data_dir(tmp_path / "big")
     assert len(data.customers) == 3000
