@@ -627,13 +627,11 @@ def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: A
 
     from omniseg.i18n import channel_label, check_language, format_percent, t
     from omniseg.overview import CHANNEL_COLORS
-    from omniseg.vocabulary import CANONICAL_CHANNELS
+    from omniseg.vocabulary import order_channels
 
     check_language(language)
     frame = resolver.summary()
-    order = [c for c in CANONICAL_CHANNELS if c in set(frame["channel"])]
-    order += sorted(set(frame["channel"]) - set(order))
-    frame = frame.set_index("channel").loc[order].reset_index()
+    frame = frame.set_index("channel").loc[order_channels(frame["channel"])].reset_index()
     fig = fig if fig is not None else go.Figure()
     fig.add_trace(
         go.Bar(

@@ -27,7 +27,7 @@ from omniseg.i18n import (
     format_percent,
     t,
 )
-from omniseg.vocabulary import CANONICAL_CHANNELS, IDENTIFIER_COLUMNS
+from omniseg.vocabulary import IDENTIFIER_COLUMNS, order_channels
 
 __all__ = [
     "CHANNEL_COLORS",
@@ -67,12 +67,6 @@ _CLEAN_SQL = {
     "loyalty_id": "nullif(ltrim(trim({c}), '0'), '')",
     "device_id": "nullif(trim({c}), '')",
 }
-
-
-def _order(channels: pd.Series) -> list[str]:
-    present = list(dict.fromkeys(channels.dropna().astype(str)))
-    known = [c for c in CANONICAL_CHANNELS if c in present]
-    return known + sorted(c for c in present if c not in CANONICAL_CHANNELS)
 
 
 def _connect(data: Any) -> tuple[duckdb.DuckDBPyConnection, list[str]]:
@@ -157,7 +151,7 @@ def overview_totals(data: Any) -> dict[str, Any]:
         "purchases": int((inter["event"] == "purchase").sum()),
         "revenue": float(revenue),
         "anonymous_share": float(anonymous),
-        "channels": len(_order(inter["channel"])),
+        "channels": len(order_channels(inter["channel"])),
         "survey_respondents": 0 if survey is None else len(survey),
         "interviews": 0 if interviews is None else len(interviews),
     }
@@ -203,7 +197,7 @@ def channel_summary(data: Any) -> pd.DataFrame:
     out["revenue_share"] = out["revenue"] / total_revenue if total_revenue else 0.0
     out["conversion"] = out["purchases"] / out["interactions"]
     out["channel"] = out["channel"].astype(str)
-    out = out.set_index("channel").loc[_order(out["channel"])].reset_index()
+    out = out.set_index("channel").loc[order_channels(out["channel"])].reset_index()
     cols = [
         "channel",
         "interactions",
@@ -243,7 +237,9 @@ def monthly_activity(data: Any) -> pd.DataFrame:
     out["month"] = pd.to_datetime(out["month"])
     out["channel"] = out["channel"].astype(str)
     months = pd.date_range(out["month"].min(), out["month"].max(), freq="MS")
-    grid = pd.MultiIndex.from_product([months, _order(out["channel"])], names=["month", "channel"])
+    grid = pd.MultiIndex.from_product(
+        [months, order_channels(out["channel"])], names=["month", "channel"]
+    )
     out = out.set_index(["month", "channel"]).reindex(grid, fill_value=0).reset_index()
     out[["interactions", "purchases"]] = out[["interactions", "purchases"]].astype(int)
     return out
@@ -540,7 +536,7 @@ def plot_monthly_activity(
     check_language(language)
     _check_frame(monthly, ["month", "channel", "interactions"], "plot_monthly_activity")
     fig = fig if fig is not None else go.Figure()
-    for channel in _order(monthly["channel"]):
+    for channel in order_channels(monthly["channel"]):
         part = monthly[monthly["channel"] == channel].sort_values("month")
         label = channel_label(channel, language)
         fig.add_trace(

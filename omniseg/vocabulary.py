@@ -24,6 +24,7 @@ __all__ = [
     "normalise_channel",
     "normalise_channels",
     "normalise_events",
+    "order_channels",
 ]
 
 #: The canonical channels, in the order reports show them.
@@ -220,3 +221,17 @@ def normalise_channels(values: pd.Series, aliases: Mapping[str, str] | None = No
 def normalise_events(values: pd.Series, aliases: Mapping[str, str] | None = None) -> pd.Series:
     """Map event labels onto :data:`CANONICAL_EVENTS`; unknown labels are kept, cleaned."""
     return _normalise_series(values, EVENT_ALIASES, aliases)
+
+
+def order_channels(channels) -> list[str]:
+    """Distinct channels in report order: canonical ones first (in their order), then others
+    alphabetically.
+
+    Examples
+    --------
+    >>> order_channels(["store", "kiosk", "web", "store"])
+    ['web', 'store', 'kiosk']
+    """
+    present = list(dict.fromkeys(str(c) for c in channels if c is not None and not pd.isna(c)))
+    known = [c for c in CANONICAL_CHANNELS if c in present]
+    return known + sorted(c for c in present if c not in CANONICAL_CHANNELS)
