@@ -215,6 +215,7 @@ def build_features(
     reference_date: str | pd.Timestamp | None = None,
     config: dict[str, float] | None = None,
     con: Any = None,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """Build the per-person feature table (see the module docstring for every column).
 
@@ -233,6 +234,8 @@ def build_features(
         Journey windows overriding :data:`DEFAULT_CONFIG`.
     con : ibis backend, optional
         Where to run; default a new in-memory DuckDB.
+    progress : bool
+        Show the query steps as a progress bar on the console.
 
     Returns
     -------
@@ -296,11 +299,18 @@ def build_features(
         last_channel=seq.channel.argmax(seq.pos),
         switches=(seq.prev.notnull() & (seq.prev != seq.channel)).cast("int64").sum(),
     )
-    frame = con.to_pandas(base).merge(con.to_pandas(order), on="person_id", how="left")
-    for part in _journeys(ev, cfg):
-        frame = frame.merge(
-            con.to_pandas(part).rename(columns={"p": "person_id"}), on="person_id", how="left"
-        )
+    from tqdm.auto import tqdm
+
+    parts = _journeys(ev, cfg)
+    with tqdm(total=2 + len(parts), desc="features", unit="query", disable=not progress) as bar:
+        frame = con.to_pandas(base)
+        bar.update(1)
+        frame = frame.merge(con.to_pandas(order), on="person_id", how="left")
+        bar.update(1)
+        for part in parts:
+            journeys = con.to_pandas(part).rename(columns={"p": "person_id"})
+            frame = frame.merge(journeys, on="person_id", how="left")
+            bar.update(1)
     return _finish(frame, ref, customers)
 
 

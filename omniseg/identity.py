@@ -216,6 +216,9 @@ class IdentityResolver:
         and device ids are replaced by keyed hashes right after normalisation (``customer_id``,
         the CRM's own pseudonymous key, is kept so persons join back to the CRM). The key is read
         when needed and never stored on the object or written anywhere.
+    progress : bool
+        Show the steps of ``fit`` as a progress bar on the console (tqdm; off under
+        ``omniseg report``, where ``TQDM_DISABLE`` is set).
 
     Attributes
     ----------
@@ -237,10 +240,12 @@ class IdentityResolver:
         default_country: str = "ES",
         max_persons_per_identifier: int = 1,
         hash_key_env: str | None = None,
+        progress: bool = False,
     ):
         self.default_country = default_country
         self.max_persons_per_identifier = max_persons_per_identifier
         self.hash_key_env = hash_key_env
+        self.progress = progress
 
     # -------------------------------------------------------------------------------- fitting
 
@@ -312,7 +317,10 @@ class IdentityResolver:
         -------
         self
         """
+        from tqdm.auto import tqdm
+
         self._check_params()
+        bar = tqdm(total=4, desc="identity resolution", unit="step", disable=not self.progress)
         if "customer_id" not in customers:
             raise DataValidationError(
                 [
@@ -349,6 +357,8 @@ class IdentityResolver:
         node_kind = np.array([k.split("\x1f", 1)[0] for k in nodes], dtype=object)
         node_value = np.array([k.split("\x1f", 1)[1] for k in nodes], dtype=object)
 
+        bar.update(1)
+        bar.set_postfix_str("anchors and guards")
         # 2. anchors: CRM customer of each identifier on CRM rows
         crm_ids = crm_norm["customer_id"].to_numpy()
         on_crm = long[long["record"] < n_crm]
@@ -386,6 +396,8 @@ class IdentityResolver:
         shared_hop = {int(n) for n, r in reach.items() if r > limit and pd.isna(own[n])}
         shared = shared_crm | shared_hop
 
+        bar.update(1)
+        bar.set_postfix_str("linking")
         # 4. components over the identifier graph without shared identifiers
         usable = long[~long["node"].isin(shared)].sort_values(["record", "node"])
         rec = usable["record"].to_numpy()
@@ -449,7 +461,11 @@ class IdentityResolver:
         self._nodes = pd.Index(nodes)
         self._n_crm = n_crm
         persons = self.transform(interactions)
+        bar.update(1)
+        bar.set_postfix_str("summary")
         self.summary_ = self._summary(customers, interactions, persons, component, n_nodes)
+        bar.update(1)
+        bar.close()
         return self
 
     # -------------------------------------------------------------------------------- using
