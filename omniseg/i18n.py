@@ -1,8 +1,18 @@
 """Report text and number formats in English and Spanish.
 
-The catalog is data (:data:`MESSAGES`, :data:`CHANNEL_LABELS`): a deployment may add keys or a
-language by updating the dicts. Spanish formats numbers as Spanish readers expect: ``1.234,5``,
-``62,0 %``, ``1.234 €`` (with non-breaking spaces, so a table cell never wraps before the sign).
+The catalog is data (:data:`MESSAGES`, :data:`CHANNEL_LABELS`, :data:`EVENT_LABELS`): a deployment
+may add keys, labels or a language by updating the dicts (and :data:`SUPPORTED_LANGUAGES`). Spanish
+formats numbers as Spanish readers expect: ``1.234,5``, ``62,0 %``, ``1.234 €`` (with non-breaking
+spaces, so a table cell never wraps before the sign).
+
+Examples
+--------
+>>> t("overview.title", "es")
+'Resumen de los datos'
+>>> channel_label("store", "es")
+'Tienda'
+>>> format_number(1234.5, "es", digits=1)
+'1.234,5'
 """
 
 from __future__ import annotations
@@ -13,18 +23,22 @@ from omniseg.errors import ParameterError
 
 __all__ = [
     "CHANNEL_LABELS",
+    "EVENT_LABELS",
     "MESSAGES",
     "SUPPORTED_LANGUAGES",
     "channel_label",
     "check_language",
+    "event_label",
     "format_money",
     "format_number",
     "format_percent",
     "t",
 ]
 
+#: Languages the report can be written in.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "es")
 
+#: Message key -> language -> text (``str.format`` fields in braces).
 MESSAGES: dict[str, dict[str, str]] = {
     "report.title": {"en": "Omnichannel customer report", "es": "Informe omnicanal de clientes"},
     "report.toc": {"en": "Contents", "es": "Contenido"},
@@ -169,6 +183,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+#: Language -> canonical channel -> display name. Unknown channels are shown capitalised.
 CHANNEL_LABELS: dict[str, dict[str, str]] = {
     "en": {
         "web": "Web",
@@ -193,9 +208,44 @@ CHANNEL_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+#: Language -> canonical event -> display name. Unknown events are shown capitalised.
+EVENT_LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "view": "View",
+        "click": "Click",
+        "contact": "Contact",
+        "purchase": "Purchase",
+        "complaint": "Complaint",
+    },
+    "es": {
+        "view": "Visita",
+        "click": "Clic",
+        "contact": "Contacto",
+        "purchase": "Compra",
+        "complaint": "Queja",
+    },
+}
+
+
 def check_language(language: str) -> str:
-    """Return ``language`` if supported, else raise :class:`ParameterError`."""
-    if language not in SUPPORTED_LANGUAGES:
+    """Check that the report can be written in ``language``.
+
+    Parameters
+    ----------
+    language : str
+        A language code.
+
+    Returns
+    -------
+    str
+        ``language`` itself.
+
+    Raises
+    ------
+    ParameterError
+        If ``language`` is not in :data:`SUPPORTED_LANGUAGES`.
+    """
+    if not isinstance(language, str) or language not in SUPPORTED_LANGUAGES:
         raise ParameterError(
             f"The 'language' parameter must be one of {SUPPORTED_LANGUAGES}. "
             f"Got {language!r} instead."
@@ -204,12 +254,34 @@ def check_language(language: str) -> str:
 
 
 def t(key: str, language: str = "en", **fmt: object) -> str:
-    """The text of ``key`` in ``language``, formatted with ``fmt``.
+    """The report text of ``key`` in ``language``, formatted with ``fmt``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`MESSAGES`, such as ``"overview.title"``.
+    language : {"en", "es"}, default "en"
+        Report language.
+    **fmt
+        Values for the ``{fields}`` of the text.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ParameterError
+        If the language is not supported.
+    KeyError
+        If there is no text for ``key`` in ``language`` (the message names the key).
 
     Examples
     --------
     >>> t("report.toc", "es")
     'Contenido'
+    >>> t("report.run", "en", run="q3")
+    'Run: q3'
     """
     check_language(language)
     try:
@@ -220,9 +292,58 @@ def t(key: str, language: str = "en", **fmt: object) -> str:
 
 
 def channel_label(channel: str, language: str = "en") -> str:
-    """Display name of a channel; unknown channels are shown as given, capitalised."""
+    """Display name of a channel.
+
+    Parameters
+    ----------
+    channel : str
+        A canonical channel (``"store"``) or any other label, which is shown capitalised.
+    language : {"en", "es"}, default "en"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> channel_label("phone", "es")
+    'Teléfono'
+    >>> channel_label("kiosk", "es")
+    'Kiosk'
+    """
     check_language(language)
     return CHANNEL_LABELS[language].get(channel, str(channel).capitalize())
+
+
+def event_label(event: str, language: str = "en") -> str:
+    """Display name of an event type.
+
+    Parameters
+    ----------
+    event : str
+        A canonical event (``"purchase"``) or any other label, which is shown capitalised.
+    language : {"en", "es"}, default "en"
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> event_label("complaint", "es")
+    'Queja'
+    """
+    check_language(language)
+    return EVENT_LABELS[language].get(event, str(event).capitalize())
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, NaT, pd.NA (whose comparison raises or is NA)
+    except (TypeError, ValueError):
+        return True
 
 
 def _group(value: float, digits: int, language: str) -> str:
@@ -233,30 +354,77 @@ def _group(value: float, digits: int, language: str) -> str:
 
 
 def format_number(value: float | None, language: str = "en", digits: int = 0) -> str:
-    """``1234.5`` -> ``'1,234.5'`` (en) or ``'1.234,5'`` (es); missing -> ``'–'``.
+    """A number with the language's thousands and decimal separators.
+
+    Parameters
+    ----------
+    value : float or None
+        The number; missing values (``None``, NaN, ``pd.NA``) are shown as ``'–'``.
+    language : {"en", "es"}, default "en"
+    digits : int, default 0
+        Decimal places.
+
+    Returns
+    -------
+    str
 
     Examples
     --------
+    >>> format_number(1234.5, "en", digits=1)
+    '1,234.5'
     >>> format_number(1234.5, "es", digits=1)
     '1.234,5'
     """
     check_language(language)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return "–"
-    return _group(float(value), digits, language)
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return _group(value, digits, language)
 
 
 def format_percent(value: float | None, language: str = "en", digits: int = 1) -> str:
-    """A share (0.62) as ``'62.0%'`` (en) or ``'62,0 %'`` (es)."""
-    text = format_number(None if value is None else 100 * value, language, digits)
+    """A share (``0.62``) as a percentage.
+
+    Parameters
+    ----------
+    value : float or None
+        A share between 0 and 1; missing values are shown as ``'–'``.
+    language : {"en", "es"}, default "en"
+    digits : int, default 1
+        Decimal places of the percentage.
+
+    Returns
+    -------
+    str
+        ``'62.0%'`` (en) or ``'62,0 %'`` (es, with a non-breaking space).
+    """
+    text = format_number(None if _missing(value) else 100 * float(value), language, digits)
     if text == "–":
         return text
     return f"{text}\u00a0%" if language == "es" else f"{text}%"
 
 
 def format_money(value: float | None, language: str = "en", digits: int = 0) -> str:
-    """Euros: ``'€1,234'`` (en) or ``'1.234 €'`` (es)."""
+    """An amount in euros.
+
+    Parameters
+    ----------
+    value : float or None
+        The amount; missing values are shown as ``'–'``.
+    language : {"en", "es"}, default "en"
+    digits : int, default 0
+        Decimal places.
+
+    Returns
+    -------
+    str
+        ``'€1,234'`` (en) or ``'1.234 €'`` (es, with a non-breaking space).
+    """
     text = format_number(value, language, digits)
     if text == "–":
         return text
+    if text.startswith("-") and language == "en":
+        return f"-€{text[1:]}"
     return f"{text}\u00a0€" if language == "es" else f"€{text}"

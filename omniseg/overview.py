@@ -4,10 +4,20 @@ Aggregation runs in DuckDB (in-memory, on the pandas frames without copying them
 warehouse would run. Results are small pandas frames; plot functions follow one shape,
 ``plot_x(frame, *, language="en", fig=None) -> go.Figure``, and never call ``.show()``.
 
+Every function takes a loaded :class:`omniseg.data.CustomerData` (or any object with the same
+``customers`` and ``interactions`` frames and, optionally, a ``report`` with ``warnings``).
+
 "People reached" here counts distinct *identifiers* (cleaned: trimmed, lower-cased, phones reduced
 to their last 9 digits), not people: one person with an email, a phone and a loyalty card counts
 three times until identity resolution (``omniseg.identity``, a later stage) links them. The
 fragmentation figures show exactly that gap. No function returns a raw identifier value.
+
+Examples
+--------
+>>> from omniseg.io import load_demo  # doctest: +SKIP
+>>> data = load_demo()  # doctest: +SKIP
+>>> summary = channel_summary(data)  # doctest: +SKIP
+>>> fig = plot_channel_summary(summary, language="es")  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from omniseg.vocabulary import IDENTIFIER_COLUMNS, order_channels
 
 __all__ = [
     "CHANNEL_COLORS",
+    "SPARSE_CHANNEL_SHARE",
     "channel_summary",
     "fragmentation_summary",
     "identity_fragmentation",
@@ -44,7 +55,7 @@ __all__ = [
     "quality_warnings",
 ]
 
-#: One colour per channel, shared by every chart of the report.
+#: One colour per channel, shared by every chart of the report (other channels are grey).
 CHANNEL_COLORS: dict[str, str] = {
     "web": "#1f77b4",
     "app": "#17becf",
@@ -59,87 +70,92 @@ _OTHER_COLOR = "#7f7f7f"
 #: Share of interactions under which a channel's figures are flagged as fragile.
 SPARSE_CHANNEL_SHARE = 0.01
 
-#: SQL that cleans each identifier kind the same way for interactions and the CRM.
+#: SQL that cleans each identifier kind the same way for interactions and the CRM: trimmed and
+#: lower-cased; phones reduced to their last 9 digits (drops ``+34``/``0034`` and spaces);
+#: loyalty ids without leading zeros. A display heuristic, not identity resolution.
 _CLEAN_SQL = {
-    "customer_id": "nullif(trim({c}), '')",
+    "customer_id": "nullif(lower(trim({c})), '')",
     "email": "nullif(lower(trim({c})), '')",
     "phone": "nullif(right(regexp_replace({c}, '[^0-9]', '', 'g'), 9), '')",
-    "loyalty_id": "nullif(ltrim(trim({c}), '0'), '')",
-    "device_id": "nullif(trim({c}), '')",
+    "loyalty_id": "nullif(ltrim(lower(trim({c})), '0'), '')",
+    "device_id": "nullif(lower(trim({c})), '')",
 }
 
+_METRIC_COLUMNS = ("revenue", "satisfaction")
 
-def _connect(data: Any) -> tuple[duckdb.DuckDBPyConnection, list[str]]:
-    con = duckdb.connect()
+
+def _connect(data: Any) -> tuple[duckdb.DuckDBPyConnection, list[str], list[str]]:
+    """An in-memory DuckDB with views ``ev`` (interactions) and ``crm`` (CRM identifiers).
+
+    Returns the connection, the identifier kinds present in the interactions, and those present
+    in the CRM.
+    """
     inter = data.interactions
     ids = [c for c in IDENTIFIER_COLUMNS if c in inter.columns]
-    cols = ["timestamp", "channel", "event", *ids]
-    cols += [c for c in ("revenue", "satisfaction") if c in inter.columns]
-    frame = inter[cols]
-    for c in ("revenue", "satisfaction"):
-        if c not in frame:
-            frame = frame.assign(**{c: float("nan")})
-    con.register("ev", frame)
-    crm = data.customers[
-        [c for c in ("customer_id", "email", "phone", "loyalty_id") if c in data.customers]
-    ]
-    con.register("crm", crm)
-    return con, ids
+    frame = inter[["timestamp", "channel", "event", *ids]]
+    for c in _METRIC_COLUMNS:
+        frame = frame.assign(**{c: inter[c] if c in inter.columns else float("nan")})
+    crm_ids = [c for c in IDENTIFIER_COLUMNS if c in data.customers.columns]
+    con = duckdb.connect()
+    try:
+        con.register("ev", frame)
+        con.register("crm", data.customers[crm_ids])
+    except BaseException:
+        con.close()
+        raise
+    return con, ids, crm_ids
 
 
 def _identifier_union(ids: list[str]) -> str:
-    """SQL of (row_id, channel, kind, clean value) for every identifier on every row."""
+    """SQL of (channel, kind, raw value, clean value) for every identifier on every row."""
     parts = [
-        f"SELECT row_id, channel, '{k}' AS kind, {k} AS raw, {_CLEAN_SQL[k].format(c=k)} AS val "
-        f"FROM evr WHERE {k} IS NOT NULL"
+        f"SELECT channel, '{k}' AS kind, {k} AS raw, {_CLEAN_SQL[k].format(c=k)} AS val "
+        f"FROM ev WHERE {k} IS NOT NULL"
         for k in ids
     ]
-    return (
-        " UNION ALL ".join(parts)
-        if parts
-        else (
-            "SELECT NULL::BIGINT AS row_id, NULL AS channel, NULL AS kind, NULL AS raw, "
-            "NULL AS val WHERE false"
-        )
-    )
+    if not parts:
+        return "SELECT NULL AS channel, NULL AS kind, NULL AS raw, NULL AS val WHERE false"
+    return " UNION ALL ".join(parts)
 
 
-def _crm_identifier_union(ids: list[str], crm_columns) -> str:
-    """SQL of (kind, clean value) for the CRM's identifiers, cleaned like the interactions'."""
-    parts = [
-        f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
-        for k in ids
-        if k in crm_columns
-    ]
-    return " UNION ALL ".join(parts) or "SELECT NULL AS kind, NULL AS val WHERE false"
+def _crm_identifier_union(crm_ids: list[str]) -> str:
+    """SQL of distinct (kind, clean value) of the CRM's identifiers, cleaned like the events'."""
+    parts = [f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm" for k in crm_ids]
+    union = " UNION ALL ".join(parts) or "SELECT NULL AS kind, NULL AS val WHERE false"
+    return f"SELECT DISTINCT kind, val FROM ({union}) WHERE val IS NOT NULL"
 
 
-def _crm_identifier_union(ids: list[str], crm_columns: pd.Index) -> str:
-    """SQL of (kind, clean value) for the CRM's identifiers, cleaned like the interactions'."""
-    parts = [
-        f"SELECT '{k}' AS kind, {_CLEAN_SQL[k].format(c=k)} AS val FROM crm"
-        for k in ids
-        if k in crm_columns
-    ]
-    return " UNION ALL ".join(parts) or "SELECT NULL AS kind, NULL AS val WHERE false"
+def _anonymous_share(inter: pd.DataFrame) -> float:
+    ids = [c for c in IDENTIFIER_COLUMNS if c in inter.columns]
+    if not len(inter):
+        return 0.0
+    if not ids:
+        return 1.0
+    return float(inter[ids].isna().all(axis=1).mean())
 
 
 def overview_totals(data: Any) -> dict[str, Any]:
-    """Headline figures: customers, interactions, period, purchases, revenue, anonymous share.
+    """Headline figures of the data: customers, interactions, period, purchases, revenue.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data (only ``customers``, ``interactions`` and, if present, ``survey`` and
+        ``interviews`` are read).
 
     Returns
     -------
     dict
-        ``customers``, ``interactions``, ``start``, ``end`` (Timestamps), ``months``,
-        ``purchases``, ``revenue``, ``anonymous_share``, ``channels``, ``survey_respondents``,
+        ``customers`` (distinct CRM customer ids), ``interactions``, ``start`` and ``end``
+        (Timestamps, ``NaT`` without interactions), ``months`` (calendar months covered, both ends
+        included), ``purchases``, ``revenue``, ``anonymous_share`` (share of interactions
+        carrying no identifier), ``channels`` (channels used), ``survey_respondents``,
         ``interviews``.
     """
     inter = data.interactions
-    ids = [c for c in IDENTIFIER_COLUMNS if c in inter.columns]
-    anonymous = inter[ids].isna().all(axis=1).mean() if ids and len(inter) else 1.0
     start, end = inter["timestamp"].min(), inter["timestamp"].max()
     months = 0 if pd.isna(start) else (end.year - start.year) * 12 + end.month - start.month + 1
-    revenue = inter["revenue"].sum() if "revenue" in inter else 0.0
+    revenue = inter["revenue"].sum() if "revenue" in inter.columns else 0.0
     survey = getattr(data, "survey", None)
     interviews = getattr(data, "interviews", None)
     return {
@@ -150,7 +166,7 @@ def overview_totals(data: Any) -> dict[str, Any]:
         "months": months,
         "purchases": int((inter["event"] == "purchase").sum()),
         "revenue": float(revenue),
-        "anonymous_share": float(anonymous),
+        "anonymous_share": _anonymous_share(inter),
         "channels": len(order_channels(inter["channel"])),
         "survey_respondents": 0 if survey is None else len(survey),
         "interviews": 0 if interviews is None else len(interviews),
@@ -158,14 +174,34 @@ def overview_totals(data: Any) -> dict[str, Any]:
 
 
 def channel_summary(data: Any) -> pd.DataFrame:
-    """One row per channel (canonical order, then others).
+    """Activity, reach and value of each channel.
 
-    Columns: ``channel``, ``interactions``, ``share_of_interactions``,
-    ``identified_interactions`` (rows with any identifier), ``distinct_identifiers`` (people
-    reached before identity resolution), ``purchases``, ``revenue``, ``revenue_share``,
-    ``conversion`` (purchases per interaction), ``complaints``, ``mean_satisfaction``.
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data (``interactions`` is read).
+
+    Returns
+    -------
+    DataFrame
+        One row per channel: canonical channels first (in the order of
+        :data:`omniseg.vocabulary.CANONICAL_CHANNELS`), then others alphabetically. Columns:
+
+        - ``channel``
+        - ``interactions``, ``share_of_interactions``
+        - ``identified_interactions``: rows carrying any identifier
+        - ``distinct_identifiers``: distinct (identifier kind, cleaned value) pairs seen on the
+          channel, i.e. *people reached before identity resolution* (one person known by email
+          and phone counts twice)
+        - ``purchases``, ``revenue``, ``revenue_share``
+        - ``conversion``: purchases per interaction
+        - ``complaints``, ``mean_satisfaction`` (NaN when no rating)
+
+    Notes
+    -----
+    Totals are not a row of this table; see :func:`overview_totals`.
     """
-    con, ids = _connect(data)
+    con, ids, _ = _connect(data)
     try:
         any_id = " OR ".join(f"{k} IS NOT NULL" for k in ids) or "false"
         base = con.sql(
@@ -180,10 +216,9 @@ def channel_summary(data: Any) -> pd.DataFrame:
             FROM ev GROUP BY channel
             """
         ).df()
-        con.sql("CREATE TEMP VIEW evr AS SELECT row_number() OVER () AS row_id, * FROM ev")
         reach = con.sql(
             f"""
-            SELECT channel, count(DISTINCT kind || ':' || val) AS distinct_identifiers
+            SELECT channel, count(DISTINCT (kind, val)) AS distinct_identifiers
             FROM ({_identifier_union(ids)}) WHERE val IS NOT NULL GROUP BY channel
             """
         ).df()
@@ -196,6 +231,8 @@ def channel_summary(data: Any) -> pd.DataFrame:
     out["share_of_interactions"] = out["interactions"] / total if total else 0.0
     out["revenue_share"] = out["revenue"] / total_revenue if total_revenue else 0.0
     out["conversion"] = out["purchases"] / out["interactions"]
+    out["revenue"] = out["revenue"].astype(float)
+    out["mean_satisfaction"] = out["mean_satisfaction"].astype(float)
     out["channel"] = out["channel"].astype(str)
     out = out.set_index("channel").loc[order_channels(out["channel"])].reset_index()
     cols = [
@@ -217,9 +254,21 @@ def channel_summary(data: Any) -> pd.DataFrame:
 
 
 def monthly_activity(data: Any) -> pd.DataFrame:
-    """Long table of ``month`` (first day), ``channel``, ``interactions``, ``purchases``,
-    ``revenue``; months with no activity on a channel are present with zeros."""
-    con, _ = _connect(data)
+    """Interactions, purchases and revenue per calendar month and channel.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data (``interactions`` is read).
+
+    Returns
+    -------
+    DataFrame
+        Long format, columns ``month`` (first day of the month, datetime), ``channel``,
+        ``interactions``, ``purchases``, ``revenue``. The grid is complete: every month from the
+        first to the last, for every channel, with zeros where a channel had no activity.
+    """
+    con, _, _ = _connect(data)
     try:
         out = con.sql(
             """
@@ -242,24 +291,47 @@ def monthly_activity(data: Any) -> pd.DataFrame:
     )
     out = out.set_index(["month", "channel"]).reindex(grid, fill_value=0).reset_index()
     out[["interactions", "purchases"]] = out[["interactions", "purchases"]].astype(int)
+    out["revenue"] = out["revenue"].astype(float)
     return out
 
 
 def identity_fragmentation(data: Any) -> pd.DataFrame:
-    """Per identifier kind: how many rows carry it, distinct values raw and cleaned, CRM matches.
+    """How many identifiers of each kind the interactions carry, and how many the CRM knows.
 
-    Columns: ``identifier``, ``rows``, ``share_of_rows``, ``distinct_raw``, ``distinct_clean``,
-    ``matched_crm`` (distinct cleaned values equal to the same identifier of a CRM customer,
-    cleaned the same way; ``<NA>`` for ``device_id``, which the CRM does not hold).
+    Each channel knows a customer by a different identifier (an email online, a loyalty card in
+    store, a device in the app), often written differently. This table shows the size of the
+    problem; linking identifiers of one person by co-occurrence (full identity resolution) is a
+    later stage, :mod:`omniseg.identity`.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data (``interactions`` and ``customers`` are read).
+
+    Returns
+    -------
+    DataFrame
+        One row per identifier column present in the interactions, in the order of
+        :data:`omniseg.vocabulary.IDENTIFIER_COLUMNS`. Columns:
+
+        - ``identifier``: the kind (``customer_id``, ``email``, ``phone``, ``loyalty_id``,
+          ``device_id``)
+        - ``rows``, ``share_of_rows``: interactions carrying it
+        - ``distinct_raw``: distinct values as written
+        - ``distinct_clean``: distinct values after trivial cleaning (trim and lower-case;
+          phones: digits only, last 9 digits; loyalty ids: no leading zeros)
+        - ``matched_crm``: distinct cleaned values equal to the same identifier of a CRM
+          customer, cleaned the same way (``<NA>`` when the CRM has no such column, as for
+          ``device_id``)
+
+        Counts only: no identifier value is returned.
     """
-    con, ids = _connect(data)
+    con, ids, crm_ids = _connect(data)
     try:
-        con.sql("CREATE TEMP VIEW evr AS SELECT row_number() OVER () AS row_id, * FROM ev")
-        crm_union = _crm_identifier_union(ids, data.customers.columns)
         out = con.sql(
             f"""
             WITH ids AS ({_identifier_union(ids)}),
-                 crm_ids AS (SELECT DISTINCT kind, val FROM ({crm_union}) WHERE val IS NOT NULL)
+                 crm_ids AS ({_crm_identifier_union(crm_ids)})
             SELECT i.kind AS identifier,
                    count(*) AS rows,
                    count(DISTINCT i.raw) AS distinct_raw,
@@ -271,59 +343,86 @@ def identity_fragmentation(data: Any) -> pd.DataFrame:
         ).df()
     finally:
         con.close()
+    out = out.set_index("identifier").reindex(ids).fillna(0)
+    out.index.name = "identifier"
+    out = out.reset_index()
     n = len(data.interactions)
     out["share_of_rows"] = out["rows"] / n if n else 0.0
     out["matched_crm"] = out["matched_crm"].astype("Int64")
-    no_crm = ~out["identifier"].isin(data.customers.columns)
-    out.loc[no_crm, "matched_crm"] = pd.NA
-    out = out.set_index("identifier").reindex([k for k in ids if k in set(out["identifier"])])
-    out = out.reset_index()
-    cols = ["identifier", "rows", "share_of_rows", "distinct_raw", "distinct_clean", "matched_crm"]
+    out.loc[~out["identifier"].isin(crm_ids), "matched_crm"] = pd.NA
     for c in ("rows", "distinct_raw", "distinct_clean"):
         out[c] = out[c].astype(int)
+    out["identifier"] = out["identifier"].astype(str)
+    cols = ["identifier", "rows", "share_of_rows", "distinct_raw", "distinct_clean", "matched_crm"]
     return out[cols]
 
 
 def fragmentation_summary(data: Any) -> dict[str, float]:
-    """How far the data is from one view of each customer.
+    """How far the data is from one view of each customer, in five numbers.
+
+    These figures describe the problem that identity resolution (:mod:`omniseg.identity`, a
+    later stage, which links identifiers that occur together) solves; nothing is linked here.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data (``interactions`` and ``customers`` are read).
 
     Returns
     -------
     dict
-        ``crm_customers``; ``distinct_identifiers`` (cleaned, all kinds, in interactions);
-        ``identifiers_per_customer`` (their ratio); ``linkable_share`` (share of interactions
-        that name a CRM customer directly: its customer_id, or a cleaned email/phone/loyalty id
-        equal to one in the CRM); ``anonymous_share``.
+        - ``crm_customers``: distinct customer ids in the CRM
+        - ``distinct_identifiers``: distinct (kind, cleaned value) identifiers in the
+          interactions, all kinds together
+        - ``identifiers_per_customer``: their ratio (fragmentation; NaN without CRM customers)
+        - ``linkable_share``: share of interactions tied directly to a CRM customer: by its
+          customer_id, or by a cleaned email/phone/loyalty id equal to the same identifier in
+          the CRM
+        - ``anonymous_share``: share of interactions carrying no identifier
     """
-    con, ids = _connect(data)
+    con, ids, crm_ids = _connect(data)
     try:
-        con.sql("CREATE TEMP VIEW evr AS SELECT row_number() OVER () AS row_id, * FROM ev")
-        crm_union = _crm_identifier_union(ids, data.customers.columns)
+        matches = [
+            f"{_CLEAN_SQL[k].format(c=k)} IN (SELECT val FROM crm_ids WHERE kind = '{k}')"
+            for k in ids
+            if k in crm_ids
+        ]
         row = con.execute(
             f"""
-            WITH ids AS ({_identifier_union(ids)}),
-                 crm_ids AS (SELECT DISTINCT kind, val FROM ({crm_union}) WHERE val IS NOT NULL)
-            SELECT (SELECT count(DISTINCT kind || ':' || val) FROM ids WHERE val IS NOT NULL),
-                   (SELECT count(DISTINCT i.row_id) FROM ids i
-                      JOIN crm_ids c ON i.kind = c.kind AND i.val = c.val)
+            WITH crm_ids AS ({_crm_identifier_union(crm_ids)})
+            SELECT (SELECT count(DISTINCT (kind, val))
+                      FROM ({_identifier_union(ids)}) WHERE val IS NOT NULL),
+                   (SELECT count(*) FROM ev WHERE {" OR ".join(matches) or "false"})
             """
         ).fetchone()
     finally:
         con.close()
     n = len(data.interactions)
     crm = int(data.customers["customer_id"].nunique())
-    totals = overview_totals(data)
+    distinct, linkable = int(row[0]), int(row[1] or 0)
     return {
         "crm_customers": crm,
-        "distinct_identifiers": int(row[0]),
-        "identifiers_per_customer": row[0] / crm if crm else float("nan"),
-        "linkable_share": row[1] / n if n else 0.0,
-        "anonymous_share": totals["anonymous_share"],
+        "distinct_identifiers": distinct,
+        "identifiers_per_customer": distinct / crm if crm else float("nan"),
+        "linkable_share": linkable / n if n else 0.0,
+        "anonymous_share": _anonymous_share(data.interactions),
     }
 
 
 def identity_lead(data: Any, language: str = "en") -> str:
-    """The sentence that introduces the fragmentation figures, with this data's numbers."""
+    """The sentence introducing the fragmentation figures, with this data's numbers.
+
+    Parameters
+    ----------
+    data : CustomerData
+    language : {"en", "es"}, default "en"
+
+    Returns
+    -------
+    str
+        Plain text (escape it when putting it into HTML).
+    """
+    check_language(language)
     frag = fragmentation_summary(data)
     return t(
         "overview.identity_lead",
@@ -335,10 +434,26 @@ def identity_lead(data: Any, language: str = "en") -> str:
 
 
 def quality_warnings(data: Any, language: str = "en") -> list[str]:
-    """Loader warnings plus overview checks: fragile channels and monthly gaps in a channel."""
+    """Data-quality warnings for the report: the loader's plus the overview's own checks.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Loaded data; ``data.report.warnings`` is used when present.
+    language : {"en", "es"}, default "en"
+        Language of the overview's own warnings (the loader's are kept as written).
+
+    Returns
+    -------
+    list of str
+        Loader warnings, then one warning per channel with less than
+        :data:`SPARSE_CHANNEL_SHARE` of interactions, then one per channel with months without
+        interactions between its first and last active month (often a missing export). Plain
+        text: escape it when putting it into HTML.
+    """
     check_language(language)
     report = getattr(data, "report", None)
-    out = list(getattr(report, "warnings", []) or [])
+    out = [str(w) for w in (getattr(report, "warnings", None) or [])]
     summary = channel_summary(data)
     for _, row in summary.iterrows():
         if row["share_of_interactions"] < SPARSE_CHANNEL_SHARE:
@@ -370,12 +485,23 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
 
 
 def overview_tables(data: Any, language: str = "en") -> dict[str, pd.DataFrame]:
-    """Display-ready tables with translated headers and formatted numbers.
+    """Display-ready tables with translated headers and numbers formatted for the language.
+
+    Cells are strings; show them with an escaping renderer (``omniseg.display.table``,
+    ``DataFrame.to_html(escape=True)``, or a Styler with ``escape="html"``), since channel
+    labels come from the data.
+
+    Parameters
+    ----------
+    data : CustomerData
+    language : {"en", "es"}, default "en"
 
     Returns
     -------
-    dict
-        ``totals`` (metric, value), ``channels`` and ``identity``.
+    dict of str to DataFrame
+        ``totals`` (metric, value), ``channels`` (one row per channel, from
+        :func:`channel_summary`) and ``identity`` (one row per identifier kind, from
+        :func:`identity_fragmentation`).
     """
     check_language(language)
     tot = overview_totals(data)
@@ -436,9 +562,7 @@ def overview_tables(data: Any, language: str = "en") -> dict[str, pd.DataFrame]:
             t("col.distinct_clean", language): [
                 format_number(v, language) for v in f["distinct_clean"]
             ],
-            t("col.matched", language): [
-                "–" if pd.isna(v) else format_number(v, language) for v in f["matched_crm"]
-            ],
+            t("col.matched", language): [format_number(v, language) for v in f["matched_crm"]],
         }
     )
     return {"totals": totals, "channels": channels, "identity": identity}
@@ -448,12 +572,20 @@ def _color(channel: str) -> str:
     return CHANNEL_COLORS.get(channel, _OTHER_COLOR)
 
 
-def _check_frame(frame: pd.DataFrame, required: list[str], func: str) -> None:
+def _check_plot_args(
+    frame: pd.DataFrame, required: list[str], func: str, language: str, fig: go.Figure | None
+) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{func} expects a DataFrame. Got {type(frame).__name__} instead.")
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ValueError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
+    check_language(language)
+    if fig is not None and not isinstance(fig, go.Figure):
+        raise TypeError(
+            f"The 'fig' parameter of {func} must be a plotly Figure or None. "
+            f"Got {type(fig).__name__} instead."
+        )
 
 
 def plot_channel_summary(
@@ -465,15 +597,23 @@ def plot_channel_summary(
     ----------
     summary : DataFrame
         Output of :func:`channel_summary`.
-    language : {"en", "es"}
+    language : {"en", "es"}, default "en"
+        Language of titles, channel names and numbers.
     fig : Figure, optional
-        A figure with a 1x4 subplot grid to draw into; a new one if omitted.
+        A figure made with ``make_subplots(rows=1, cols=4)`` to draw into; a new one if omitted.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Four horizontal bar traces (one per panel), channels top to bottom in report order,
+        coloured by :data:`CHANNEL_COLORS`.
     """
-    check_language(language)
-    _check_frame(
+    _check_plot_args(
         summary,
         ["channel", "interactions", "distinct_identifiers", "purchases", "revenue"],
         "plot_channel_summary",
+        language,
+        fig,
     )
     metrics = [
         ("interactions", t("col.interactions", language), lambda v: format_number(v, language)),
@@ -503,7 +643,7 @@ def plot_channel_summary(
                 text=[fmt(v) for v in rows[col]],
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate="%{y}: %{text}<extra>" + title + "</extra>",
+                hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
                 showlegend=False,
             ),
             row=1,
@@ -516,6 +656,7 @@ def plot_channel_summary(
         template="plotly_white",
         height=420,
         margin={"l": 10, "r": 10, "t": 80, "b": 30},
+        separators=",." if language == "es" else ".,",
     )
     fig.update_xaxes(showticklabels=False)
     return fig
@@ -524,42 +665,81 @@ def plot_channel_summary(
 def plot_monthly_activity(
     monthly: pd.DataFrame, *, language: str = "en", fig: go.Figure | None = None
 ) -> go.Figure:
-    """Stacked areas of interactions per month and channel (seasonality at a glance).
+    """Stacked areas of activity per month and channel (seasonality at a glance).
 
     Parameters
     ----------
     monthly : DataFrame
         Output of :func:`monthly_activity`.
-    language : {"en", "es"}
+    language : {"en", "es"}, default "en"
+        Language of titles, channel names and numbers.
     fig : Figure, optional
+        A figure to draw into; a new one if omitted.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One stacked area trace per channel showing interactions. When the frame also has
+        ``purchases`` and ``revenue``, a dropdown switches the chart between interactions,
+        purchases and revenue.
     """
-    check_language(language)
-    _check_frame(monthly, ["month", "channel", "interactions"], "plot_monthly_activity")
+    _check_plot_args(
+        monthly, ["month", "channel", "interactions"], "plot_monthly_activity", language, fig
+    )
     fig = fig if fig is not None else go.Figure()
-    for channel in order_channels(monthly["channel"]):
-        part = monthly[monthly["channel"] == channel].sort_values("month")
-        label = channel_label(channel, language)
+    first_trace = len(fig.data)  # the dropdown must restyle our traces only
+    measures = [
+        ("interactions", t("col.interactions", language), lambda v: format_number(v, language)),
+        ("purchases", t("col.purchases", language), lambda v: format_number(v, language)),
+        ("revenue", t("col.revenue", language), lambda v: format_money(v, language)),
+    ]
+    measures = [m for m in measures if m[0] in monthly.columns]
+    parts = [
+        (channel, monthly[monthly["channel"] == channel].sort_values("month"))
+        for channel in order_channels(monthly["channel"])
+    ]
+    for channel, part in parts:
         fig.add_trace(
             go.Scatter(
-                x=part["month"].dt.strftime("%Y-%m").tolist(),
+                x=pd.to_datetime(part["month"]).dt.strftime("%Y-%m").tolist(),
                 y=part["interactions"].tolist(),
-                name=label,
+                name=channel_label(channel, language),
                 mode="lines",
                 stackgroup="one",
                 line={"width": 0.5, "color": _color(channel)},
                 text=[format_number(v, language) for v in part["interactions"]],
-                hovertemplate=label + " %{x}: %{text}<extra></extra>",
+                hovertemplate="%{fullData.name} %{x}: %{text}<extra></extra>",
             )
         )
-    fig.update_layout(
-        title=t("fig.monthly", language),
-        template="plotly_white",
-        height=430,
-        xaxis_title=t("col.month", language),
-        yaxis_title=t("col.interactions", language),
-        legend={"orientation": "h", "y": -0.2},
-        separators=",." if language == "es" else ".,",
-    )
+    layout: dict[str, Any] = {
+        "title": t("fig.monthly", language),
+        "template": "plotly_white",
+        "height": 430,
+        "xaxis_title": t("col.month", language),
+        "yaxis_title": t("col.interactions", language),
+        "legend": {"orientation": "h", "y": -0.2},
+        "separators": ",." if language == "es" else ".,",
+    }
+    if len(measures) > 1 and parts:
+        buttons = [
+            {
+                "label": title,
+                "method": "update",
+                "args": [
+                    {
+                        "y": [part[col].tolist() for _, part in parts],
+                        "text": [[fmt(v) for v in part[col]] for _, part in parts],
+                    },
+                    {"yaxis.title.text": title},
+                    list(range(first_trace, first_trace + len(parts))),
+                ],
+            }
+            for col, title, fmt in measures
+        ]
+        layout["updatemenus"] = [
+            {"buttons": buttons, "direction": "down", "x": 1.0, "xanchor": "right", "y": 1.15}
+        ]
+    fig.update_layout(**layout)
     return fig
 
 
@@ -572,14 +752,23 @@ def plot_identity_fragmentation(
     ----------
     fragmentation : DataFrame
         Output of :func:`identity_fragmentation`.
-    language : {"en", "es"}
+    language : {"en", "es"}, default "en"
+        Language of titles, labels and numbers.
     fig : Figure, optional
+        A figure to draw into; a new one if omitted.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Three bar traces (as written, after cleaning, matching the CRM); a kind the CRM does not
+        hold (``device_id``) has no matching bar.
     """
-    check_language(language)
-    _check_frame(
+    _check_plot_args(
         fragmentation,
         ["identifier", "distinct_raw", "distinct_clean", "matched_crm"],
         "plot_identity_fragmentation",
+        language,
+        fig,
     )
     fig = fig if fig is not None else go.Figure()
     labels = [t(f"id.{k}", language) for k in fragmentation["identifier"]]
@@ -598,7 +787,7 @@ def plot_identity_fragmentation(
                 marker_color=color,
                 text=[format_number(v, language) if v is not None else "" for v in values],
                 textposition="outside",
-                hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+                hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(
@@ -606,6 +795,7 @@ def plot_identity_fragmentation(
         template="plotly_white",
         barmode="group",
         height=430,
+        xaxis_title=t("col.identifier", language),
         legend={"orientation": "h", "y": -0.15},
         separators=",." if language == "es" else ".,",
     )

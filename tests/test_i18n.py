@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from omniseg.errors import ParameterError
 from omniseg.i18n import (
+    CHANNEL_LABELS,
+    EVENT_LABELS,
     MESSAGES,
     SUPPORTED_LANGUAGES,
     channel_label,
+    event_label,
     format_money,
     format_number,
     format_percent,
     t,
 )
+from omniseg.vocabulary import CANONICAL_CHANNELS, CANONICAL_EVENTS
 
 
 def test_every_message_exists_in_every_language():
     for key, texts in MESSAGES.items():
         assert set(texts) == set(SUPPORTED_LANGUAGES), key
+    assert set(CHANNEL_LABELS) == set(EVENT_LABELS) == set(SUPPORTED_LANGUAGES)
+    assert set(CHANNEL_LABELS["en"]) == set(CHANNEL_LABELS["es"]) == set(CANONICAL_CHANNELS)
+    assert set(EVENT_LABELS["en"]) == set(EVENT_LABELS["es"]) == set(CANONICAL_EVENTS)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +36,10 @@ def test_every_message_exists_in_every_language():
         (format_percent, 0.62, "62.0%", "62,0\u00a0%"),
         (format_money, 1234.4, "€1,234", "1.234\u00a0€"),
         (format_number, float("nan"), "–", "–"),
+        (format_number, pd.NA, "–", "–"),
+        (format_number, None, "–", "–"),
+        (format_percent, 0.0, "0.0%", "0,0\u00a0%"),
+        (format_money, -1500, "-€1,500", "-1.500\u00a0€"),
     ],
 )
 def test_number_formats(func, value, en, es):
@@ -37,12 +49,24 @@ def test_number_formats(func, value, en, es):
 
 def test_decimals_in_spanish():
     assert format_number(1234.5, "es", digits=2) == "1.234,50"
+    assert format_number(1234.5, "es", digits=1) == "1.234,5"
+    assert format_number(1234.5, "en", digits=1) == "1,234.5"
+    assert format_percent(0.12345, "es", digits=2) == "12,35\u00a0%"
+    assert format_money(1234.5, "es", digits=2) == "1.234,50\u00a0€"
 
 
 def test_channel_labels():
     assert channel_label("store", "es") == "Tienda"
     assert channel_label("phone", "es") == "Teléfono"
     assert channel_label("kiosk", "es") == "Kiosk"
+    spanish = {c: channel_label(c, "es") for c in ("email", "social", "web", "app", "chat", "sms")}
+    assert spanish == {
+        "email": "Correo electrónico", "social": "Redes sociales", "web": "Web", "app": "App",
+        "chat": "Chat", "sms": "SMS",
+    }  # fmt: skip
+    assert event_label("purchase", "es") == "Compra"
+    assert event_label("complaint") == "Complaint"
+    assert event_label("refund", "es") == "Refund"
 
 
 def test_bad_language_and_key():
@@ -50,4 +74,9 @@ def test_bad_language_and_key():
         t("report.title", "fr")
     with pytest.raises(KeyError, match=r"no\.such\.key"):
         t("no.such.key", "en")
+    for func in (channel_label, event_label, format_number, format_percent, format_money):
+        with pytest.raises(ParameterError, match="Got 'fr' instead"):
+            func("web" if func in (channel_label, event_label) else 1, "fr")
+    with pytest.raises(ValueError):  # ParameterError is a ValueError for generic handlers
+        t("report.title", None)
     assert t("report.run", "es", run="demo") == "Ejecución: demo"
