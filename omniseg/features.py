@@ -14,8 +14,6 @@ measured from the end of the data, and the same data always gives the same table
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -24,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 from ibis import _
 
+from omniseg.engine import as_table, drop_temporary, materialise
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.vocabulary import (
     CANONICAL_CHANNELS,
@@ -116,21 +115,6 @@ _REQUIRED = ("person_id", "timestamp", "channel", "event")
 _JOURNEYS = ("ropo_purchases", "showrooming_purchases", "contact_after_web", "unanswered_contacts")
 
 
-def _as_table(source: Any, con: Any) -> ibis.Table:
-    if isinstance(source, ibis.Table):
-        return source
-    if isinstance(source, pd.DataFrame):
-        return ibis.memtable(source)
-    path = Path(source)
-    if path.is_dir():
-        return con.read_parquet(str(path / "*.parquet"))
-    if path.suffix.lower() in (".parquet", ".pq"):
-        return con.read_parquet(str(path))
-    raise ParameterError(
-        f"build_features reads a DataFrame, an Ibis table or Parquet files. Got {source!r}."
-    )
-
-
 def _check_columns(table: ibis.Table) -> None:
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
@@ -200,7 +184,7 @@ def _prepare(
     channels, events = _label_codes(ev, con)
     codes = _Codes(channels, events)
     persons = ev.select(person_id=ev.person_id.cast("string")).distinct()
-    persons, persons_name = _materialise(persons.mutate(pid=ibis.row_number().cast("int32")), con)
+    persons, persons_name = materialise(persons.mutate(pid=ibis.row_number().cast("int32")), con)
     ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
     ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
@@ -227,7 +211,7 @@ def _prepare(
         revenue=joined.revenue,
         satisfaction=joined.satisfaction,
     )
-    ev_table, ev_name = _materialise(coded, con)
+    ev_table, ev_name = materialise(coded, con)
     return ev_table, ev_name, codes, persons, persons_name
 
 
@@ -336,7 +320,8 @@ def build_features(
     config : dict, optional
         Journey windows overriding :data:`DEFAULT_CONFIG`.
     con : ibis backend, optional
-        Where to run; default a new in-memory DuckDB.
+        Where to run; default the backend of ``events`` if it is a bound Ibis table (such as
+        ``IdentityResolver.transform`` of a Parquet source), else a new in-memory DuckDB.
     progress : bool
         Show the query steps as a progress bar on the console.
 
@@ -349,8 +334,7 @@ def build_features(
     unknown = sorted(set(cfg) - set(DEFAULT_CONFIG))
     if unknown:
         raise ParameterError(f"Unknown config key(s) {unknown}. Allowed: {sorted(DEFAULT_CONFIG)}.")
-    con = con if con is not None else _connect()
-    table = _as_table(events, con)
+    table, con = as_table(events, con, what="events")
     _check_columns(table)
     from tqdm.auto import tqdm
 
@@ -360,30 +344,7 @@ def build_features(
         try:
             return _build(ev, persons, codes, con, cfg, reference_date, customers, bar)
         finally:
-            for name in (ev_name, persons_name):
-                if name is not None:
-                    con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-
-
-def _connect() -> Any:
-    """A new in-memory DuckDB backend with DuckDB's own console progress bar off."""
-    con = ibis.duckdb.connect()
-    con.raw_sql("SET enable_progress_bar = false")
-    return con
-
-
-def _materialise(ev: ibis.Table, con: Any) -> tuple[ibis.Table, str | None]:
-    """Compute a table once into a temporary table.
-
-    Every query of the build (aggregates, ordering, four journeys) reads the coded events; without
-    this each would re-read and re-code the source (measured: about half the time at 3M rows).
-    Backends that cannot create temporary tables use the expression as it is.
-    """
-    name = f"_omniseg_{uuid.uuid4().hex[:12]}"
-    try:
-        return con.create_table(name, obj=ev, temp=True), name
-    except Exception:  # pragma: no cover - backend without temporary tables
-        return ev, None
+            drop_temporary(con, ev_name, persons_name)
 
 
 def _build(

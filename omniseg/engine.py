@@ -1,0 +1,96 @@
+"""Where per-event work runs: Ibis tables on an embedded DuckDB by default.
+
+The per-event stages (identity resolution's identifier combinations, the feature table) are
+written as Ibis expressions. They run on the backend the input table belongs to, so a table of
+another Ibis backend (Spark, BigQuery, Snowflake) is processed where it lives; pandas DataFrames
+and Parquet files run on a new in-memory DuckDB. Parquet is read out-of-core: it is never loaded
+into pandas first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from pathlib import Path
+from typing import Any
+
+import ibis
+import pandas as pd
+
+from omniseg.errors import ParameterError
+
+__all__ = ["as_table", "connect", "drop_temporary", "materialise"]
+
+
+def connect() -> Any:
+    """A new in-memory DuckDB backend (its own console progress bar off: we show ours)."""
+    con = ibis.duckdb.connect()
+    # in a Jupyter kernel without ipywidgets DuckDB refuses to change the setting at all
+    with contextlib.suppress(Exception):
+        con.raw_sql("SET enable_progress_bar = false")
+    return con
+
+
+def as_table(source: Any, con: Any = None, *, what: str = "interactions") -> tuple[ibis.Table, Any]:
+    """An Ibis table and the backend to run it on, from a DataFrame, an Ibis table or Parquet.
+
+    Parameters
+    ----------
+    source : DataFrame, ibis.Table, or path
+        A ``.parquet`` file or a folder of Parquet parts (``*.parquet``).
+    con : ibis backend, optional
+        Default: the backend of ``source`` if it is a table bound to one, else a new DuckDB.
+    what : str
+        Name used in error messages.
+
+    Returns
+    -------
+    table, backend
+    """
+    if isinstance(source, ibis.Table):
+        if con is None:
+            try:
+                con = source._find_backend(use_default=False)
+            except Exception:  # an unbound table (memtable): any backend can run it
+                con = connect()
+        return source, con
+    con = con if con is not None else connect()
+    if isinstance(source, pd.DataFrame):
+        return ibis.memtable(source), con
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir():
+            if not any(path.glob("*.parquet")):
+                raise ParameterError(
+                    f"The {what} folder {path} has no .parquet files. Fix: point to a Parquet "
+                    "file or a folder of Parquet parts."
+                )
+            return con.read_parquet(str(path / "*.parquet")), con
+        if path.suffix.lower() in (".parquet", ".pq"):
+            if not path.exists():
+                raise ParameterError(f"The {what} file {path} does not exist.")
+            return con.read_parquet(str(path)), con
+    raise ParameterError(
+        f"The {what} must be a DataFrame, an Ibis table, or a Parquet file or folder. "
+        f"Got {source!r}."
+    )
+
+
+def materialise(expr: ibis.Table, con: Any) -> tuple[ibis.Table, str | None]:
+    """Compute a table once into a temporary table that later queries read.
+
+    Returns the table and its name (``None`` when the backend cannot create temporary tables:
+    the expression is then used as it is). Drop it with :func:`drop_temporary`.
+    """
+    name = f"_omniseg_{uuid.uuid4().hex[:12]}"
+    try:
+        return con.create_table(name, obj=expr, temp=True), name
+    except Exception:  # pragma: no cover - backend without temporary tables
+        return expr, None
+
+
+def drop_temporary(con: Any, *names: str | None) -> None:
+    """Drop temporary tables made by :func:`materialise` (``None`` names are skipped)."""
+    for name in names:
+        if name is not None:
+            con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
