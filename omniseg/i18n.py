@@ -181,6 +181,101 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El canal '{channel}' no tiene interacciones en {months} aunque está activo en otros "
         "meses (¿falta una exportación?).",
     },
+    # drift between runs (omniseg.drift)
+    "drift.title": {
+        "en": "Segment drift between runs",
+        "es": "Deriva de los segmentos entre ejecuciones",
+    },
+    "drift.verdict.refit": {
+        "en": "Refit the segmentation model: the new data has drifted from the data it was "
+        "fitted on.",
+        "es": "Conviene reentrenar el modelo de segmentación: los datos nuevos se han alejado de "
+        "los datos con los que se ajustó.",
+    },
+    "drift.verdict.stable": {
+        "en": "No refit needed: segment sizes, migration between segments and key features are "
+        "within their limits.",
+        "es": "No hace falta reentrenar: el tamaño de los segmentos, la migración entre segmentos "
+        "y las variables clave están dentro de sus límites.",
+    },
+    "drift.summary": {
+        "en": "{n_before} customers in the previous run, {n_after} in this one; of the "
+        "{n_common} in both, {stability} kept their segment. New customers: {n_new}; gone: "
+        "{n_gone}.",
+        "es": "{n_before} clientes en la ejecución anterior y {n_after} en esta; de los "
+        "{n_common} presentes en ambas, el {stability} conserva su segmento. Clientes nuevos: "
+        "{n_new}; bajas: {n_gone}.",
+    },
+    "drift.reasons": {"en": "Why", "es": "Motivos"},
+    "drift.reason.grew": {
+        "en": "Segment {segment} grew from {before} to {after} ({change}; limit ±{limit}).",
+        "es": "El segmento {segment} creció del {before} al {after} ({change}; límite ±{limit}).",
+    },
+    "drift.reason.shrank": {
+        "en": "Segment {segment} shrank from {before} to {after} ({change}; limit ±{limit}).",
+        "es": "El segmento {segment} se redujo del {before} al {after} ({change}; límite "
+        "±{limit}).",
+    },
+    "drift.reason.migration": {
+        "en": "{moved} of the customers in both runs changed segment ({n_moved} of {n_common}; "
+        "limit {limit}).",
+        "es": "El {moved} de los clientes presentes en ambas ejecuciones cambió de segmento "
+        "({n_moved} de {n_common}; límite {limit}).",
+    },
+    "drift.reason.psi": {
+        "en": "The distribution of '{feature}' shifted: PSI {psi}, a {level} shift (limit "
+        "{limit}).",
+        "es": "La distribución de '{feature}' cambió: PSI {psi}, un cambio {level} (límite "
+        "{limit}).",
+    },
+    "drift.reason.psi_more": {
+        "en": "{n} more feature(s) have a PSI above {limit}: {features}.",
+        "es": "{n} variable(s) más tienen un PSI por encima de {limit}: {features}.",
+    },
+    "drift.level.stable": {"en": "stable", "es": "estable"},
+    "drift.level.moderate": {"en": "moderate", "es": "moderado"},
+    "drift.level.major": {"en": "major", "es": "importante"},
+    "drift.pp": {"en": "pp", "es": "p.\u00a0p."},
+    "drift.new": {"en": "(new)", "es": "(nuevos)"},
+    "drift.gone": {"en": "(gone)", "es": "(bajas)"},
+    "drift.before": {"en": "Before", "es": "Antes"},
+    "drift.after": {"en": "After", "es": "Después"},
+    "drift.sizes_title": {"en": "Segment sizes", "es": "Tamaño de los segmentos"},
+    "drift.psi_title": {
+        "en": "Population stability index (PSI) of key features",
+        "es": "Índice de estabilidad poblacional (PSI) de las variables clave",
+    },
+    "drift.no_psi": {
+        "en": "No feature tables were given: the PSI was not computed.",
+        "es": "No se dieron tablas de variables: no se calculó el PSI.",
+    },
+    "drift.col.segment": {"en": "Segment", "es": "Segmento"},
+    "drift.col.n_before": {"en": "Customers before", "es": "Clientes antes"},
+    "drift.col.n_after": {"en": "Customers after", "es": "Clientes después"},
+    "drift.col.share_before": {"en": "Share before", "es": "Cuota antes"},
+    "drift.col.share_after": {"en": "Share after", "es": "Cuota después"},
+    "drift.col.change": {"en": "Change", "es": "Cambio"},
+    "drift.col.feature": {"en": "Feature", "es": "Variable"},
+    "drift.col.psi": {"en": "PSI", "es": "PSI"},
+    "drift.col.level": {"en": "Shift", "es": "Cambio"},
+    "drift.fig.sizes": {
+        "en": "Segment sizes: previous run and this run",
+        "es": "Tamaño de los segmentos: ejecución anterior y actual",
+    },
+    "drift.fig.migration": {
+        "en": "Where each segment's customers went",
+        "es": "Adónde fueron los clientes de cada segmento",
+    },
+    "drift.share_axis": {"en": "Share of customers", "es": "Cuota de clientes"},
+    "drift.axis.before": {
+        "en": "Segment in the previous run",
+        "es": "Segmento en la ejecución anterior",
+    },
+    "drift.axis.after": {"en": "Segment in this run", "es": "Segmento en esta ejecución"},
+    "drift.migration_hover": {
+        "en": "%{z:.1%} of %{y} went to %{x}",
+        "es": "El %{z:.1%} de %{y} pasó a %{x}",
+    },
 }
 
 #: Language -> canonical channel -> display name. Unknown channels are shown capitalised.
