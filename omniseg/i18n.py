@@ -181,6 +181,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El canal '{channel}' no tiene interacciones en {months} aunque está activo en otros "
         "meses (¿falta una exportación?).",
     },
+    # segment profiling (omniseg.profiling)
+    "profile.title": {"en": "Segment profile", "es": "Perfil de los segmentos"},
+    "profile.feature": {"en": "Feature", "es": "Variable"},
+    "profile.everyone": {"en": "Everyone", "es": "Todos"},
+    "profile.test": {"en": "Test across segments", "es": "Contraste entre segmentos"},
+    "profile.size": {"en": "n = {n}", "es": "n = {n}"},
+    "profile.not_tested": {"en": "not tested", "es": "sin contraste"},
+    "profile.mean_of": {"en": "{feature} (mean)", "es": "{feature} (media)"},
+    "profile.trait_mean": {
+        "en": "Mean {feature} {value} vs {rest} for everyone else",
+        "es": "Media de {feature}: {value} frente a {rest} del resto",
+    },
+    "profile.trait_share": {
+        "en": "{label}: {value} vs {rest} for everyone else",
+        "es": "{label}: {value} frente a {rest} del resto",
+    },
+    "profile.trait_index": {"en": " (index {index})", "es": " (índice {index})"},
+    "profile.trait_d": {
+        "en": " (standardized difference {d})",
+        "es": " (diferencia estandarizada {d})",
+    },
+    "profile.p_adjusted": {"en": "adjusted p {p}", "es": "p ajustado {p}"},
+    "profile.legend": {
+        "en": "Each cell shows the index: 100 is the average of everyone, 150 is 1.5 times it. "
+        "The colour is the standardized difference against everyone else: blue above, red "
+        "below, deeper is larger. Hover over a cell for the numbers.",
+        "es": "Cada celda muestra el índice: 100 es la media de todos, 150 es 1,5 veces esa "
+        "media. El color es la diferencia estandarizada frente al resto: azul por encima, rojo "
+        "por debajo, más intenso cuanto mayor. Pase el ratón por una celda para ver las cifras.",
+    },
+    "profile.legend_sig": {
+        "en": "Bold: significant at {alpha} after {correction} correction.",
+        "es": "En negrita: significativo al {alpha} tras la corrección de {correction}.",
+    },
+    "profile.legend_sig_none": {
+        "en": "Bold: significant at {alpha} (no multiple-testing correction).",
+        "es": "En negrita: significativo al {alpha} (sin corrección por comparaciones múltiples).",
+    },
+    "profile.legend_no_index": {
+        "en": "Features with negative values have no index: their cells show the mean.",
+        "es": "Las variables con valores negativos no tienen índice: sus celdas muestran la media.",
+    },
+    "profile.note_unlabelled": {
+        "en": "{n} customers without a segment were left out.",
+        "es": "Se dejaron fuera {n} clientes sin segmento.",
+    },
+    "profile.note_small": {
+        "en": "Segments with fewer than {min_size} customers are shown, not tested: {segments}.",
+        "es": "Los segmentos con menos de {min_size} clientes se muestran pero no se contrastan: "
+        "{segments}.",
+    },
+    "profile.note_constant": {
+        "en": "Same value for everyone, left out: {features}.",
+        "es": "Mismo valor para todos, se dejan fuera: {features}.",
+    },
+    "profile.note_missing": {
+        "en": "No values at all, left out: {features}.",
+        "es": "Sin ningún valor, se dejan fuera: {features}.",
+    },
+    "profile.note_levels": {
+        "en": "More than {max_levels} categories, left out: {features}.",
+        "es": "Más de {max_levels} categorías, se dejan fuera: {features}.",
+    },
+    "profile.note_unsupported": {
+        "en": "Dates and other unsupported types, left out: {features}.",
+        "es": "Fechas y otros tipos no admitidos, se dejan fuera: {features}.",
+    },
+    "profile.note_untested": {
+        "en": "Fewer than two segments with {min_size} values or more, not tested: {features}.",
+        "es": "Menos de dos segmentos con {min_size} valores o más, sin contraste: {features}.",
+    },
+    "profile.fig_index": {
+        "en": "Segment profile: index (100 = everyone)",
+        "es": "Perfil de los segmentos: índice (100 = todos)",
+    },
+    "profile.fig_std_diff": {
+        "en": "Segment profile: standardized difference against everyone else",
+        "es": "Perfil de los segmentos: diferencia estandarizada frente al resto",
+    },
     # drift between runs (omniseg.drift)
     "drift.title": {
         "en": "Segment drift between runs",
