@@ -133,8 +133,8 @@ def _check_columns(table: ibis.Table) -> None:
         )
 
 
-def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Distinct channel and event labels of the source, normalised and coded (one small scan).
+def _label_codes(stage: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Distinct channel and event labels of the events, normalised and coded (one small scan).
 
     Channels are mapped onto the canonical vocabulary here too, so raw Parquet exports (``WEB``,
     ``Tienda``, ``Call Center``) give the same table as data loaded with :mod:`omniseg.io`.
@@ -142,11 +142,7 @@ def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFram
     and event codes the alphabetical order of event names: together they are the documented
     tie-break for touchpoints at the same second.
     """
-    pairs = con.to_pandas(
-        table.select(
-            raw_channel=table.channel.cast("string"), raw_event=table.event.cast("string")
-        ).distinct()
-    )
+    pairs = con.to_pandas(stage.select("raw_channel", "raw_event").distinct())
     channels = pd.DataFrame({"raw_channel": pairs["raw_channel"].drop_duplicates()})
     channels["channel"] = [
         normalise_channel(v) or "unknown" for v in channels["raw_channel"].tolist()
@@ -174,44 +170,57 @@ def _prepare(
     make every group-by, join and sort of the build several times cheaper than string ids, and
     every later query reads the coded events instead of re-reading and re-coding the source.
 
+    The source is read once: the rows with a person are first written to a temporary table with
+    their raw labels, from which the labels, the persons and the coded events follow. This
+    matters when the source is itself a query, such as ``IdentityResolver.transform`` of Parquet
+    (the identifier join then runs once, not once per step).
+
     Returns
     -------
-    events, events temporary table name, codes, persons temporary table name
+    events, events temporary table name, codes, persons, persons temporary table name
     """
     if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
         table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
     ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
-    channels, events = _label_codes(ev, con)
-    codes = _Codes(channels, events)
-    persons = ev.select(person_id=ev.person_id.cast("string")).distinct()
-    persons, persons_name = materialise(persons.mutate(pid=ibis.row_number().cast("int32")), con)
-    ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
-    ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
-    base = ev.select(
-        person_id=ev.person_id.cast("string"),
-        sec=ev.timestamp.epoch_seconds().cast("int64"),
-        raw_channel=ev.channel.cast("string"),
-        raw_event=ev.event.cast("string"),
-        revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
-        satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
+    stage, stage_name = materialise(
+        ev.select(
+            person_id=ev.person_id.cast("string"),
+            sec=ev.timestamp.epoch_seconds().cast("int64"),
+            raw_channel=ev.channel.cast("string"),
+            raw_event=ev.event.cast("string"),
+            revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
+            satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
+        ),
+        con,
     )
-    # labels are never lost in the joins: a missing label has its own code (``unknown``)
-    joined = (
-        base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel))
-        .join(ev_map, base.raw_event.identical_to(ev_map.raw_event))
-        .join(persons, "person_id")
-    )
-    coded = joined.select(
-        pid=joined.pid,
-        sec=joined.sec,
-        ch=joined.ch,
-        ev=joined.ev,
-        k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-        revenue=joined.revenue,
-        satisfaction=joined.satisfaction,
-    )
-    ev_table, ev_name = materialise(coded, con)
+    try:
+        channels, events = _label_codes(stage, con)
+        codes = _Codes(channels, events)
+        persons = stage.select("person_id").distinct()
+        persons, persons_name = materialise(
+            persons.mutate(pid=ibis.row_number().cast("int32")), con
+        )
+        ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
+        ev_map = ibis.memtable(events[["raw_event", "ev"]])
+        # labels are never lost in the joins: a missing label has its own code (``unknown``)
+        joined = (
+            stage.join(ch_map, stage.raw_channel.identical_to(ch_map.raw_channel))
+            .join(ev_map, stage.raw_event.identical_to(ev_map.raw_event))
+            .join(persons, "person_id")
+        )
+        coded = joined.select(
+            pid=joined.pid,
+            sec=joined.sec,
+            ch=joined.ch,
+            ev=joined.ev,
+            k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
+            revenue=joined.revenue,
+            satisfaction=joined.satisfaction,
+        )
+        ev_table, ev_name = materialise(coded, con)
+    finally:
+        drop_temporary(con, stage_name)
     return ev_table, ev_name, codes, persons, persons_name
 
 

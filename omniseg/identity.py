@@ -31,15 +31,18 @@ import hashlib
 import hmac
 import os
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from omniseg.engine import as_table
+from omniseg.engine import as_table, materialise
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.vocabulary import normalise_channel
 
@@ -78,16 +81,26 @@ _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 def normalise_email(values: pd.Series) -> pd.Series:
     """Trim, NFC-normalise and lower-case emails; values that are not ``x@y.z`` become ``<NA>``.
 
+    Each distinct value is folded once; printable ASCII values without spaces at the ends (nearly
+    all emails) are lower-cased vectorised (NFC and trimming leave them unchanged), the rest in
+    Python.
+
     Examples
     --------
     >>> normalise_email(pd.Series([" Ana@Example.ES ", "not-an-email"])).tolist()
     ['ana@example.es', <NA>]
     """
-    text = values.astype("string")
-    uniques = pd.unique(text.dropna())
-    folded = {u: unicodedata.normalize("NFC", str(u)).strip().lower() for u in uniques}
-    out = text.map(folded).astype("string")
-    return out.where(out.str.match(_EMAIL_RE).fillna(False).astype(bool))
+    codes, uniques = pd.factorize(values.astype("string"))
+    text = pd.Series(uniques, dtype="string")
+    simple = text.str.fullmatch(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?").fillna(False)
+    simple = simple.to_numpy(bool)
+    folded = text.str.lower()
+    if not simple.all():
+        rest = text[~simple]
+        folded[~simple] = [unicodedata.normalize("NFC", u).strip().lower() for u in rest.tolist()]
+    folded = folded.where(folded.str.match(_EMAIL_RE).fillna(False).astype(bool))
+    out = folded.array.take(codes, allow_fill=True)
+    return pd.Series(out, index=values.index, dtype="string")
 
 
 def normalise_phone(values: pd.Series, default_country: str = "ES") -> pd.Series:
@@ -145,6 +158,19 @@ def _normalise_loyalty(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def _normalise_kind(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
+    """Normalised values of one identifier kind (``raw``: text, ideally distinct values)."""
+    raw = raw.astype("string").str.strip()
+    raw = raw.mask(raw == "")
+    if kind == "email":
+        return normalise_email(raw)
+    if kind == "phone":
+        return normalise_phone(raw, default_country)
+    if kind == "loyalty_id":
+        return _normalise_loyalty(raw)
+    return _normalise_plain(raw)
+
+
 def normalise_identifiers(
     frame: pd.DataFrame, default_country: str = "ES", *, weights: np.ndarray | None = None
 ) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -167,22 +193,27 @@ def normalise_identifiers(
             continue
         # normalise each distinct value once: identifiers repeat on many rows
         codes, uniques = pd.factorize(frame[kind].astype("string"))
-        raw = pd.Series(uniques, dtype="string").str.strip()
-        raw = raw.mask(raw == "")
-        if kind == "email":
-            norm = normalise_email(raw)
-        elif kind == "phone":
-            norm = normalise_phone(raw, default_country)
-        elif kind == "loyalty_id":
-            norm = _normalise_loyalty(raw)
-        else:
-            norm = _normalise_plain(raw)
-        bad = (raw.notna() & norm.isna()).to_numpy()
-        is_bad = np.isin(codes, np.flatnonzero(bad))
-        rejected[kind] = int(is_bad.sum() if weights is None else weights[is_bad].sum())
+        raw = pd.Series(uniques, dtype="string")
+        norm = _normalise_kind(kind, raw, default_country)
+        rejected[kind] = _rejected(raw, norm, codes, weights)
         values = norm.array.take(codes, allow_fill=True)
         out[kind] = pd.Series(values, index=frame.index, dtype="string")
     return pd.DataFrame(out, index=frame.index), rejected
+
+
+def _rejected(
+    raw: pd.Series, norm: pd.Series, codes: np.ndarray, weights: np.ndarray | None
+) -> int:
+    """Rows (or summed weights) whose non-empty value (``raw[code]``) normalised to nothing."""
+    stripped = raw.str.strip()
+    bad = (stripped.notna() & (stripped != "") & norm.isna()).to_numpy(bool)
+    valid = codes >= 0
+    per_value = np.bincount(
+        codes[valid],
+        weights=None if weights is None else weights[valid],
+        minlength=len(raw),
+    )
+    return int(np.rint(per_value[bad].sum()))
 
 
 def hash_identifiers(values: pd.Series, key: bytes) -> pd.Series:
@@ -295,27 +326,6 @@ class IdentityResolver:
                 norm[kind] = hash_identifiers(norm[kind], key)
         return norm, rejected
 
-    @staticmethod
-    def _long(norm: pd.DataFrame, record_offset: int, weight: np.ndarray) -> pd.DataFrame:
-        parts = []
-        for kind in norm.columns:
-            col = norm[kind]
-            mask = col.notna().to_numpy()
-            if mask.any():
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "record": np.nonzero(mask)[0] + record_offset,
-                            "kind": kind,
-                            "identifier": col.to_numpy()[mask],
-                            "weight": weight[mask],
-                        }
-                    )
-                )
-        if not parts:
-            return pd.DataFrame({"record": [], "kind": [], "identifier": [], "weight": []})
-        return pd.concat(parts, ignore_index=True)
-
     def fit(self, customers: pd.DataFrame, interactions: Any) -> IdentityResolver:
         """Learn the identity map from the CRM and the interactions.
 
@@ -324,7 +334,9 @@ class IdentityResolver:
         row), with their row counts per channel: linking depends only on which identifiers
         appear together, so this is exact, and it makes the work proportional to the number of
         combinations (2.2M for 10M interactions in the benchmark) instead of the rows. That
-        reduction runs in DuckDB (or the backend of an Ibis table), reading Parquet out-of-core.
+        reduction runs in DuckDB (or the backend of an Ibis table), reading Parquet out-of-core;
+        the distinct values of each kind are normalised once, and linking runs on integer
+        identifier codes (numpy, scipy).
 
         Parameters
         ----------
@@ -354,7 +366,8 @@ class IdentityResolver:
                     )
                 ]
             )
-        if isinstance(interactions, pd.DataFrame):  # row numbers name records in explain()
+        from_frame = isinstance(interactions, pd.DataFrame)
+        if from_frame:  # row numbers name records in explain()
             cols = [c for c in (*KINDS, "channel") if c in interactions]
             interactions = interactions[cols].assign(_row=np.arange(len(interactions)))
         table, con = as_table(interactions, what="interactions")
@@ -372,29 +385,74 @@ class IdentityResolver:
                 ]
             )
         bar.set_postfix_str("identifier combinations")
-        combos, channels = _combinations(table, kinds, con, isinstance(interactions, pd.DataFrame))
+        combos, combos_table, channels = _combination_table(table, kinds, con, from_frame)
         bar.update(1)
         bar.set_postfix_str("normalising")
         crm_cols = [k for k in KINDS if k in customers and k != "device_id"]
         crm_norm, rej_c = self._normalised(customers[crm_cols])
-        weights = combos["n_rows"].to_numpy()
-        combo_norm, rej_e = self._normalised(combos[kinds], weights)
+        weights = combos["n_rows"].to_numpy().astype("int64")
+        key = self._key()
+        combo_codes, combo_norm, rej_e = {}, {}, {}
+        for kind in kinds:  # each distinct raw value once
+            codes, raw = _encode(combos[kind])
+            norm = _normalise_kind(kind, raw, self.default_country)
+            rej_e[kind] = _rejected(raw, norm, codes, weights)
+            if key is not None and kind != "customer_id":
+                norm = hash_identifiers(norm, key)
+            combo_codes[kind], combo_norm[kind] = codes, norm
         self.rejected_ = {
             k: rej_c.get(k, 0) + rej_e.get(k, 0) for k in KINDS if k in rej_c or k in rej_e
         }
-        n_crm = len(customers)
-        long = pd.concat(
-            [
-                self._long(crm_norm, 0, np.ones(n_crm, dtype="int64")),
-                self._long(combo_norm, n_crm, weights),
-            ],
-            ignore_index=True,
+        # identifier nodes: per kind (alphabetical), the sorted distinct normalised values
+        self._kinds_ = sorted({*kinds, *crm_cols})
+        values, offsets, start = {}, {}, 0
+        for kind in self._kinds_:
+            parts = [
+                pa.array(s.dropna().to_numpy(object), pa.string())
+                for s in (crm_norm.get(kind), combo_norm.get(kind))
+                if s is not None
+            ]
+            uniq = pc.unique(pa.concat_arrays(parts))
+            values[kind] = uniq.take(pc.sort_indices(uniq))
+            offsets[kind] = start
+            start += len(values[kind])
+        self._node_values_, self._node_offsets_ = values, offsets
+
+        def node_codes(kind: str, norm: pd.Series, codes: np.ndarray | None = None) -> np.ndarray:
+            arr = pa.array(norm.to_numpy(object), pa.string(), from_pandas=True)
+            pos = pc.index_in(arr, value_set=values[kind]).fill_null(-1).to_numpy()
+            pos = np.where(pos >= 0, pos + offsets[kind], -1).astype("int64")
+            return pos if codes is None else np.append(pos, -1)[codes]  # code -1: absent
+
+        crm_m = np.column_stack(
+            [node_codes(k, crm_norm[k]) for k in crm_cols] or [np.empty(len(customers), "int64")]
+        ).reshape(len(customers), len(crm_cols))
+        combo_m = np.column_stack(
+            [node_codes(k, combo_norm[k], combo_codes[k]) for k in kinds]
+        ).reshape(len(weights), len(kinds))
+        cust_codes, cust_names = pd.factorize(crm_norm["customer_id"])
+        self._crm_m_, self._combo_m_, self._weights_ = crm_m, combo_m, weights
+        self._crm_kinds_, self._combo_kinds_ = crm_cols, kinds
+        self._link(start, cust_codes, np.asarray(cust_names, dtype=object), bar)
+        # each combination's person: its first identifier (PRIORITY order) that has a person
+        node_person = self._node_person_
+        person = np.full(len(weights), -1, dtype="int64")
+        for kind in PRIORITY:
+            if kind in kinds:
+                col = combo_m[:, kinds.index(kind)]
+                found = np.where(col >= 0, node_person[np.maximum(col, 0)], -1)
+                person = np.where(person < 0, found, person)
+        self._combo_person_ = person
+        self._first_row_ = combos["first_row"].to_numpy() if from_frame else None
+        self._con_ = con
+        self._known_ = (
+            None
+            if from_frame
+            else _known_table(con, combos_table, combos, kinds, person, self._persons_)
         )
-        self._link(long, crm_norm["customer_id"].to_numpy(), n_crm, bar)
-        combos["person_id"] = self._resolve(combo_norm)
-        self._combinations_ = combos
         # an Ibis source is kept (an expression, not data) so transform can reuse the combinations
-        self._source_ = None if isinstance(interactions, pd.DataFrame) else table
+        self._source_ = None if from_frame else table
+        self._source_path_ = _path_key(interactions)
         bar.update(1)
         bar.set_postfix_str("summary")
         self.summary_ = self._summary(customers, combos, channels)
@@ -402,117 +460,167 @@ class IdentityResolver:
         bar.close()
         return self
 
-    def _link(self, long: pd.DataFrame, crm_ids: np.ndarray, n_crm: int, bar: Any) -> None:
-        """Anchors, over-merge guards and connected components over the identifier graph."""
-        node_key = long["kind"].astype(str) + "\x1f" + long["identifier"].astype(str)
-        long["node"], nodes = pd.factorize(node_key, sort=True)
-        n_nodes = len(nodes)
-        node_kind = np.array([k.split("\x1f", 1)[0] for k in nodes], dtype=object)
-        node_value = np.array([k.split("\x1f", 1)[1] for k in nodes], dtype=object)
+    def _link(self, n_nodes: int, cust: np.ndarray, cust_names: np.ndarray, bar: Any) -> None:
+        """Anchors, over-merge guards and connected components over the identifier graph.
 
+        Records are the CRM rows and the interaction combinations (``_crm_m_``, ``_combo_m_``:
+        one column per kind, identifier node codes, -1 where absent); everything here is integer
+        arrays.
+        """
+        crm_m, combo_m, limit = self._crm_m_, self._combo_m_, self.max_persons_per_identifier
+        n_cust = len(cust_names)
         bar.update(1)
         bar.set_postfix_str("anchors and guards")
         # 2. anchors: CRM customer of each identifier on CRM rows
-        on_crm = long[long["record"] < n_crm]
-        anchor_pairs = (
-            pd.DataFrame(
-                {
-                    "node": on_crm["node"].to_numpy(),
-                    "customer": crm_ids[on_crm["record"].to_numpy()],
-                }
-            )
-            .dropna()
-            .drop_duplicates()
-        )
-        n_cust = anchor_pairs.groupby("node")["customer"].nunique()
-        limit = self.max_persons_per_identifier
-        shared_crm = set(n_cust[n_cust > limit].index)
-        anchor = (
-            anchor_pairs[~anchor_pairs["node"].isin(shared_crm)]
-            .drop_duplicates("node")
-            .set_index("node")["customer"]
-        )
-        node_customer = pd.Series(pd.NA, index=range(n_nodes), dtype=object)
-        node_customer.loc[anchor.index] = anchor.to_numpy()
+        rows = np.arange(len(crm_m))
+        node_l, cust_l, row_l = [], [], []
+        for j in range(crm_m.shape[1]):
+            ok = (crm_m[:, j] >= 0) & (cust >= 0)
+            node_l.append(crm_m[ok, j])
+            cust_l.append(cust[ok])
+            row_l.append(rows[ok])
+        a_node = np.concatenate(node_l) if node_l else np.empty(0, "int64")
+        a_cust = np.concatenate(cust_l) if cust_l else np.empty(0, "int64")
+        a_row = np.concatenate(row_l) if row_l else np.empty(0, "int64")
+        pairs = np.unique(a_node * max(n_cust, 1) + a_cust)
+        n_customers = np.bincount(pairs // max(n_cust, 1), minlength=n_nodes)
+        is_shared_crm = n_customers > limit
+        # each identifier's customer: that of the first CRM row that has it
+        order = np.lexsort((a_row, a_node))
+        first_node, first_at = np.unique(a_node[order], return_index=True)
+        node_customer = np.full(n_nodes, -1, dtype="int64")
+        node_customer[first_node] = a_cust[order][first_at]
+        node_customer[is_shared_crm] = -1
 
         # 3. co-occurrence guard: customers reached in one hop through anchored identifiers
-        multi = long[long.groupby("record")["node"].transform("size").to_numpy() > 1]
-        pairs = multi[["record", "node"]].merge(
-            multi[["record", "node"]], on="record", suffixes=("", "_o")
-        )
-        pairs = pairs[pairs["node"] != pairs["node_o"]]
-        pairs["cust_o"] = node_customer.to_numpy()[pairs["node_o"].to_numpy()]
-        hop = pairs.dropna(subset=["cust_o"])
-        hop = hop[~hop["node_o"].isin(shared_crm)]
-        reach = hop.groupby("node")["cust_o"].nunique()
-        own = node_customer.to_numpy()
-        shared_hop = {int(n) for n, r in reach.items() if r > limit and pd.isna(own[n])}
-        shared = shared_crm | shared_hop
+        hop_node, hop_cust = [], []
+        for m in (crm_m, combo_m):
+            for i in range(m.shape[1]):
+                for j in range(m.shape[1]):
+                    if i == j:
+                        continue
+                    ok = (m[:, i] >= 0) & (m[:, j] >= 0)
+                    other = node_customer[np.where(ok, m[:, j], 0)]
+                    ok &= other >= 0
+                    hop_node.append(m[ok, i])
+                    hop_cust.append(other[ok])
+        hop = np.unique(np.concatenate(hop_node) * max(n_cust, 1) + np.concatenate(hop_cust))
+        reach = np.bincount(hop // max(n_cust, 1), minlength=n_nodes)
+        is_shared_hop = (reach > limit) & (node_customer < 0)
+        is_shared = is_shared_crm | is_shared_hop
 
         bar.update(1)
         bar.set_postfix_str("linking")
-        # 4. components over the identifier graph without shared identifiers
-        usable = long[~long["node"].isin(shared)].sort_values(["record", "node"])
-        rec = usable["record"].to_numpy()
-        nd = usable["node"].to_numpy()
-        same = rec[1:] == rec[:-1]
-        a, b = nd[:-1][same], nd[1:][same]
+        # 4. components over the identifier graph without shared identifiers: each record's
+        # usable identifiers are linked to its first one
+        src, dst = [], []
+        for m in (crm_m, combo_m):
+            use = np.where((m >= 0) & ~is_shared[np.maximum(m, 0)], m, -1)
+            first = np.full(len(m), -1, dtype="int64")
+            for j in reversed(range(m.shape[1])):
+                first = np.where(use[:, j] >= 0, use[:, j], first)
+            for j in range(m.shape[1]):
+                ok = (use[:, j] >= 0) & (use[:, j] != first)
+                src.append(use[ok, j])
+                dst.append(first[ok])
+        a = np.concatenate(src) if src else np.empty(0, "int64")
+        b = np.concatenate(dst) if dst else np.empty(0, "int64")
         graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_nodes, n_nodes))
         _, component = connected_components(graph, directed=False)
-        comp = pd.DataFrame({"component": component, "customer": node_customer.to_numpy()})
-        per_comp = comp.dropna().groupby("component")["customer"].agg(["nunique", "first"])
-        person = np.full(n_nodes, None, dtype=object)
-        single = per_comp[per_comp["nunique"] == 1]["first"]
-        conflict = set(per_comp[per_comp["nunique"] > 1].index)
-        has_single = np.isin(component, single.index.to_numpy())
-        person[has_single] = single.reindex(component[has_single]).to_numpy()
+        component = component.astype("int64")
+        anchored = node_customer >= 0
+        comp_cust = np.unique(component[anchored] * max(n_cust, 1) + node_customer[anchored])
+        n_comp = component.max() + 1 if n_nodes else 0
+        per_comp = np.bincount(comp_cust // max(n_cust, 1), minlength=n_comp)
+        comp_customer = np.full(n_comp, -1, dtype="int64")
+        comp_customer[comp_cust // max(n_cust, 1)] = comp_cust % max(n_cust, 1)
+        person = np.full(n_nodes, -1, dtype="int64")
+        single = per_comp[component] == 1
+        person[single] = comp_customer[component[single]]
         # persons unknown to the CRM: a stable key from the component's smallest identifier
-        unknown = ~np.isin(component, per_comp.index.to_numpy())
+        unknown = per_comp[component] == 0
+        keys: list[str] = []
         if unknown.any():
-            first_node = pd.Series(np.arange(n_nodes)[unknown]).groupby(component[unknown]).min()
-            keys = {
-                c: "P-" + hashlib.sha1(nodes[n].encode("utf-8")).hexdigest()[:10]
-                for c, n in first_node.items()
-            }
-            person[unknown] = [keys[c] for c in component[unknown]]
-        in_conflict = np.isin(component, list(conflict))
-        person[in_conflict] = node_customer.to_numpy()[in_conflict]  # anchored keep theirs
-        is_shared = np.isin(np.arange(n_nodes), list(shared))
-        person[is_shared] = None
+            u_nodes = np.flatnonzero(unknown)  # ascending: the first of each component is its min
+            comps, first = np.unique(component[u_nodes], return_index=True)
+            key_of = np.full(n_comp, -1, dtype="int64")
+            key_of[comps] = n_cust + np.arange(len(comps))
+            keys = [
+                "P-" + hashlib.sha1(self._node_key(n).encode("utf-8")).hexdigest()[:10]
+                for n in u_nodes[first]
+            ]
+            person[unknown] = key_of[component[unknown]]
+        conflict = per_comp[component] > 1
+        person[conflict] = node_customer[conflict]  # anchored keep theirs
+        person[is_shared] = -1
+        self._persons_ = np.concatenate([cust_names, np.array(keys, dtype=object)])
+        self._node_person_ = person
 
-        n_records = long.groupby("node")["weight"].sum()
+        kind_of = np.empty(n_nodes, dtype=object)
+        identifier = []
+        for kind in self._kinds_:
+            start = self._node_offsets_[kind]
+            kind_of[start : start + len(self._node_values_[kind])] = kind
+            identifier.append(self._node_values_[kind])
+        weights = np.concatenate(
+            [
+                np.ones(int((crm_m >= 0).sum()), dtype="int64"),
+                np.broadcast_to(self._weights_[:, None], combo_m.shape)[combo_m >= 0],
+            ]
+        )
+        n_records = np.bincount(
+            np.concatenate([crm_m[crm_m >= 0], combo_m[combo_m >= 0]]),
+            weights=weights,
+            minlength=n_nodes,
+        ).astype("int64")
+        person_id = pd.array(
+            np.where(person >= 0, self._persons_[np.maximum(person, 0)], None)
+            if len(self._persons_)
+            else np.full(n_nodes, None, dtype=object),
+            dtype="string",
+        )
         self.identity_map_ = pd.DataFrame(
             {
-                "kind": node_kind,
-                "identifier": node_value,
-                "person_id": pd.array(person, dtype="string"),
-                "in_crm": ~pd.isna(node_customer.to_numpy()),
-                "n_records": n_records.reindex(range(n_nodes), fill_value=0).to_numpy(),
+                "kind": kind_of,
+                "identifier": pa.chunked_array(identifier, pa.string()).to_pandas(),
+                "person_id": person_id,
+                "in_crm": anchored,
+                "n_records": n_records,
             }
         )
         shared_rows = []
-        for n in sorted(shared):
-            n_c = int(n_cust.get(n, 0)) if n in shared_crm else int(reach.get(n, 0))
-            reason = (
-                "on several CRM customers"
-                if n in shared_crm
-                else "appears with several customers' identifiers"
-            )
+        for n in np.flatnonzero(is_shared):
+            kind, value = self._node_key(n).split("\x1f", 1)
             shared_rows.append(
                 {
-                    "kind": node_kind[n],
-                    "masked": mask_identifier(node_kind[n], node_value[n]),
-                    "n_customers": n_c,
-                    "reason": reason,
+                    "kind": kind,
+                    "masked": mask_identifier(kind, value),
+                    "n_customers": int(n_customers[n] if is_shared_crm[n] else reach[n]),
+                    "reason": "on several CRM customers"
+                    if is_shared_crm[n]
+                    else "appears with several customers' identifiers",
                 }
             )
         self.shared_identifiers_ = pd.DataFrame(
             shared_rows, columns=["kind", "masked", "n_customers", "reason"]
         )
-        self.conflicts_ = len(conflict)
-        self._long_ = long
-        self._nodes = pd.Index(nodes)
-        self._n_crm = n_crm
+        self.conflicts_ = int((per_comp > 1).sum())
+
+    def _node_key(self, node: int) -> str:
+        """``kind\\x1fidentifier`` of an identifier node."""
+        for kind in reversed(self._kinds_):
+            start = self._node_offsets_[kind]
+            if node >= start:
+                return f"{kind}\x1f{self._node_values_[kind][node - start].as_py()}"
+        raise IndexError(node)  # pragma: no cover
+
+    def _node_of(self, kind: str, value: str) -> int:
+        """Node code of a normalised identifier, -1 if it was never seen."""
+        if kind not in self._node_values_:
+            return -1
+        at = pc.index_in(pa.array([value], pa.string()), value_set=self._node_values_[kind])
+        pos = at[0].as_py()
+        return -1 if pos is None else self._node_offsets_[kind] + pos
 
     # -------------------------------------------------------------------------------- using
 
@@ -526,17 +634,24 @@ class IdentityResolver:
     def _resolve(self, norm: pd.DataFrame) -> pd.Series:
         """Person of each row of normalised identifiers: its first identifier (in
         :data:`PRIORITY` order) that has a person."""
-        ids = self.identity_map_
-        out = pd.Series(pd.NA, index=norm.index, dtype="string")
+        out = np.full(len(norm), -1, dtype="int64")
         for kind in PRIORITY:
-            if kind not in norm:
+            if kind not in norm or kind not in self._node_values_:
                 continue
-            todo = out.isna().to_numpy()
+            todo = out < 0
             if not todo.any():
                 break
-            table = ids.loc[ids["kind"] == kind].set_index("identifier")["person_id"]
-            out[todo] = norm.loc[todo, kind].map(table).astype("string")
-        return out
+            arr = pa.array(norm[kind].to_numpy(object), pa.string(), from_pandas=True)
+            pos = pc.index_in(arr, value_set=self._node_values_[kind]).fill_null(-1).to_numpy()
+            node = np.where(pos >= 0, pos + self._node_offsets_[kind], -1)
+            found = np.where(node >= 0, self._node_person_[np.maximum(node, 0)], -1)
+            out = np.where(todo, found, out)
+        values = (
+            np.where(out >= 0, self._persons_[np.maximum(out, 0)], None)
+            if len(self._persons_)
+            else np.full(len(norm), None, dtype=object)
+        )
+        return pd.Series(pd.array(values, dtype="string"), index=norm.index)
 
     def lookup(self, kind: str, values: pd.Series) -> pd.Series:
         """Person id of raw identifier values of one kind (normalised the same way)."""
@@ -560,24 +675,29 @@ class IdentityResolver:
         Series or ibis.Table
             For a DataFrame, a ``string`` Series aligned with its rows. For an Ibis table or
             Parquet, the table with a ``person_id`` column added (lazy: nothing is computed
-            until the table is used, e.g. by :func:`omniseg.features.build_features`). Its
-            identifier combinations are those of ``fit`` when it is the fitted table; otherwise
-            they are computed and resolved first.
+            until the table is used, e.g. by :func:`omniseg.features.build_features`). When it
+            is the fitted table (or the same Parquet path), the rows are joined in the backend
+            with the combinations resolved by ``fit``; otherwise its combinations are computed
+            and resolved first.
         """
         self._check_fitted()
         if isinstance(interactions, pd.DataFrame):
             kinds = [k for k in KINDS if k in interactions]
             norm, _ = self._normalised(interactions[kinds])
             return self._resolve(norm)
-        table, con = as_table(interactions, what="interactions")
+        path = _path_key(interactions)
+        if self._source_ is not None and path is not None and path == self._source_path_:
+            table, con = self._source_, self._con_
+        else:
+            table, con = as_table(interactions, what="interactions")
         kinds = [k for k in KINDS if k in table.columns]
         if self._source_ is not None and table.equals(self._source_):
-            combos = self._combinations_
+            known = self._known_
         else:
             combos, _ = _combinations(table, kinds, con, False, by_channel=False)
             combos["person_id"] = self._resolve(self._normalised(combos[kinds])[0])
-        found = combos.loc[combos["person_id"].notna(), [*kinds, "person_id"]]
-        known = ibis.memtable(found.rename(columns={k: f"_id_{k}" for k in kinds}))
+            found = combos.loc[combos["person_id"].notna(), [*kinds, "person_id"]]
+            known = ibis.memtable(found.rename(columns={k: f"_id_{k}" for k in kinds}))
         keys = [table[k].cast("string").identical_to(known[f"_id_{k}"]) for k in kinds]
         joined = table.drop("person_id") if "person_id" in table.columns else table
         joined = joined.left_join(known, keys)
@@ -599,36 +719,44 @@ class IdentityResolver:
         ident = norm[kind].iloc[0]
         if pd.isna(ident):
             raise ParameterError(f"{kind} value is not a valid identifier after normalisation.")
-        key = f"{kind}\x1f{ident}"
         columns = ["record", "rows", "kind", "identifier", "person_id"]
-        if key not in self._nodes:
+        node = self._node_of(kind, ident)
+        if node < 0:
             return pd.DataFrame(columns=columns)
-        node = self._nodes.get_loc(key)
-        long = self._long_
-        records = long.loc[long["node"] == node, "record"].unique()
-        rows = long[long["record"].isin(records)]
-        multi = rows.groupby("record")["node"].transform("size") > 1
-        rows = rows[multi].head(max_records * 4)
-        person = self.identity_map_["person_id"].to_numpy()[rows["node"].to_numpy()]
-        first_row = self._combinations_.get("first_row")
-        labels = []
-        for r in rows["record"]:
-            if r < self._n_crm:
+        # the records with the identifier and another one: CRM rows first, kind by kind
+        entries = []
+        for block, m, kinds in (
+            ("crm", self._crm_m_, self._crm_kinds_),
+            ("combo", self._combo_m_, self._combo_kinds_),
+        ):
+            hit = ((m == node).any(axis=1)) & ((m >= 0).sum(axis=1) > 1)
+            recs = np.flatnonzero(hit)
+            for j, k in enumerate(kinds):
+                for r in recs[m[recs, j] >= 0]:
+                    entries.append((block, int(r), k, int(m[r, j])))
+        entries = entries[: max_records * 4]
+        labels, rows = [], []
+        for block, r, _k, _n in entries:
+            if block == "crm":
                 labels.append(f"crm:{r}")
-            elif first_row is not None:
-                labels.append(f"interaction:{first_row.iloc[r - self._n_crm]}")
+                rows.append(1)
             else:
-                labels.append(f"combination:{r - self._n_crm}")
+                first_row = self._first_row_
+                labels.append(
+                    f"interaction:{first_row[r]}" if first_row is not None else f"combination:{r}"
+                )
+                rows.append(int(self._weights_[r]))
+        persons = self.identity_map_["person_id"]
         return pd.DataFrame(
             {
                 "record": labels,
-                "rows": rows["weight"].to_numpy(),
-                "kind": rows["kind"].to_numpy(),
+                "rows": np.array(rows, dtype="int64"),
+                "kind": [k for _, _, k, _ in entries],
                 "identifier": [
-                    mask_identifier(k, v)
-                    for k, v in zip(rows["kind"], rows["identifier"], strict=True)
+                    mask_identifier(k, self._node_key(n).split("\x1f", 1)[1])
+                    for _, _, k, n in entries
                 ],
-                "person_id": person,
+                "person_id": persons.to_numpy()[[n for *_, n in entries]],
             },
             columns=columns,
         ).reset_index(drop=True)
@@ -636,17 +764,18 @@ class IdentityResolver:
     # -------------------------------------------------------------------------------- summary
 
     def _summary(
-        self, customers: pd.DataFrame, combos: pd.DataFrame, channels: list[str]
+        self, customers: pd.DataFrame, combos: pa.Table, channels: list[str]
     ) -> dict[str, Any]:
-        crm_ids = set(customers["customer_id"].dropna().astype(str).str.strip())
-        person = combos["person_id"]
-        to_crm = person.isin(crm_ids).fillna(False).to_numpy(bool)
-        resolved = person.notna().to_numpy()
-        n_rows = combos["n_rows"].to_numpy()
+        crm_ids = pd.Series(customers["customer_id"].dropna().astype(str).str.strip().unique())
+        person_is_crm = pd.Series(self._persons_, dtype="string").isin(crm_ids).to_numpy(bool)
+        person = self._combo_person_
+        resolved = person >= 0
+        to_crm = resolved & person_is_crm[np.maximum(person, 0)] if len(person_is_crm) else resolved
+        n_rows = self._weights_
         total = int(n_rows.sum())
         per_channel = {}
         for i, ch in sorted(enumerate(channels), key=lambda x: x[1]):
-            rows = combos[f"_ch{i}"].to_numpy()
+            rows = combos[f"_ch{i}"].to_numpy().astype("int64")
             n = int(rows.sum())
             if n:
                 per_channel[ch] = {
@@ -654,21 +783,18 @@ class IdentityResolver:
                     "matched_crm": float(rows[to_crm].sum() / n),
                     "resolved": float(rows[resolved].sum() / n),
                 }
-        ids = self.identity_map_
-        sizes = (
-            ids.dropna(subset=["person_id"])
-            .groupby("person_id")
-            .size()
-            .sort_values(ascending=False)
-        )
-        persons = pd.Series(ids["person_id"].dropna().unique(), dtype="string")
+        node_person = self._node_person_
+        sizes = np.bincount(node_person[node_person >= 0], minlength=len(self._persons_))
+        used = np.flatnonzero(sizes)
+        sizes = np.sort(sizes[used])[::-1]
+        names = pd.Series(self._persons_[used], dtype="string")
         return {
-            "identifiers": len(ids),
-            "persons": len(persons),
-            "crm_persons_seen": int(persons.isin(crm_ids).sum()),
-            "unknown_persons": int(persons.str.startswith("P-").sum()),
+            "identifiers": len(node_person),
+            "persons": len(used),
+            "crm_persons_seen": int(person_is_crm[used].sum()),
+            "unknown_persons": int(names.str.startswith("P-").sum()),
             "identifiers_per_person": float(sizes.mean()) if len(sizes) else float("nan"),
-            "largest_persons": [int(s) for s in sizes.head(5)],
+            "largest_persons": [int(s) for s in sizes[:5]],
             "interactions": total,
             "match_rate_crm": float(n_rows[to_crm].sum() / total) if total else 0.0,
             "resolved_rate": float(n_rows[resolved].sum() / total) if total else 0.0,
@@ -685,6 +811,91 @@ class IdentityResolver:
             {"channel": ch, **vals} for ch, vals in self.summary_["match_rate_by_channel"].items()
         ]
         return pd.DataFrame(rows, columns=["channel", "rows", "matched_crm", "resolved"])
+
+
+def _path_key(source: Any) -> str | None:
+    """A Parquet source's resolved path (to recognise the fitted source), else None."""
+    if isinstance(source, str | Path):
+        return str(Path(source).resolve())
+    return None
+
+
+def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
+    """Integer codes (-1 for null) and the distinct values (as text) of a column."""
+    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not pa.types.is_string(arr.type):
+        arr = arr.cast(pa.string())
+    enc = pc.dictionary_encode(arr)
+    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
+    raw = pd.Series(enc.dictionary.to_pandas(), dtype="string")
+    return codes, raw
+
+
+def _combination_table(
+    table: ibis.Table, kinds: list[str], con: Any, row_numbers: bool
+) -> tuple[pa.Table, ibis.Table, list[str]]:
+    """Distinct identifier combinations with their row counts, kept in the backend.
+
+    The combinations are computed once into a temporary table (``transform`` joins the rows
+    back to it) and fetched as Arrow: ``cid`` (combination number), the ``kinds`` columns as
+    text, ``n_rows``, ``first_row`` (when ``row_numbers``: the first row with the combination,
+    and the combinations in that order, as ``explain`` names records by row) and ``_ch<i>``
+    (rows per channel ``i``). Raw channel labels are normalised through the vocabulary
+    (``WEB`` -> ``web``) on their distinct values only.
+    """
+    keyed = table.mutate(**{k: table[k].cast("string") for k in kinds})
+    channels: list[str] = []
+    aggs: dict[str, Any] = {"n_rows": keyed.count()}
+    if row_numbers:
+        aggs["first_row"] = keyed._row.min()
+    if "channel" in table.columns:
+        labels = con.to_pandas(table.select(c=table.channel.cast("string")).distinct())["c"]
+        groups: dict[str, list[str]] = {}
+        for label in sorted(labels.dropna().tolist()):
+            groups.setdefault(normalise_channel(label) or "unknown", []).append(label)
+        channels = list(groups)
+        raw = keyed.channel.cast("string")
+        for i, ch in enumerate(channels):
+            aggs[f"_ch{i}"] = keyed.count(where=raw.isin(groups[ch]))
+    combos = keyed.group_by(kinds).aggregate(**aggs)
+    if row_numbers:
+        combos = combos.order_by("first_row")
+    combos = combos.mutate(cid=ibis.row_number().cast("int64"))
+    combos, _ = materialise(combos, con)
+    return con.to_pyarrow(combos), combos, channels
+
+
+def _known_table(
+    con: Any,
+    combos_table: ibis.Table,
+    combos: pa.Table,
+    kinds: list[str],
+    person: np.ndarray,
+    persons: np.ndarray,
+) -> ibis.Table:
+    """The resolved combinations in the backend: the raw ``_id_<kind>`` values and ``person_id``
+    (only integer codes and the person names are sent; the identifier text stays there)."""
+    found = person >= 0
+    codes = ibis.memtable(
+        pa.table(
+            {
+                "cid": combos["cid"].to_numpy()[found],
+                "pcode": person[found].astype("int64"),
+            }
+        )
+    )
+    names = ibis.memtable(
+        pa.table(
+            {
+                "pcode": np.arange(len(persons), dtype="int64"),
+                "person_id": pa.array(persons.tolist(), pa.string()),
+            }
+        )
+    )
+    joined = combos_table.join(codes, "cid").join(names, "pcode")
+    known = joined.select(**{f"_id_{k}": joined[k] for k in kinds}, person_id=joined.person_id)
+    known, _ = materialise(known, con)
+    return known
 
 
 def _combinations(
