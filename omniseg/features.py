@@ -133,16 +133,22 @@ def _check_columns(table: ibis.Table) -> None:
         )
 
 
-def _label_codes(stage: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Distinct channel and event labels of the events, normalised and coded (one small scan).
+def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Distinct channel and event labels of the source, normalised and coded (one small scan).
 
     Channels are mapped onto the canonical vocabulary here too, so raw Parquet exports (``WEB``,
     ``Tienda``, ``Call Center``) give the same table as data loaded with :mod:`omniseg.io`.
     Channel codes follow the report order (canonical channels first, then others alphabetically)
     and event codes the alphabetical order of event names: together they are the documented
-    tie-break for touchpoints at the same second.
+    tie-break for touchpoints at the same second. Labels of all rows are coded, with a person or
+    not: only their order matters, and the scan then needs no ``person_id`` (DuckDB skips the
+    identifier joins of ``IdentityResolver.transform`` for it).
     """
-    pairs = con.to_pandas(stage.select("raw_channel", "raw_event").distinct())
+    pairs = con.to_pandas(
+        table.select(
+            raw_channel=table.channel.cast("string"), raw_event=table.event.cast("string")
+        ).distinct()
+    )
     channels = pd.DataFrame({"raw_channel": pairs["raw_channel"].drop_duplicates()})
     channels["channel"] = [
         normalise_channel(v) or "unknown" for v in channels["raw_channel"].tolist()
@@ -159,69 +165,64 @@ def _label_codes(stage: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFram
     return channels, events
 
 
-def _prepare(
-    table: ibis.Table, con: Any
-) -> tuple[ibis.Table, str | None, _Codes, ibis.Table, str | None]:
-    """Coded events and the person table, each computed once into a temporary table.
+def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Codes, pd.DataFrame]:
+    """Coded events, computed once into a temporary table, and the persons.
 
-    The events become ``pid`` (int32 person code, 0..n-1), ``sec`` (epoch seconds), ``ch`` and
-    ``ev`` (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
-    int64), ``revenue``, ``satisfaction``; the persons ``pid`` -> ``person_id``. Integer keys
-    make every group-by, join and sort of the build several times cheaper than string ids, and
-    every later query reads the coded events instead of re-reading and re-coding the source.
+    The events become ``pid`` (int64 person key), ``sec`` (epoch seconds), ``ch`` and ``ev``
+    (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
+    int64), ``revenue``, ``satisfaction``. Integer keys make every group-by, join and sort of
+    the build several times cheaper than string ids, and every later query reads the coded
+    events instead of re-reading the source: the source (for ``IdentityResolver.transform`` of
+    Parquet, a query with the identifier joins) is read once.
 
-    The source is read once: the rows with a person are first written to a temporary table with
-    their raw labels, from which the labels, the persons and the coded events follow. This
-    matters when the source is itself a query, such as ``IdentityResolver.transform`` of Parquet
-    (the identifier join then runs once, not once per step).
+    The person key is a 64-bit hash of ``person_id``, computed in the same pass; the persons
+    (``pid``, ``person_id``, sorted by ``pid``) are checked for collisions, and on one the keys
+    are replaced by exact dense codes.
 
     Returns
     -------
-    events, events temporary table name, codes, persons, persons temporary table name
+    events, events temporary table name, codes, persons
     """
     if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
         table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
+    channels, events = _label_codes(table, con)
+    codes = _Codes(channels, events)
     ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
+    ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
+    ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
-    stage, stage_name = materialise(
-        ev.select(
-            person_id=ev.person_id.cast("string"),
-            sec=ev.timestamp.epoch_seconds().cast("int64"),
-            raw_channel=ev.channel.cast("string"),
-            raw_event=ev.event.cast("string"),
-            revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
-            satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
-        ),
-        con,
+    base = ev.select(
+        person_id=ev.person_id.cast("string"),
+        sec=ev.timestamp.epoch_seconds().cast("int64"),
+        raw_channel=ev.channel.cast("string"),
+        raw_event=ev.event.cast("string"),
+        revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
+        satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
     )
-    try:
-        channels, events = _label_codes(stage, con)
-        codes = _Codes(channels, events)
-        persons = stage.select("person_id").distinct()
-        persons, persons_name = materialise(
-            persons.mutate(pid=ibis.row_number().cast("int32")), con
-        )
-        ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
-        ev_map = ibis.memtable(events[["raw_event", "ev"]])
-        # labels are never lost in the joins: a missing label has its own code (``unknown``)
-        joined = (
-            stage.join(ch_map, stage.raw_channel.identical_to(ch_map.raw_channel))
-            .join(ev_map, stage.raw_event.identical_to(ev_map.raw_event))
-            .join(persons, "person_id")
-        )
-        coded = joined.select(
-            pid=joined.pid,
-            sec=joined.sec,
-            ch=joined.ch,
-            ev=joined.ev,
-            k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-            revenue=joined.revenue,
-            satisfaction=joined.satisfaction,
-        )
-        ev_table, ev_name = materialise(coded, con)
-    finally:
-        drop_temporary(con, stage_name)
-    return ev_table, ev_name, codes, persons, persons_name
+    # labels are never lost in the joins: a missing label has its own code (``unknown``)
+    joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
+        ev_map, base.raw_event.identical_to(ev_map.raw_event)
+    )
+    coded = joined.select(
+        person_id=joined.person_id,
+        pid=joined.person_id.hash(),
+        sec=joined.sec,
+        ch=joined.ch,
+        ev=joined.ev,
+        k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
+        revenue=joined.revenue,
+        satisfaction=joined.satisfaction,
+    )
+    ev_table, ev_name = materialise(coded, con)
+    persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+    if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
+        dense = ev_table.select("person_id").distinct().mutate(dense=ibis.row_number())
+        exact = ev_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64")).drop("dense")
+        exact_table, exact_name = materialise(exact, con)
+        drop_temporary(con, ev_name)
+        ev_table, ev_name = exact_table, exact_name
+        persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+    return ev_table, ev_name, codes, persons
 
 
 class _Codes:
@@ -348,17 +349,17 @@ def build_features(
     from tqdm.auto import tqdm
 
     with tqdm(total=8, desc="features", unit="query", disable=not progress) as bar:
-        ev, ev_name, codes, persons, persons_name = _prepare(table, con)
+        ev, ev_name, codes, persons = _prepare(table, con)
         bar.update(1)
         try:
             return _build(ev, persons, codes, con, cfg, reference_date, customers, bar)
         finally:
-            drop_temporary(con, ev_name, persons_name)
+            drop_temporary(con, ev_name)
 
 
 def _build(
     ev: ibis.Table,
-    persons: ibis.Table,
+    ids: pd.DataFrame,
     codes: _Codes,
     con: Any,
     cfg: dict[str, float],
@@ -366,7 +367,6 @@ def _build(
     customers: pd.DataFrame | None,
     bar: Any,
 ) -> pd.DataFrame:
-    ids = con.to_pandas(persons.order_by("pid"))  # pid is 0..n-1
     if not len(ids):
         raise DataValidationError(
             [
@@ -395,7 +395,8 @@ def _build(
         k_max=ev.k.max(),
         buy_sec=ev.sec.max(where=is_buy),
     )
-    grid = _spread(con.to_pyarrow(per_channel), n_persons, len(codes.channels))
+    keys = ids["pid"].to_numpy()  # sorted: a person's row is the position of its key
+    grid = _spread(con.to_pyarrow(per_channel), keys, len(codes.channels))
     bar.update(1)
     # channel switches between consecutive touchpoints (order: second, channel, event)
     w = ibis.window(group_by="pid", order_by="k")
@@ -404,10 +405,10 @@ def _build(
         switches=(seq.prev.notnull() & (seq.prev != seq.ch)).cast("int64").sum()
     )
     counts = {"switches": np.zeros(n_persons, dtype="int64")}
-    _put(counts, con.to_pandas(switches), n_persons)
+    _put(counts, con.to_pandas(switches), keys)
     bar.update(1)
     for part in _journeys(ev, cfg, codes):
-        _put(counts, con.to_pandas(part), n_persons)
+        _put(counts, con.to_pandas(part), keys)
         bar.update(1)
     if reference_date is None:
         ref = (int(grid["k_max"].max()) // codes.k_scale // _DAY + 1) * _DAY
@@ -428,9 +429,10 @@ _EMPTY_CELL: dict[str, float] = {
 }
 
 
-def _spread(result: pa.Table, n_persons: int, n_channels: int) -> dict[str, np.ndarray]:
+def _spread(result: pa.Table, keys: np.ndarray, n_channels: int) -> dict[str, np.ndarray]:
     """(person, channel) rows -> one ``n_persons x n_channels`` array per aggregate."""
-    pid = result["pid"].to_numpy()
+    n_persons = len(keys)
+    pid = np.searchsorted(keys, result["pid"].to_numpy())
     ch = result["ch"].to_numpy()
     grid = {}
     for name in result.column_names:
@@ -448,11 +450,11 @@ def _spread(result: pa.Table, n_persons: int, n_channels: int) -> dict[str, np.n
     return grid
 
 
-def _put(counts: dict[str, np.ndarray], values: pd.DataFrame, n_persons: int) -> None:
+def _put(counts: dict[str, np.ndarray], values: pd.DataFrame, keys: np.ndarray) -> None:
     """Add a per-person query result (``pid`` and one count column) to ``counts``."""
     column = values.columns.drop("pid")[0]
-    arr = counts.setdefault(column, np.zeros(n_persons, dtype="int64"))
-    arr[values["pid"].to_numpy()] = values[column].to_numpy().astype("int64")
+    arr = counts.setdefault(column, np.zeros(len(keys), dtype="int64"))
+    arr[np.searchsorted(keys, values["pid"].to_numpy())] = values[column].to_numpy().astype("int64")
 
 
 def _table(

@@ -98,7 +98,14 @@ def normalise_email(values: pd.Series) -> pd.Series:
     if not simple.all():
         rest = text[~simple]
         folded[~simple] = [unicodedata.normalize("NFC", u).strip().lower() for u in rest.tolist()]
-    folded = folded.where(folded.str.match(_EMAIL_RE).fillna(False).astype(bool))
+    # in printable ASCII the only whitespace is the space: the same test without ``\s`` runs
+    # in pyarrow (pandas runs ``\s`` patterns in Python to keep Python's meaning of it)
+    shaped = np.zeros(len(folded), dtype=bool)
+    ascii_shaped = folded[simple].str.match(_EMAIL_RE.replace(r"\s", " "))
+    shaped[simple] = ascii_shaped.fillna(False).to_numpy(bool)
+    if not simple.all():
+        shaped[~simple] = folded[~simple].str.match(_EMAIL_RE).fillna(False).to_numpy(bool)
+    folded = folded.where(shaped)
     out = folded.array.take(codes, allow_fill=True)
     return pd.Series(out, index=values.index, dtype="string")
 
@@ -124,7 +131,13 @@ def normalise_phone(values: pd.Series, default_country: str = "ES") -> pd.Series
         )
     code, lengths, trunk, pattern = COUNTRY_CODES[default_country]
     text = values.astype("string").str.strip()
-    text = text.str.replace(r"[\s\-\.\(\)/]", "", regex=True)
+    # separators; in printable ASCII the only whitespace is the space, and without ``\s`` the
+    # replacement runs in pyarrow instead of Python
+    printable = text.str.fullmatch(r"[\x20-\x7e]*").fillna(True).to_numpy(bool)
+    if printable.all():
+        text = text.str.replace(r"[ \-\.\(\)/]", "", regex=True)
+    else:
+        text = text.str.replace(r"[\s\-\.\(\)/]", "", regex=True)
     intl = text.str.startswith("+") | text.str.startswith("00")
     digits = text.str.replace(r"^\+|^00", "", regex=True)
     ok_chars = digits.str.fullmatch(r"\d+").fillna(False).astype(bool)
@@ -385,16 +398,17 @@ class IdentityResolver:
                 ]
             )
         bar.set_postfix_str("identifier combinations")
-        combos, combos_table, channels = _combination_table(table, kinds, con, from_frame)
+        combos, channels = _combination_table(table, kinds, con, from_frame)
         bar.update(1)
         bar.set_postfix_str("normalising")
         crm_cols = [k for k in KINDS if k in customers and k != "device_id"]
         crm_norm, rej_c = self._normalised(customers[crm_cols])
         weights = combos["n_rows"].to_numpy().astype("int64")
         key = self._key()
-        combo_codes, combo_norm, rej_e = {}, {}, {}
+        combo_codes, combo_norm, combo_raw, rej_e = {}, {}, {}, {}
         for kind in kinds:  # each distinct raw value once
             codes, raw = _encode(combos[kind])
+            combo_raw[kind] = raw
             norm = _normalise_kind(kind, raw, self.default_country)
             rej_e[kind] = _rejected(raw, norm, codes, weights)
             if key is not None and kind != "customer_id":
@@ -408,7 +422,7 @@ class IdentityResolver:
         values, offsets, start = {}, {}, 0
         for kind in self._kinds_:
             parts = [
-                pa.array(s.dropna().to_numpy(object), pa.string())
+                _arrow_text(s.dropna())
                 for s in (crm_norm.get(kind), combo_norm.get(kind))
                 if s is not None
             ]
@@ -419,7 +433,7 @@ class IdentityResolver:
         self._node_values_, self._node_offsets_ = values, offsets
 
         def node_codes(kind: str, norm: pd.Series, codes: np.ndarray | None = None) -> np.ndarray:
-            arr = pa.array(norm.to_numpy(object), pa.string(), from_pandas=True)
+            arr = _arrow_text(norm)
             pos = pc.index_in(arr, value_set=values[kind]).fill_null(-1).to_numpy()
             pos = np.where(pos >= 0, pos + offsets[kind], -1).astype("int64")
             return pos if codes is None else np.append(pos, -1)[codes]  # code -1: absent
@@ -427,8 +441,9 @@ class IdentityResolver:
         crm_m = np.column_stack(
             [node_codes(k, crm_norm[k]) for k in crm_cols] or [np.empty(len(customers), "int64")]
         ).reshape(len(customers), len(crm_cols))
+        raw_node = {k: node_codes(k, combo_norm[k]) for k in kinds}  # per distinct raw value
         combo_m = np.column_stack(
-            [node_codes(k, combo_norm[k], combo_codes[k]) for k in kinds]
+            [np.append(raw_node[k], -1)[combo_codes[k]] for k in kinds]  # code -1: absent
         ).reshape(len(weights), len(kinds))
         cust_codes, cust_names = pd.factorize(crm_norm["customer_id"])
         self._crm_m_, self._combo_m_, self._weights_ = crm_m, combo_m, weights
@@ -445,11 +460,7 @@ class IdentityResolver:
         self._combo_person_ = person
         self._first_row_ = combos["first_row"].to_numpy() if from_frame else None
         self._con_ = con
-        self._known_ = (
-            None
-            if from_frame
-            else _known_table(con, combos_table, combos, kinds, person, self._persons_)
-        )
+        self._lookups_ = None if from_frame else self._lookup_tables(con, combo_raw, raw_node)
         # an Ibis source is kept (an expression, not data) so transform can reuse the combinations
         self._source_ = None if from_frame else table
         self._source_path_ = _path_key(interactions)
@@ -482,14 +493,15 @@ class IdentityResolver:
         a_node = np.concatenate(node_l) if node_l else np.empty(0, "int64")
         a_cust = np.concatenate(cust_l) if cust_l else np.empty(0, "int64")
         a_row = np.concatenate(row_l) if row_l else np.empty(0, "int64")
-        pairs = np.unique(a_node * max(n_cust, 1) + a_cust)
+        pairs = pd.unique(a_node * max(n_cust, 1) + a_cust)
         n_customers = np.bincount(pairs // max(n_cust, 1), minlength=n_nodes)
         is_shared_crm = n_customers > limit
         # each identifier's customer: that of the first CRM row that has it
         order = np.lexsort((a_row, a_node))
-        first_node, first_at = np.unique(a_node[order], return_index=True)
+        sorted_node, sorted_cust = a_node[order], a_cust[order]
+        first = np.r_[True, sorted_node[1:] != sorted_node[:-1]] if len(order) else order > 0
         node_customer = np.full(n_nodes, -1, dtype="int64")
-        node_customer[first_node] = a_cust[order][first_at]
+        node_customer[sorted_node[first]] = sorted_cust[first]
         node_customer[is_shared_crm] = -1
 
         # 3. co-occurrence guard: customers reached in one hop through anchored identifiers
@@ -504,7 +516,7 @@ class IdentityResolver:
                     ok &= other >= 0
                     hop_node.append(m[ok, i])
                     hop_cust.append(other[ok])
-        hop = np.unique(np.concatenate(hop_node) * max(n_cust, 1) + np.concatenate(hop_cust))
+        hop = pd.unique(np.concatenate(hop_node) * max(n_cust, 1) + np.concatenate(hop_cust))
         reach = np.bincount(hop // max(n_cust, 1), minlength=n_nodes)
         is_shared_hop = (reach > limit) & (node_customer < 0)
         is_shared = is_shared_crm | is_shared_hop
@@ -529,7 +541,7 @@ class IdentityResolver:
         _, component = connected_components(graph, directed=False)
         component = component.astype("int64")
         anchored = node_customer >= 0
-        comp_cust = np.unique(component[anchored] * max(n_cust, 1) + node_customer[anchored])
+        comp_cust = pd.unique(component[anchored] * max(n_cust, 1) + node_customer[anchored])
         n_comp = component.max() + 1 if n_nodes else 0
         per_comp = np.bincount(comp_cust // max(n_cust, 1), minlength=n_comp)
         comp_customer = np.full(n_comp, -1, dtype="int64")
@@ -606,6 +618,26 @@ class IdentityResolver:
         )
         self.conflicts_ = int((per_comp > 1).sum())
 
+    def _lookup_tables(
+        self, con: Any, raw: dict[str, pd.Series], raw_node: dict[str, np.ndarray]
+    ) -> dict[str, ibis.Table]:
+        """Per identifier kind, the raw values that name a person (``_v_<kind>``) and that
+        person (``_p_<kind>``), as temporary tables in the backend for ``transform``."""
+        out = {}
+        for kind, values in raw.items():
+            node = raw_node[kind]
+            person = np.where(node >= 0, self._node_person_[np.maximum(node, 0)], -1)
+            keep = person >= 0
+            names = self._persons_[person[keep]] if keep.any() else np.array([], dtype=object)
+            frame = pa.table(
+                {
+                    f"_v_{kind}": _arrow_text(values).filter(pa.array(keep)),
+                    f"_p_{kind}": pa.array(names.tolist(), pa.string()),
+                }
+            )
+            out[kind], _ = materialise(ibis.memtable(frame), con)
+        return out
+
     def _node_key(self, node: int) -> str:
         """``kind\\x1fidentifier`` of an identifier node."""
         for kind in reversed(self._kinds_):
@@ -641,7 +673,7 @@ class IdentityResolver:
             todo = out < 0
             if not todo.any():
                 break
-            arr = pa.array(norm[kind].to_numpy(object), pa.string(), from_pandas=True)
+            arr = _arrow_text(norm[kind])
             pos = pc.index_in(arr, value_set=self._node_values_[kind]).fill_null(-1).to_numpy()
             node = np.where(pos >= 0, pos + self._node_offsets_[kind], -1)
             found = np.where(node >= 0, self._node_person_[np.maximum(node, 0)], -1)
@@ -691,15 +723,24 @@ class IdentityResolver:
         else:
             table, con = as_table(interactions, what="interactions")
         kinds = [k for k in KINDS if k in table.columns]
+        joined = table.drop("person_id") if "person_id" in table.columns else table
         if self._source_ is not None and table.equals(self._source_):
-            known = self._known_
+            # one equality join per identifier kind (raw value -> person), first match wins
+            person = []
+            for kind in PRIORITY:
+                if kind in kinds:
+                    look = self._lookups_[kind]
+                    key = joined[kind].cast("string") == look[f"_v_{kind}"]
+                    joined = joined.left_join(look, key)
+                    person.append(f"_p_{kind}")
+            joined = joined.mutate(person_id=ibis.coalesce(*[joined[c] for c in person]))
+            return joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
         else:
             combos, _ = _combinations(table, kinds, con, False, by_channel=False)
             combos["person_id"] = self._resolve(self._normalised(combos[kinds])[0])
             found = combos.loc[combos["person_id"].notna(), [*kinds, "person_id"]]
             known = ibis.memtable(found.rename(columns={k: f"_id_{k}" for k in kinds}))
         keys = [table[k].cast("string").identical_to(known[f"_id_{k}"]) for k in kinds]
-        joined = table.drop("person_id") if "person_id" in table.columns else table
         joined = joined.left_join(known, keys)
         return joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
 
@@ -767,7 +808,11 @@ class IdentityResolver:
         self, customers: pd.DataFrame, combos: pa.Table, channels: list[str]
     ) -> dict[str, Any]:
         crm_ids = pd.Series(customers["customer_id"].dropna().astype(str).str.strip().unique())
-        person_is_crm = pd.Series(self._persons_, dtype="string").isin(crm_ids).to_numpy(bool)
+        person_is_crm = (
+            pc.is_in(pa.array(self._persons_.tolist(), pa.string()), value_set=_arrow_text(crm_ids))
+            .fill_null(False)
+            .to_numpy(zero_copy_only=False)
+        )
         person = self._combo_person_
         resolved = person >= 0
         to_crm = resolved & person_is_crm[np.maximum(person, 0)] if len(person_is_crm) else resolved
@@ -813,6 +858,14 @@ class IdentityResolver:
         return pd.DataFrame(rows, columns=["channel", "rows", "matched_crm", "resolved"])
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text Series as an Arrow string array (nulls for missing values)."""
+    arr = pa.array(values.astype("string").array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
+
+
 def _path_key(source: Any) -> str | None:
     """A Parquet source's resolved path (to recognise the fitted source), else None."""
     if isinstance(source, str | Path):
@@ -833,15 +886,13 @@ def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
 
 def _combination_table(
     table: ibis.Table, kinds: list[str], con: Any, row_numbers: bool
-) -> tuple[pa.Table, ibis.Table, list[str]]:
-    """Distinct identifier combinations with their row counts, kept in the backend.
+) -> tuple[pa.Table, list[str]]:
+    """Distinct identifier combinations with their row counts, fetched as Arrow.
 
-    The combinations are computed once into a temporary table (``transform`` joins the rows
-    back to it) and fetched as Arrow: ``cid`` (combination number), the ``kinds`` columns as
-    text, ``n_rows``, ``first_row`` (when ``row_numbers``: the first row with the combination,
-    and the combinations in that order, as ``explain`` names records by row) and ``_ch<i>``
-    (rows per channel ``i``). Raw channel labels are normalised through the vocabulary
-    (``WEB`` -> ``web``) on their distinct values only.
+    Columns: the ``kinds`` columns as text, ``n_rows``, ``first_row`` (when ``row_numbers``:
+    the first row with the combination, and the combinations in that order, as ``explain``
+    names records by row) and ``_ch<i>`` (rows per channel ``i``). Raw channel labels are
+    normalised through the vocabulary (``WEB`` -> ``web``) on their distinct values only.
     """
     keyed = table.mutate(**{k: table[k].cast("string") for k in kinds})
     channels: list[str] = []
@@ -860,42 +911,7 @@ def _combination_table(
     combos = keyed.group_by(kinds).aggregate(**aggs)
     if row_numbers:
         combos = combos.order_by("first_row")
-    combos = combos.mutate(cid=ibis.row_number().cast("int64"))
-    combos, _ = materialise(combos, con)
-    return con.to_pyarrow(combos), combos, channels
-
-
-def _known_table(
-    con: Any,
-    combos_table: ibis.Table,
-    combos: pa.Table,
-    kinds: list[str],
-    person: np.ndarray,
-    persons: np.ndarray,
-) -> ibis.Table:
-    """The resolved combinations in the backend: the raw ``_id_<kind>`` values and ``person_id``
-    (only integer codes and the person names are sent; the identifier text stays there)."""
-    found = person >= 0
-    codes = ibis.memtable(
-        pa.table(
-            {
-                "cid": combos["cid"].to_numpy()[found],
-                "pcode": person[found].astype("int64"),
-            }
-        )
-    )
-    names = ibis.memtable(
-        pa.table(
-            {
-                "pcode": np.arange(len(persons), dtype="int64"),
-                "person_id": pa.array(persons.tolist(), pa.string()),
-            }
-        )
-    )
-    joined = combos_table.join(codes, "cid").join(names, "pcode")
-    known = joined.select(**{f"_id_{k}": joined[k] for k in kinds}, person_id=joined.person_id)
-    known, _ = materialise(known, con)
-    return known
+    return con.to_pyarrow(combos), channels
 
 
 def _combinations(
