@@ -260,6 +260,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Segment profile: standardized difference against everyone else",
         "es": "Perfil de los segmentos: diferencia estandarizada frente al resto",
     },
+    # typing tool (omniseg.typing_tool)
+    "typing.title": {"en": "Typing tool", "es": "Herramienta de tipificación"},
+    "typing.rule": {
+        "en": "If {conditions} → {segment} ({share} of {n} customers)",
+        "es": "Si {conditions} → {segment} ({share} de {n} clientes)",
+    },
+    "typing.rule_all": {
+        "en": "Everyone → {segment} ({share} of {n} customers)",
+        "es": "Todos → {segment} ({share} de {n} clientes)",
+    },
+    "typing.and": {"en": " and ", "es": " y "},
+    "typing.nor": {"en": " or ", "es": " ni "},
+    "typing.le": {"en": "{label} is {value} or less", "es": "{label} es {value} o menos"},
+    "typing.ge": {"en": "{label} is {value} or more", "es": "{label} es {value} o más"},
+    "typing.gt": {"en": "{label} is more than {value}", "es": "{label} es mayor que {value}"},
+    "typing.eq": {"en": "{label} is {value}", "es": "{label} es {value}"},
+    "typing.between": {
+        "en": "{label} is between {low} and {high}",
+        "es": "{label} está entre {low} y {high}",
+    },
+    "typing.range": {
+        "en": "{label} is more than {low} and at most {high}",
+        "es": "{label} es mayor que {low} y como mucho {high}",
+    },
+    "typing.or_unknown": {"en": "{clause} (or unknown)", "es": "{clause} (o se desconoce)"},
+    "typing.is": {"en": "{label} is {value}", "es": "{label} es {value}"},
+    "typing.is_not": {"en": "{label} is not {values}", "es": "{label} no es {values}"},
+    "typing.no_channel": {"en": "none (no interactions)", "es": "ninguno (sin interacciones)"},
+    "typing.logit_both": {
+        "en": "{segment}: more likely {up}; less likely {down}",
+        "es": "{segment}: más probable {up}; menos probable {down}",
+    },
+    "typing.logit_up": {"en": "{segment}: more likely {up}", "es": "{segment}: más probable {up}"},
+    "typing.logit_down": {
+        "en": "{segment}: less likely {down}",
+        "es": "{segment}: menos probable {down}",
+    },
+    "typing.logit_none": {
+        "en": "{segment}: no answer moves the odds much",
+        "es": "{segment}: ninguna respuesta cambia mucho la probabilidad",
+    },
+    "typing.higher": {"en": "when {label} is higher", "es": "cuanto mayor es {label}"},
+    "typing.lower": {"en": "when {label} is lower", "es": "cuanto menor es {label}"},
+    "typing.when_is": {"en": "when {label} is {value}", "es": "si {label} es {value}"},
+    "typing.accuracy": {
+        "en": "Cross-validated accuracy: {accuracy} (± {std} over {cv} folds), against {baseline} "
+        "by always choosing the largest segment. Fitted on {n} customers.",
+        "es": "Acierto con validación cruzada: {accuracy} (± {std} en {cv} particiones), frente "
+        "al {baseline} de elegir siempre el segmento más grande. Ajustado con {n} clientes.",
+    },
+    "typing.model.tree": {
+        "en": "Decision tree (at most {depth} questions deep)",
+        "es": "Árbol de decisión (como mucho {depth} preguntas de profundidad)",
+    },
+    "typing.model.logistic": {"en": "Logistic regression", "es": "Regresión logística"},
+    "typing.unassigned": {
+        "en": "Never assigned: {segments}. Ask more questions or allow a deeper tree to tell "
+        "them apart.",
+        "es": "Nunca asignados: {segments}. Haga más preguntas o permita un árbol más profundo "
+        "para distinguirlos.",
+    },
+    "typing.questions": {"en": "Questions to ask", "es": "Preguntas que hacer"},
+    "typing.rules": {"en": "Rules", "es": "Reglas"},
     # drift between runs (omniseg.drift)
     "drift.title": {
         "en": "Segment drift between runs",
