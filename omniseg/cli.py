@@ -2,7 +2,8 @@
 
 ``omniseg report --demo`` runs the whole pipeline on the bundled demo data;
 ``omniseg report --params params.yaml`` on your own; ``omniseg validate`` only checks inputs;
-``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks).
+``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks);
+``omniseg score --model M --data D`` assigns segments to new data with a saved model.
 
 Exit codes: 0 success, 1 a report notebook failed, 2 bad input data or parameters.
 """
@@ -15,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from omniseg.errors import DataValidationError, ParameterError, ReportError
+from omniseg.errors import DataValidationError, OmnisegError, ParameterError, ReportError
 
 __all__ = ["app", "main"]
 
@@ -143,6 +144,49 @@ def demo_command(
     if not quiet:
         _err(str(summary))
     typer.echo(str(Path(out).resolve()))
+
+
+@app.command()
+def score(
+    model: Annotated[Path, typer.Option("--model", "-m", help="A .skops model file.")],
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Folder of inputs laid out like the demo (customers.csv, interactions...).",
+        ),
+    ] = None,
+    features: Annotated[
+        Path | None,
+        typer.Option(help="A customer feature table (.parquet or .csv with person_id)."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="CSV to write (person_id, segment, ...).")
+    ] = Path("segments.csv"),
+    previous: Annotated[
+        Path | None,
+        typer.Option(help="An earlier segments.csv (or run folder) to compare with (drift)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Assign segments to new data with a saved model (scheduled re-scoring)."""
+    from omniseg.scoring import score_customers
+
+    if (data is None) == (features is None):
+        _err("Give exactly one of --data FOLDER or --features FILE.")
+        raise typer.Exit(2)
+    try:
+        result = score_customers(
+            model, data=data, features=features, output=output, previous=previous,
+            progress=not quiet,
+        )  # fmt: skip
+    except (DataValidationError, ParameterError, OmnisegError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if not quiet:
+        _err(result.summary)
+    typer.echo(str(result.path))
 
 
 def main() -> None:

@@ -418,6 +418,98 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "%{z:.1%} of %{y} went to %{x}",
         "es": "El %{z:.1%} de %{y} pasó a %{x}",
     },
+    # segmentation (omniseg.segmentation)
+    "seg.title": {"en": "Customer segments", "es": "Segmentos de clientes"},
+    "seg.lead_chosen": {
+        "en": "The customers fall into {k} segments: of the {lo} to {hi} segments tried, {k} is "
+        "the largest number whose segments come back almost unchanged when the model is refitted "
+        "on other samples of customers (stability {q} in 9 of 10 refits; 1 = identical).",
+        "es": "Los clientes se agrupan en {k} segmentos: de los {lo} a {hi} probados, {k} es el "
+        "mayor número cuyos segmentos vuelven casi iguales al reajustar el modelo con otras "
+        "muestras de clientes (estabilidad {q} en 9 de cada 10 reajustes; 1 = idénticos).",
+    },
+    "seg.lead_fixed": {
+        "en": "The number of segments was fixed at {k} by the run parameters.",
+        "es": "El número de segmentos se fijó en {k} en los parámetros de la ejecución.",
+    },
+    "seg.lead_border": {
+        "en": "{share} of customers sit between two segments (method: {method}).",
+        "es": "El {share} de los clientes está entre dos segmentos (método: {method}).",
+    },
+    "seg.col_segment": {"en": "Segment", "es": "Segmento"},
+    "seg.col_customers": {"en": "Customers", "es": "Clientes"},
+    "seg.col_share": {"en": "Share of customers", "es": "% de clientes"},
+    "seg.col_revenue_share": {"en": "Share of revenue", "es": "% de ingresos"},
+    "seg.col_revenue_pc": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
+    "seg.col_borderline": {"en": "Between segments", "es": "Entre segmentos"},
+    "seg.stability_q10": {
+        "en": "Stability (worst 10% of refits)",
+        "es": "Estabilidad (peor 10 % de reajustes)",
+    },
+    "seg.stability_mean": {"en": "Stability (mean)", "es": "Estabilidad (media)"},
+    "seg.stability_axis": {
+        "en": "Adjusted Rand index between refits",
+        "es": "Índice de Rand ajustado entre reajustes",
+    },
+    "seg.silhouette": {"en": "Silhouette", "es": "Silueta"},
+    "seg.min_share": {"en": "Smallest segment", "es": "Segmento más pequeño"},
+    "seg.n_segments": {"en": "Number of segments", "es": "Número de segmentos"},
+    "seg.chosen": {"en": "chosen: {k}", "es": "elegido: {k}"},
+    "seg.min_stability": {"en": "stability required", "es": "estabilidad exigida"},
+    "seg.fig_selection": {
+        "en": "How many segments? Stability and separation by number of segments",
+        "es": "¿Cuántos segmentos? Estabilidad y separación según el número de segmentos",
+    },
+    "seg.fig_map": {
+        "en": "Map of customers by segment (principal components)",
+        "es": "Mapa de clientes por segmento (componentes principales)",
+    },
+    "seg.pc": {
+        "en": "Component {i} ({share} of variance)",
+        "es": "Componente {i} ({share} de la varianza)",
+    },
+    "seg.fig_sizes": {
+        "en": "Segment size and value",
+        "es": "Tamaño y valor de cada segmento",
+    },
+    "seg.share_customers": {"en": "Share of customers", "es": "% de clientes"},
+    "seg.share_revenue": {"en": "Share of revenue", "es": "% de ingresos"},
+    "seg.reason": {"en": "Why this number of segments", "es": "Por qué este número de segmentos"},
+    "seg.col_trait": {"en": "Distinctive trait", "es": "Rasgo distintivo"},
+    "seg.typing_title": {
+        "en": "Placing new people: the typing tool",
+        "es": "Asignar a personas nuevas: la herramienta de tipificación",
+    },
+    "seg.typing_lead": {
+        "en": "A few questions a call-centre agent or a survey can ask place a person in a segment "
+        "when there is no data about them (survey respondents, interviewees, new customers).",
+        "es": "Unas pocas preguntas que un agente o una encuesta pueden hacer asignan a una "
+        "persona a un segmento cuando no hay datos sobre ella (encuestados, entrevistados, "
+        "clientes nuevos).",
+    },
+    "seg.col_std_diff": {"en": "Std. difference", "es": "Dif. estandarizada"},
+    "seg.selection_lead": {
+        "en": "Each number of segments was fitted, then refitted on pairs of random 80% samples "
+        "of customers; stability is how similar the two refits' segments are (adjusted Rand "
+        "index, 1 = identical). Silhouette measures how well separated the segments are; it is "
+        "shown as evidence, not used to choose.",
+        "es": "Se ajustó cada número de segmentos y se reajustó con pares de muestras aleatorias "
+        "del 80 % de los clientes; la estabilidad mide cuánto se parecen los segmentos de los dos "
+        "reajustes (índice de Rand ajustado, 1 = idénticos). La silueta mide lo separados que "
+        "están los segmentos; se muestra como evidencia, no se usa para elegir.",
+    },
+    "seg.map_lead": {
+        "en": "Each dot is a customer, placed by the two directions in which customers differ "
+        "most; segments that overlap on the map can still differ in the other directions.",
+        "es": "Cada punto es un cliente, situado según las dos direcciones en que más difieren "
+        "los clientes; segmentos que se solapan en el mapa pueden diferir en otras direcciones.",
+    },
+    "seg.profile_lead": {
+        "en": "What sets each segment apart from everyone else: the most distinctive significant "
+        "differences (standardized difference: 0.2 small, 0.5 medium, 0.8 large).",
+        "es": "Qué distingue a cada segmento del resto: las diferencias significativas más "
+        "marcadas (diferencia estandarizada: 0,2 pequeña, 0,5 media, 0,8 grande).",
+    },
 }
 
 #: Language -> canonical channel -> display name. Unknown channels are shown capitalised.

@@ -8,8 +8,9 @@ demo data, so every notebook also works on its own (and under nbval).
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from omniseg.errors import ParameterError
@@ -32,6 +33,10 @@ class ReportContext:
         Where the notebook may write artifacts (``None`` when run interactively).
     report_mode : bool
         True when executed by ``omniseg report`` (progress bars off).
+    settings : dict
+        Run settings beyond the notebook parameters (``{"segmentation": {...}}``, see
+        :class:`omniseg.params.RunParams`), read from ``output_dir/run_settings.json`` when the
+        runner wrote one; empty otherwise.
     """
 
     data: object
@@ -40,6 +45,7 @@ class ReportContext:
     seed: int
     output_dir: Path | None
     report_mode: bool
+    settings: dict = field(default_factory=dict)
 
     def t(self, key: str, **fmt: object) -> str:
         """Translate a report text key into the run's language."""
@@ -100,7 +106,11 @@ def open_report(
         from omniseg.io import load_demo
 
         data = load_demo()
+    settings: dict = {}
+    if output_dir and (Path(output_dir) / "run_settings.json").is_file():
+        settings = json.loads((Path(output_dir) / "run_settings.json").read_text(encoding="utf-8"))
     return ReportContext(
+        settings=settings,
         data=data,
         language=language,
         run_name=str(run_name),

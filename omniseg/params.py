@@ -38,7 +38,9 @@ __all__ = ["DataPaths", "RunParams", "load_params"]
 
 _RUN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LANGUAGES = ("en", "es")
-DEFAULT_NOTEBOOKS = ("01_data_overview.ipynb", "02_one_view.ipynb")
+DEFAULT_NOTEBOOKS = ("01_data_overview.ipynb", "02_one_view.ipynb", "03_segments.ipynb")
+#: Keys allowed under ``segmentation:`` in a params file.
+SEGMENTATION_KEYS = ("method", "n_segments", "blocks", "block_weights", "model", "previous")
 _TABLES = ("customers", "interactions", "survey", "codebook", "interviews")
 
 
@@ -99,6 +101,12 @@ class RunParams:
         (``omniseg.paths.notebooks_dir()``).
     cell_timeout : int
         Seconds one notebook cell may run before the run fails.
+    segmentation : dict
+        Segmentation settings (all optional): ``method`` (kmeans, gmm, ward, latent_class),
+        ``n_segments`` (an int, or a list of candidates), ``block_weights`` and ``blocks``
+        (the basis, see :class:`omniseg.basis.SegmentationBasis`), ``model`` (a ``.skops`` model
+        file saved by an earlier run: re-score with it instead of refitting) and ``previous``
+        (an earlier run's folder or its ``segments.csv``: compare segments with it, drift).
     """
 
     data: DataPaths
@@ -110,6 +118,7 @@ class RunParams:
     notebooks: tuple[str, ...] = DEFAULT_NOTEBOOKS
     notebook_dir: Path | None = None
     cell_timeout: int = 1800
+    segmentation: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check(
@@ -141,6 +150,13 @@ class RunParams:
             self.notebooks,
         )
         _check(self.title is None or isinstance(self.title, str), "title", "a string", self.title)
+        _check(isinstance(self.segmentation, dict), "segmentation", "a mapping", self.segmentation)
+        unknown = sorted(set(self.segmentation) - set(SEGMENTATION_KEYS))
+        if unknown:
+            raise ParameterError(
+                f"Unknown key(s) under 'segmentation': {unknown}. Allowed: "
+                f"{list(SEGMENTATION_KEYS)}."
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (paths as strings) for the run manifest."""
@@ -148,6 +164,9 @@ class RunParams:
         out["output_dir"] = str(self.output_dir)
         out["notebook_dir"] = str(self.notebook_dir) if self.notebook_dir else None
         out["notebooks"] = list(self.notebooks)
+        out["segmentation"] = {
+            k: (str(v) if isinstance(v, Path) else v) for k, v in self.segmentation.items()
+        }
         out["data"] = {
             k: (str(v) if isinstance(v, Path) else v) for k, v in out["data"].items() if v
         }
@@ -214,6 +233,13 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
     for key in ("output_dir", "notebook_dir"):
         if kwargs.get(key) is not None:
             kwargs[key] = _path(kwargs[key], base, key)
+    seg = kwargs.get("segmentation")
+    if isinstance(seg, dict):
+        seg = dict(seg)
+        for key in ("model", "previous"):
+            if seg.get(key) is not None:
+                seg[key] = _path(seg[key], base, f"segmentation.{key}")
+        kwargs["segmentation"] = seg
     if "notebooks" in kwargs:
         nbs = kwargs["notebooks"]
         kwargs["notebooks"] = tuple(nbs) if isinstance(nbs, list | tuple) else nbs

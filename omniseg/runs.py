@@ -47,6 +47,9 @@ __all__ = [
     "run_report",
 ]
 
+#: File in the run folder with the settings notebooks read through ``ReportContext.settings``.
+RUN_SETTINGS = "run_settings.json"
+
 #: The parameters every report notebook declares in its ``parameters`` cell (tested).
 NOTEBOOK_PARAMETERS: tuple[str, ...] = (
     "data_snapshot",
@@ -288,6 +291,13 @@ def run_report(
         try:
             with tempfile.TemporaryDirectory(prefix="omniseg-snapshot-") as snap:
                 save_snapshot(data, Path(snap))
+                settings = {
+                    k: (str(v) if isinstance(v, Path) else v)
+                    for k, v in params.segmentation.items()
+                }
+                atomic_write_text(
+                    tmp_dir / RUN_SETTINGS, json.dumps({"segmentation": settings}, indent=2)
+                )
                 executed = []
                 (tmp_dir / "notebooks").mkdir()
                 for name in params.notebooks:

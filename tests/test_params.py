@@ -27,7 +27,11 @@ def test_paths_are_relative_to_the_params_file(tmp_path):
     assert params.data.interactions == Path("/abs/i.parquet")
     assert params.data.columns == {"interactions": {"fecha": "timestamp"}}
     assert params.language == "es" and params.run_name == "nightly"
-    assert params.notebooks == ("01_data_overview.ipynb", "02_one_view.ipynb")
+    assert params.notebooks == (
+        "01_data_overview.ipynb",
+        "02_one_view.ipynb",
+        "03_segments.ipynb",
+    )
 
 
 def test_overrides_replace_file_values(tmp_path):
@@ -81,3 +85,20 @@ def test_bad_params_give_specific_errors(tmp_path, text, match):
 def test_missing_params_file(tmp_path):
     with pytest.raises(ParameterError, match="Params file not found"):
         load_params(tmp_path / "nope.yaml")
+
+
+def test_segmentation_settings_paths_and_unknown_keys(tmp_path):
+    path = _write(
+        tmp_path,
+        "data:\n  customers: c.csv\n  interactions: i.csv\n"
+        "segmentation:\n  method: gmm\n  n_segments: [4, 5, 6]\n  model: runs/a/model.skops\n",
+    )
+    params = load_params(path)
+    assert params.segmentation["method"] == "gmm"
+    assert params.segmentation["model"] == (tmp_path / "runs/a/model.skops").resolve()
+    assert params.to_dict()["segmentation"]["model"].endswith("model.skops")
+    bad = _write(
+        tmp_path, "data:\n  customers: c.csv\n  interactions: i.csv\nsegmentation:\n  k: 5\n"
+    )
+    with pytest.raises(ParameterError, match=r"Unknown key\(s\) under 'segmentation': \['k'\]"):
+        load_params(bad)

@@ -50,11 +50,12 @@ def report(tmp_path_factory) -> tuple[Path, str]:
 def test_report_has_sections_figures_and_toc(report):
     _, html = report
     anchors = ("data-overview", "channels", "monthly-activity", "identity", "data-quality",
-               "identity-resolution", "omnichannel", "channel-overlap")  # fmt: skip
+               "identity-resolution", "omnichannel", "channel-overlap", "segments",
+               "segment-count", "segment-map", "segment-profile", "typing-tool")  # fmt: skip
     for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)
-    assert figures == [f"os-fig-{i}" for i in range(1, 7)]
+    assert figures == [f"os-fig-{i}" for i in range(1, 11)]
     assert "Customers in the CRM" in html and "5,000" in html
 
 

@@ -1,0 +1,228 @@
+"""Saving and loading fitted segmentations safely (skops), for scheduled re-scoring.
+
+A model file (``.skops``) holds the fitted :class:`~omniseg.segment.Segmenter` (its basis:
+medians, scales, the average channel mix; its clustering), the optional
+:class:`~omniseg.typing_tool.TypingTool`, and metadata (omniseg version, creation time, the
+features it needs, its segment names). It is written with `skops <https://skops.readthedocs.io>`_,
+not pickle: loading a pickle runs whatever code the file says, so a pickle from an untrusted
+place is a security hole. skops stores plain data and rebuilds only the object types it is told
+to trust; :func:`load_model` trusts exactly the types omniseg itself writes (omniseg's models,
+scikit-learn and StepMix estimators, NumPy arrays) and refuses a file that asks for any other type
+(a tampered or foreign file) with a :class:`ModelFileError` naming the types. A file that was
+truncated or edited by hand fails its integrity check the same way.
+
+Files are written to a temporary name and renamed, so an interrupted save never leaves a broken
+model where a scheduled job will look for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from omniseg.errors import OmnisegError, ParameterError
+from omniseg.segment import Segmenter
+
+__all__ = ["MODEL_FORMAT", "ModelFileError", "load_model", "model_info", "save_model"]
+
+#: Format tag and version written into every model file.
+MODEL_FORMAT = "omniseg-segmentation"
+_FORMAT_VERSION = 1
+
+#: Modules whose types a model file may contain (prefix match on the dotted type name).
+_TRUSTED_PREFIXES = (
+    "omniseg.segment.",
+    "omniseg.basis.",
+    "omniseg.typing_tool.",
+    "sklearn.",
+    "stepmix.",
+    "numpy.",
+    "builtins.",  # skops lists some builtins (e.g. slice) explicitly; functions are not allowed
+)
+#: Dotted names that are never trusted even under a trusted prefix.
+_NEVER = (
+    "builtins.eval",
+    "builtins.exec",
+    "builtins.open",
+    "builtins.__import__",
+    "builtins.compile",
+)
+
+
+class ModelFileError(OmnisegError, ValueError):
+    """A model file cannot be used: missing, damaged, of another kind, or not trusted."""
+
+
+def _version() -> str:
+    from omniseg import __version__
+
+    return __version__
+
+
+def save_model(
+    segmenter: Segmenter,
+    path: str | Path,
+    *,
+    typing_tool: Any = None,
+    segment_names: list[str] | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> Path:
+    """Save a fitted segmentation (and typing tool) to a ``.skops`` file, atomically.
+
+    Parameters
+    ----------
+    segmenter : Segmenter
+        Fitted.
+    path : str or Path
+        Destination (``.skops`` is the usual suffix); its folder is created.
+    typing_tool : TypingTool, optional
+        Fitted typing tool saved alongside.
+    segment_names : list of str, optional
+        Display names of the segments (persona names); default ``S1``, ``S2``, ...
+    metadata : dict, optional
+        Extra JSON-like values (run name, data snapshot, ...).
+
+    Returns
+    -------
+    Path
+    """
+    import skops.io as sio
+
+    if not isinstance(segmenter, Segmenter) or not hasattr(segmenter, "labels_"):
+        raise ParameterError("save_model needs a fitted omniseg Segmenter (call fit first).")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    k = segmenter.n_segments_
+    names = list(segment_names) if segment_names is not None else [f"S{i + 1}" for i in range(k)]
+    if len(names) != k:
+        raise ParameterError(f"segment_names has {len(names)} names for {k} segments.")
+    bundle = {
+        "format": MODEL_FORMAT,
+        "format_version": _FORMAT_VERSION,
+        "omniseg_version": _version(),
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "features": [str(c) for c in segmenter.feature_names_in_],
+        "segment_names": [str(n) for n in names],
+        "method": segmenter.method,
+        "n_segments": int(k),
+        "metadata": _plain(metadata or {}),
+        "segmenter": segmenter,
+        "typing_tool": typing_tool,
+    }
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        sio.dump(bundle, tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def _plain(value: Any) -> Any:
+    """JSON-like copy (skops stores it as data, not objects)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _untrusted(path: Path) -> list[str]:
+    import skops.io as sio
+
+    try:
+        types = sio.get_untrusted_types(file=path)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ModelFileError(
+            f"{path} is not a readable omniseg model file ({type(exc).__name__}: {exc}). It may "
+            "be damaged or truncated. Fix: save the model again with `omniseg report` or "
+            "omniseg.models.save_model."
+        ) from None
+    bad = [t for t in types if t in _NEVER or not any(t.startswith(p) for p in _TRUSTED_PREFIXES)]
+    if bad:
+        raise ModelFileError(
+            f"{path} asks to rebuild object types omniseg does not trust: {sorted(bad)}. A model "
+            "file written by omniseg contains only omniseg, scikit-learn, StepMix and NumPy "
+            "types, so this file was modified or comes from elsewhere; it was not loaded. Fix: "
+            "use a model file saved by omniseg from a source you trust."
+        )
+    return list(types)
+
+
+def load_model(path: str | Path) -> dict[str, Any]:
+    """Load a model file saved by :func:`save_model`, refusing untrusted content.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    dict
+        ``segmenter`` (fitted :class:`~omniseg.segment.Segmenter`), ``typing_tool`` (or
+        None), ``segment_names``, ``features``, ``method``, ``n_segments``,
+        ``omniseg_version``, ``created``, ``metadata``.
+
+    Raises
+    ------
+    ModelFileError
+        Missing file, damaged file, a file of another kind, or types outside the trusted list.
+    """
+    import skops.io as sio
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(
+            f"Model file {path} does not exist. Fix: pass the .skops file a report run wrote "
+            "(reports/<run>/model.skops) or one saved with omniseg.models.save_model."
+        )
+    trusted = _untrusted(path)
+    try:
+        bundle = sio.load(path, trusted=trusted)
+    except Exception as exc:  # damaged content inside a valid archive
+        raise ModelFileError(
+            f"{path} could not be read as an omniseg model ({type(exc).__name__}: {exc}). Fix: "
+            "save the model again."
+        ) from None
+    if not isinstance(bundle, dict) or bundle.get("format") != MODEL_FORMAT:
+        raise ModelFileError(
+            f"{path} is a skops file but not an omniseg segmentation model. Fix: pass a file "
+            "saved by omniseg.models.save_model."
+        )
+    if int(bundle.get("format_version", 0)) > _FORMAT_VERSION:
+        raise ModelFileError(
+            f"{path} was written by a newer omniseg ({bundle.get('omniseg_version')}). Fix: "
+            "upgrade omniseg to read it."
+        )
+    if not isinstance(bundle.get("segmenter"), Segmenter):
+        raise ModelFileError(f"{path} holds no fitted Segmenter.")
+    return bundle
+
+
+def model_info(path: str | Path) -> pd.Series:
+    """What a model file contains (method, segments, features, version, creation time)."""
+    bundle = load_model(path)
+    return pd.Series(
+        {
+            "method": bundle["method"],
+            "n_segments": bundle["n_segments"],
+            "segment_names": ", ".join(bundle["segment_names"]),
+            "features": ", ".join(bundle["features"]),
+            "typing_tool": bundle["typing_tool"] is not None,
+            "omniseg_version": bundle["omniseg_version"],
+            "created": bundle["created"],
+        }
+    )

@@ -1,0 +1,60 @@
+"""From loaded data to the customer feature table, shared by the report notebooks and the CLI.
+
+:func:`customer_features` runs identity resolution and :func:`omniseg.features.build_features`
+and returns the table indexed by person. In a report run the table is computed once: the first
+notebook that needs it writes ``features.parquet`` into the run folder (written to a temporary
+name, then renamed) and later notebooks read it, so every section describes the same customers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["FEATURES_FILE", "customer_features"]
+
+#: File name of the cached feature table in a run folder.
+FEATURES_FILE = "features.parquet"
+
+
+def customer_features(
+    data: Any, *, cache_dir: str | Path | None = None, progress: bool = False
+) -> pd.DataFrame:
+    """The customer feature table (one row per resolved person, index ``person_id``).
+
+    Parameters
+    ----------
+    data : omniseg.data.CustomerData
+        Loaded and validated inputs.
+    cache_dir : path, optional
+        Folder to read ``features.parquet`` from, or to write it to when absent.
+    progress : bool
+        Progress bars on the console.
+
+    Returns
+    -------
+    DataFrame
+    """
+    from omniseg.features import build_features
+    from omniseg.identity import IdentityResolver
+
+    cache = Path(cache_dir) / FEATURES_FILE if cache_dir else None
+    if cache is not None and cache.is_file():
+        return pd.read_parquet(cache)
+    resolver = IdentityResolver(progress=progress).fit(data.customers, data.interactions)
+    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+    table = build_features(events, data.customers, progress=progress).set_index("person_id")
+    if cache is not None:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)
+        os.close(fd)
+        try:
+            table.to_parquet(tmp)
+            os.replace(tmp, cache)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return table
