@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from omniseg.vocabulary import normalise_genders
+
 __all__ = ["FEATURES_FILE", "customer_features"]
 
 #: File name of the cached feature table in a run folder.
@@ -48,6 +50,8 @@ def customer_features(
     resolver = IdentityResolver(progress=progress).fit(data.customers, data.interactions)
     events = data.interactions.assign(person_id=resolver.transform(data.interactions))
     table = build_features(events, data.customers, progress=progress).set_index("person_id")
+    if "gender" in table:  # "F", "Mujer", "female" are one category in every profile
+        table["gender"] = normalise_genders(table["gender"])
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)

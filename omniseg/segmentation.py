@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -411,11 +411,28 @@ class Segmentation:
         )
         return fig
 
-    def plot_profile(self, **kw: Any) -> go.Figure:
-        """The profile heat map (:meth:`omniseg.profiling.SegmentProfile.plot_heatmap`)."""
+    def plot_profile(self, top: int | None = 4, **kw: Any) -> go.Figure:
+        """The profile heat map (:meth:`omniseg.profiling.SegmentProfile.plot_heatmap`).
+
+        Parameters
+        ----------
+        top : int or None
+            Show only the features among the ``top`` most distinctive of some segment (a
+            report of 60+ rows hides what matters); ``None`` shows every feature.
+        **kw
+            Passed to ``plot_heatmap`` (``value="std_diff"``, ...).
+        """
         if self.profile is None:
             raise ParameterError("This segmentation was built with profile=False.")
-        return self.profile.plot_heatmap(**kw)
+        prof = self.profile
+        if top is not None:
+            keep = list(dict.fromkeys(prof.top_features(n=top)["feature"]))
+            prof = replace(
+                prof,
+                cells=prof.cells[prof.cells["feature"].isin(keep)],
+                tests=prof.tests[prof.tests.index.isin(keep)],
+            )
+        return prof.plot_heatmap(**kw)
 
     # ------------------------------------------------------------------ display
 

@@ -24,6 +24,7 @@ __all__ = [
     "normalise_channel",
     "normalise_channels",
     "normalise_events",
+    "normalise_genders",
     "order_channels",
 ]
 
@@ -235,3 +236,39 @@ def order_channels(channels) -> list[str]:
     present = list(dict.fromkeys(str(c) for c in channels if c is not None and not pd.isna(c)))
     known = [c for c in CANONICAL_CHANNELS if c in present]
     return known + sorted(c for c in present if c not in CANONICAL_CHANNELS)
+
+
+#: Gender labels seen in CRM exports (folded: lower case, no accents) -> canonical value.
+GENDER_ALIASES: dict[str, str] = {
+    **dict.fromkeys(("f", "female", "woman", "w", "mujer", "femenino", "fem"), "female"),
+    **dict.fromkeys(("m", "male", "man", "hombre", "masculino", "h", "masc"), "male"),
+    **dict.fromkeys(
+        (
+            "x",
+            "non-binary",
+            "non binary",
+            "nonbinary",
+            "nb",
+            "no binario",
+            "no-binario",
+            "other",
+            "otro",
+        ),
+        "non_binary",
+    ),
+}
+
+
+def normalise_genders(values: pd.Series) -> pd.Series:
+    """Canonical gender labels (``female``, ``male``, ``non_binary``); unknown labels -> NA.
+
+    CRM exports mix ``F``, ``Mujer``, ``female``...; without this one category is split into
+    several in every profile table.
+
+    Examples
+    --------
+    >>> normalise_genders(pd.Series(["F", " Mujer", "HOMBRE", "No binario", "?", None])).tolist()
+    ['female', 'female', 'male', 'non_binary', <NA>, <NA>]
+    """
+    folded = values.astype("string").map(fold_label, na_action="ignore")
+    return folded.map(GENDER_ALIASES, na_action="ignore").astype("string")
