@@ -38,7 +38,12 @@ __all__ = ["DataPaths", "RunParams", "load_params"]
 
 _RUN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 LANGUAGES = ("en", "es")
-DEFAULT_NOTEBOOKS = ("01_data_overview.ipynb", "02_one_view.ipynb", "03_segments.ipynb")
+DEFAULT_NOTEBOOKS = (
+    "01_data_overview.ipynb",
+    "02_one_view.ipynb",
+    "03_segments.ipynb",
+    "04_personas.ipynb",
+)
 #: Keys allowed under ``segmentation:`` in a params file.
 SEGMENTATION_KEYS = ("method", "n_segments", "blocks", "block_weights", "model", "previous")
 _TABLES = ("customers", "interactions", "survey", "codebook", "interviews")

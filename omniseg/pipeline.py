@@ -17,7 +17,7 @@ import pandas as pd
 
 from omniseg.vocabulary import normalise_genders
 
-__all__ = ["FEATURES_FILE", "customer_features"]
+__all__ = ["FEATURES_FILE", "customer_features", "run_segmentation"]
 
 #: File name of the cached feature table in a run folder.
 FEATURES_FILE = "features.parquet"
@@ -62,3 +62,40 @@ def customer_features(
         finally:
             Path(tmp).unlink(missing_ok=True)
     return table
+
+
+def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
+    """The run's segmentation for a report notebook.
+
+    The segments notebook fits (or re-scores with ``segmentation.model``) and writes
+    ``model.skops`` into the run folder; later notebooks (personas, channel plan) call this
+    too and get the same segments from that file instead of refitting.
+
+    Parameters
+    ----------
+    ctx : omniseg.notebook.ReportContext
+    features : DataFrame
+        The customer feature table (:func:`customer_features`).
+
+    Returns
+    -------
+    segmentation : omniseg.segmentation.Segmentation
+    drift : omniseg.drift.DriftReport or None
+    """
+    from omniseg.segmentation import MODEL_FILE, report_segmentation
+
+    settings = dict(ctx.settings.get("segmentation") or {})
+    saved = Path(ctx.output_dir) / MODEL_FILE if ctx.output_dir else None
+    if saved is not None and saved.is_file():
+        settings = {"model": str(saved)}
+        out = None
+    else:
+        out = ctx.output_dir
+    return report_segmentation(
+        features,
+        settings,
+        language=ctx.language,
+        seed=ctx.seed,
+        output_dir=out,
+        progress=not ctx.report_mode,
+    )

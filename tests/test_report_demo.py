@@ -51,7 +51,8 @@ def test_report_has_sections_figures_and_toc(report):
     _, html = report
     anchors = ("data-overview", "channels", "monthly-activity", "identity", "data-quality",
                "identity-resolution", "omnichannel", "channel-overlap", "segments",
-               "segment-count", "segment-map", "segment-profile", "typing-tool")  # fmt: skip
+               "segment-count", "segment-map", "segment-profile", "typing-tool", "personas",
+               "persona-comparison")  # fmt: skip
     for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)

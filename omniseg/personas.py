@@ -1,0 +1,916 @@
+"""Data-driven personas: one per segment, every statement backed by evidence.
+
+A :class:`Persona` turns a segment into something every team can recognise: a descriptive name
+built from the segment's most distinguishing traits ("Young app-first buyer" / "Compradora de app
+joven") and a fictional first name; size and value; demographics, behaviour (RFM, preferred
+channels, typical journey), attitudes (survey constructs that stand out, NPS), goals and
+frustrations (interview themes), and quotes. Nothing is invented: every statement carries its
+evidence (number of people, index against the average, adjusted p-value), and a persona whose
+evidence is thin (few survey respondents, an unreliable construct, no interviews) says so.
+
+Naming is deterministic: the segment's *signature channel* (the channel whose share of
+interactions is most above average, significant) gives the noun ("app-first buyer", "store
+loyalist"), its median age against everyone's gives the modifier ("young" under 35, "senior" from
+55), its revenue per customer an optional "high-value". Spanish names agree with the segment's
+majority gender ("Compradora de app joven" when most of the segment are women). The first name
+comes from a fixed list per language and gender, picked by segment number, so the same
+segmentation always gives the same names and no two personas share one.
+
+Privacy: a segment smaller than ``min_customers`` (default 10) gets no card content (only its
+size), survey statements need ``min_respondents`` (default 5), and quotes are taken from
+PII-scrubbed interview sentences only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment
+
+from omniseg.errors import ParameterError
+from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
+from omniseg.vocabulary import CANONICAL_CHANNELS
+
+__all__ = [
+    "Evidence",
+    "Persona",
+    "build_personas",
+    "persona_cards_html",
+    "persona_text",
+    "personas_table",
+    "report_personas",
+    "write_personas_json",
+]
+
+#: Persona nouns per signature channel: {channel: {language: (neutral/male, female)}}.
+CHANNEL_NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "app": {
+        "en": ("app-first buyer", "app-first buyer"),
+        "es": ("Comprador de app", "Compradora de app"),
+    },
+    "web": {
+        "en": ("web researcher", "web researcher"),
+        "es": ("Investigador web", "Investigadora web"),
+    },
+    "store": {
+        "en": ("store loyalist", "store loyalist"),
+        "es": ("Fiel a la tienda", "Fiel a la tienda"),
+    },
+    "phone": {
+        "en": ("phone-reliant customer", "phone-reliant customer"),
+        "es": ("Cliente del teléfono", "Clienta del teléfono"),
+    },
+    "chat": {
+        "en": ("chat-led customer", "chat-led customer"),
+        "es": ("Cliente del chat", "Clienta del chat"),
+    },
+    "email": {
+        "en": ("email deal seeker", "email deal seeker"),
+        "es": ("Cazador de ofertas por email", "Cazadora de ofertas por email"),
+    },
+    "sms": {
+        "en": ("SMS deal seeker", "SMS deal seeker"),
+        "es": ("Cazador de ofertas por SMS", "Cazadora de ofertas por SMS"),
+    },
+    "social": {
+        "en": ("social shopper", "social shopper"),
+        "es": ("Comprador social", "Compradora social"),
+    },
+}
+_GENERIC_NOUN = {"en": ("customer", "customer"), "es": ("Cliente", "Clienta")}
+_AGE_WORDS = {
+    "young": {"en": "Young", "es": ("joven", "joven")},
+    "senior": {"en": "Senior", "es": ("sénior", "sénior")},
+}
+_HIGH_VALUE = {"en": "high-value", "es": ("de alto valor", "de alto valor")}
+
+#: Fictional first names per language and gender (picked by segment number).
+FIRST_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "es": {
+        "female": (
+            "Lucía",
+            "Carmen",
+            "Marta",
+            "Elena",
+            "Paula",
+            "Rosa",
+            "Irene",
+            "Nuria",
+            "Sara",
+            "Pilar",
+        ),
+        "male": (
+            "Javier",
+            "Antonio",
+            "Pablo",
+            "Manuel",
+            "Diego",
+            "Luis",
+            "Sergio",
+            "Andrés",
+            "Raúl",
+            "Tomás",
+        ),
+    },
+    "en": {
+        "female": (
+            "Emma",
+            "Grace",
+            "Olivia",
+            "Helen",
+            "Sophie",
+            "Ruth",
+            "Chloe",
+            "Alice",
+            "Laura",
+            "Mary",
+        ),
+        "male": (
+            "James",
+            "Oliver",
+            "Daniel",
+            "George",
+            "Thomas",
+            "Peter",
+            "Samuel",
+            "Henry",
+            "Adam",
+            "Paul",
+        ),
+    },
+}
+
+_TEXT = {
+    "title": {"en": "Personas", "es": "Personas"},
+    "lead": {
+        "en": "One persona per segment, built from the data: the name comes from the segment's "
+        "most distinctive traits (the first name is fictional), and every statement shows how "
+        "many people it rests on (n). Attitudes come from survey respondents placed in the "
+        "segment; quotes from interviews, with names, emails and phone numbers removed.",
+        "es": "Una persona por segmento, construida con los datos: el nombre sale de los rasgos "
+        "más distintivos del segmento (el nombre de pila es ficticio) y cada afirmación indica "
+        "en cuántas personas se basa (n). Las actitudes vienen de los encuestados asignados al "
+        "segmento; las citas, de entrevistas, sin nombres, correos ni teléfonos.",
+    },
+    "compare": {"en": "All personas side by side", "es": "Todas las personas, lado a lado"},
+    "customers": {"en": "customers", "es": "clientes"},
+    "of_customers": {"en": "of customers", "es": "de los clientes"},
+    "of_revenue": {"en": "of revenue", "es": "de los ingresos"},
+    "who": {"en": "Who they are", "es": "Quiénes son"},
+    "behaviour": {"en": "How they buy", "es": "Cómo compran"},
+    "channels": {"en": "Preferred channels", "es": "Canales preferidos"},
+    "attitudes": {"en": "What they think", "es": "Qué piensan"},
+    "goals": {"en": "Goals", "es": "Objetivos"},
+    "frustrations": {"en": "Frustrations", "es": "Frustraciones"},
+    "themes": {"en": "What they talk about", "es": "De qué hablan"},
+    "quotes": {"en": "In their words", "es": "En sus palabras"},
+    "evidence": {"en": "Evidence", "es": "Evidencia"},
+    "thin": {"en": "Thin evidence", "es": "Evidencia escasa"},
+    "median_age": {"en": "Median age {v} (everyone: {a})", "es": "Edad mediana {v} (todos: {a})"},
+    "gender": {"en": "{share} women", "es": "{share} mujeres"},
+    "top_level": {"en": "Most often: {v} ({share})", "es": "Lo más frecuente: {v} ({share})"},
+    "rfm": {
+        "en": "{f} purchases per customer, average order {aov}, {m} per customer (everyone: {ma})",
+        "es": "{f} compras por cliente, ticket medio {aov}, {m} por cliente (todos: {ma})",
+    },
+    "recency": {
+        "en": "Last purchase a median {d} days ago",
+        "es": "Última compra hace una mediana de {d} días",
+    },
+    "journey": {
+        "en": "Typical path: first contact {first}, last {last}; {omni} use 2+ channels",
+        "es": "Recorrido típico: primer contacto {first}, último {last}; {omni} usa 2 o más "
+        "canales",
+    },
+    "channel_line": {
+        "en": "{ch}: {share} of their interactions (index {idx})",
+        "es": "{ch}: {share} de sus interacciones (índice {idx})",
+    },
+    "construct_line": {
+        "en": "{c}: {v} out of {hi} (everyone {a}; {n} respondents)",
+        "es": "{c}: {v} de {hi} (todos {a}; {n} encuestados)",
+    },
+    "nps_line": {
+        "en": "Net Promoter Score {v} (everyone {a}; {n} respondents)",
+        "es": "Net Promoter Score {v} (todos {a}; {n} encuestados)",
+    },
+    "few_respondents": {
+        "en": "Only {n} survey respondents: attitudes are not shown (at least {m} needed).",
+        "es": "Solo {n} encuestados: no se muestran actitudes (se necesitan al menos {m}).",
+    },
+    "unreliable": {
+        "en": "{c} is measured unreliably (Cronbach's alpha {a}); read with caution.",
+        "es": "{c} se mide con poca fiabilidad (alfa de Cronbach {a}); léase con cautela.",
+    },
+    "no_interviews": {
+        "en": "No interviews with people of this segment: no quotes or themes.",
+        "es": "No hay entrevistas con personas de este segmento: sin citas ni temas.",
+    },
+    "suppressed": {
+        "en": "Fewer than {m} customers: details suppressed for privacy.",
+        "es": "Menos de {m} clientes: detalles ocultos por privacidad.",
+    },
+    "borderline": {
+        "en": "{share} of its customers sit between two segments.",
+        "es": "El {share} de sus clientes está entre dos segmentos.",
+    },
+    "name_col": {"en": "Persona", "es": "Persona"},
+    "segment_col": {"en": "Segment", "es": "Segmento"},
+    "main_channel_col": {"en": "Signature channel", "es": "Canal distintivo"},
+    "age_col": {"en": "Median age", "es": "Edad mediana"},
+    "rpc_col": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
+    "nps_col": {"en": "NPS", "es": "NPS"},
+    "theme_col": {"en": "Top interview theme", "es": "Tema principal en entrevistas"},
+}
+
+
+def _t(key: str, language: str, **kw: Any) -> str:
+    return _TEXT[key][language].format(**kw)
+
+
+def persona_text(key: str, language: str = "en") -> str:
+    """Section texts of the personas report (``title``, ``lead``, ``compare``)."""
+    return _t(key, check_language(language))
+
+
+@dataclass
+class Evidence:
+    """What a statement rests on."""
+
+    n: int
+    index: float | None = None
+    p_adjusted: float | None = None
+    source: str = "customers"  # customers | survey | interviews
+
+
+@dataclass
+class Persona:
+    """One segment as a persona (see the module docstring).
+
+    Attributes
+    ----------
+    segment : int
+    code : str
+        ``S1``, ``S2``, ...
+    name : str
+        Descriptive name in ``language``.
+    first_name : str
+        Fictional first name.
+    language : str
+    customers, share, revenue_share, revenue_per_customer
+        Size and value.
+    signature_channel : str or None
+        Canonical channel the name is built on.
+    who, behaviour, channels, attitudes : list of (str, Evidence)
+        Statements with their evidence.
+    goals, frustrations : list of str
+        From survey constructs and interview themes.
+    themes : list of str
+        Labels of the segment's most over-represented interview themes.
+    quotes : list of str
+        Scrubbed interview sentences.
+    notes : list of str
+        Honesty notes (thin evidence, suppression).
+    suppressed : bool
+        True when the segment is below the minimum size: only ``code``, ``customers`` are set.
+    """
+
+    segment: int
+    code: str
+    name: str
+    first_name: str
+    language: str
+    customers: int
+    share: float
+    revenue_share: float | None = None
+    revenue_per_customer: float | None = None
+    median_age: float | None = None
+    signature_channel: str | None = None
+    nps: float | None = None
+    who: list[tuple[str, Evidence]] = field(default_factory=list)
+    behaviour: list[tuple[str, Evidence]] = field(default_factory=list)
+    channels: list[tuple[str, Evidence]] = field(default_factory=list)
+    attitudes: list[tuple[str, Evidence]] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    frustrations: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    suppressed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe dict (statements as ``{"text", "n", "index", "p_adjusted", "source"}``)."""
+        out = asdict(self)
+        for key in ("who", "behaviour", "channels", "attitudes"):
+            out[key] = [
+                {"text": text, **{k: _json(v) for k, v in asdict(ev).items()}}
+                for text, ev in getattr(self, key)
+            ]
+        return {k: _json(v) for k, v in out.items()}
+
+    def _repr_html_(self) -> str:
+        return persona_cards_html([self])
+
+
+def _json(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if not np.isfinite(v) else round(float(v), 6)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, dict):
+        return {k: _json(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json(x) for x in v]
+    return v
+
+
+# ---------------------------------------------------------------------- building
+
+
+def _female_share(gender: pd.Series) -> float:
+    g = gender.dropna().astype(str)
+    return float((g == "female").mean()) if len(g) else float("nan")
+
+
+def _persona_name(
+    channel: str | None, age_word: str | None, high_value: bool, female: bool, language: str
+) -> str:
+    nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
+    noun = nouns[1] if female else nouns[0]
+    if language == "en":
+        parts = [_AGE_WORDS[age_word]["en"]] if age_word else []
+        if high_value:
+            parts.append(_HIGH_VALUE["en"])
+        parts.append(noun)
+        text = " ".join(parts)
+        return text[0].upper() + text[1:]
+    parts = [noun]
+    if age_word:
+        parts.append(_AGE_WORDS[age_word]["es"][1 if female else 0])
+    if high_value:
+        parts.append(_HIGH_VALUE["es"][1 if female else 0])
+    return " ".join(parts)
+
+
+def _signature_channel(features: pd.DataFrame, mask: np.ndarray, profile: Any) -> str | None:
+    """The channel whose interaction share is most above average in the segment."""
+    best, best_d = None, 0.0
+    for ch in CANONICAL_CHANNELS:
+        col = f"share_{ch}"
+        if col not in features:
+            continue
+        x = features[col].astype("float64")
+        seg, rest = x[mask].dropna(), x[~mask].dropna()
+        if len(seg) < 2 or len(rest) < 2:
+            continue
+        pooled = np.sqrt((seg.var() + rest.var()) / 2)
+        d = (seg.mean() - rest.mean()) / pooled if pooled > 0 else 0.0
+        if d > best_d:
+            best, best_d = ch, float(d)
+    return best if best_d >= 0.5 else None
+
+
+def build_personas(
+    segmentation: Any,
+    features: pd.DataFrame,
+    *,
+    survey: pd.DataFrame | None = None,
+    codebook: dict | None = None,
+    respondent_segments: pd.Series | None = None,
+    themes: Any = None,
+    interview_segments: pd.Series | None = None,
+    language: str = "en",
+    min_customers: int = 10,
+    min_respondents: int = 5,
+) -> list[Persona]:
+    """One :class:`Persona` per segment.
+
+    Parameters
+    ----------
+    segmentation : omniseg.segmentation.Segmentation
+        Segments of ``features`` (its ``labels``, ``sizes``, ``confidence``, ``profile``).
+    features : DataFrame
+        The customer feature table the segmentation describes (index = person id).
+    survey, codebook : optional
+        Survey answers and codebook (:mod:`omniseg.survey`), for attitudes and NPS.
+    respondent_segments : Series, optional
+        Segment of each survey respondent (index ``respondent_id``), e.g. from
+        ``omniseg.survey.link_respondents``; by default respondents are linked through their
+        ``customer_id`` only.
+    themes : omniseg.interviews.InterviewThemes, optional
+        Interview themes, for goals/frustrations and quotes.
+    interview_segments : Series, optional
+        Segment of each interview (index ``interview_id``).
+    language : {"en", "es"}
+    min_customers, min_respondents : int
+        Privacy and honesty thresholds.
+
+    Returns
+    -------
+    list of Persona
+    """
+    language = check_language(language)
+    if min_customers < 1 or min_respondents < 1:
+        raise ParameterError("min_customers and min_respondents must be >= 1.")
+    labels = segmentation.labels.reindex(features.index)
+    if labels.isna().any():
+        raise ParameterError(
+            "The segmentation does not cover every row of the feature table: pass the table the "
+            "segmentation was built from."
+        )
+    lab = labels.to_numpy(dtype=int)
+    sizes = segmentation.sizes.set_index("segment")
+    conf = segmentation.confidence
+    survey_part = _survey_evidence(survey, codebook, labels, respondent_segments, language)
+    theme_part = _theme_evidence(themes, interview_segments)
+    ages = features["age"].astype("float64") if "age" in features else None
+    overall_rpc = (
+        float(features["monetary"].astype("float64").fillna(0).mean())
+        if "monetary" in features
+        else float("nan")
+    )
+    personas = []
+    used_names: dict[str, int] = {}
+    for seg in range(len(segmentation.names)):
+        code = segmentation.names[seg]
+        mask = lab == seg
+        n = int(mask.sum())
+        share = float(sizes.loc[seg, "share"])
+        if n < min_customers:
+            personas.append(
+                Persona(
+                    segment=seg,
+                    code=code,
+                    name=code,
+                    first_name="",
+                    language=language,
+                    customers=n,
+                    share=share,
+                    suppressed=True,
+                    notes=[_t("suppressed", language, m=min_customers)],
+                )
+            )
+            continue
+        part = features.loc[mask]
+        female_share = _female_share(part["gender"]) if "gender" in part else float("nan")
+        female = bool(female_share > 0.55) if np.isfinite(female_share) else False
+        median_age = float(ages[mask].median()) if ages is not None else float("nan")
+        age_word = None
+        if np.isfinite(median_age):
+            age_word = "young" if median_age < 35 else ("senior" if median_age >= 55 else None)
+        rpc = float(sizes.loc[seg, "revenue_per_customer"])
+        high_value = bool(np.isfinite(rpc) and overall_rpc > 0 and rpc >= 1.5 * overall_rpc)
+        channel = _signature_channel(features, mask, segmentation.profile)
+        name = _persona_name(channel, age_word, high_value, female, language)
+        if name in used_names:  # two segments with the same traits: keep names distinct
+            used_names[name] += 1
+            name = f"{name} ({used_names[name]})"
+        else:
+            used_names[name] = 1
+        names = FIRST_NAMES[language]["female" if female else "male"]
+        first = names[seg % len(names)]
+        p = Persona(
+            segment=seg,
+            code=code,
+            name=name,
+            first_name=first,
+            language=language,
+            customers=n,
+            share=share,
+            revenue_share=_float(sizes.loc[seg, "revenue_share"]),
+            revenue_per_customer=_float(rpc),
+            median_age=_float(median_age),
+            signature_channel=channel,
+        )
+        _who(p, features, mask, ages, female_share, language)
+        _behaviour(p, features, mask, overall_rpc, language)
+        _channels(p, features, mask, language)
+        border = float(conf["borderline"].to_numpy()[mask].mean())
+        if border >= 0.15:
+            p.notes.append(_t("borderline", language, share=format_percent(border, language)))
+        _attitudes(p, survey_part, seg, min_respondents, language)
+        _themes(p, theme_part, seg, language)
+        personas.append(p)
+    return personas
+
+
+def _float(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+def _who(p: Persona, features, mask, ages, female_share, language) -> None:
+    n = int(mask.sum())
+    if ages is not None and np.isfinite(p.median_age or np.nan):
+        overall = float(ages.median())
+        p.who.append(
+            (
+                _t(
+                    "median_age",
+                    language,
+                    v=format_number(p.median_age, language),
+                    a=format_number(overall, language),
+                ),
+                Evidence(n=int(ages[mask].notna().sum()), index=_index(p.median_age, overall)),
+            )
+        )
+    if np.isfinite(female_share):
+        overall_f = _female_share(features["gender"])
+        p.who.append(
+            (
+                _t("gender", language, share=format_percent(female_share, language, 0)),
+                Evidence(n=n, index=_index(female_share, overall_f)),
+            )
+        )
+    for col in ("income_band", "region"):
+        if col in features:
+            values = features.loc[mask, col].dropna().astype(str)
+            if len(values):
+                top = values.value_counts().index[0]
+                s = float((values == top).mean())
+                overall_s = float((features[col].dropna().astype(str) == top).mean())
+                from omniseg.feature_labels import feature_label
+
+                p.who.append(
+                    (
+                        f"{feature_label(col, language)}: "
+                        + _t("top_level", language, v=top, share=format_percent(s, language, 0)),
+                        Evidence(n=len(values), index=_index(s, overall_s)),
+                    )
+                )
+
+
+def _index(value: float, overall: float) -> float | None:
+    if not (np.isfinite(value) and np.isfinite(overall)) or overall <= 0:
+        return None
+    return round(100 * value / overall, 1)
+
+
+def _behaviour(p: Persona, features, mask, overall_rpc, language) -> None:
+    n = int(mask.sum())
+    part = features.loc[mask]
+    if {"frequency", "aov", "monetary"} <= set(features.columns):
+        f = float(part["frequency"].astype("float64").mean())
+        aov = float(part["aov"].astype("float64").median())
+        m = float(part["monetary"].astype("float64").fillna(0).mean())
+        p.behaviour.append(
+            (
+                _t(
+                    "rfm",
+                    language,
+                    f=format_number(f, language, 1),
+                    aov=format_money(aov, language),
+                    m=format_money(m, language),
+                    ma=format_money(overall_rpc, language),
+                ),
+                Evidence(n=n, index=_index(m, overall_rpc)),
+            )
+        )
+    if "recency_days" in features:
+        d = part["recency_days"].astype("float64").median()
+        if np.isfinite(d):
+            p.behaviour.append(
+                (
+                    _t("recency", language, d=format_number(d, language)),
+                    Evidence(n=int(part["recency_days"].notna().sum())),
+                )
+            )
+    if {"first_channel", "last_channel"} <= set(features.columns):
+        first = part["first_channel"].dropna().astype(str)
+        last = part["last_channel"].dropna().astype(str)
+        if len(first) and len(last):
+            omni = (
+                float(part["omnichannel"].astype("float64").mean())
+                if "omnichannel" in part
+                else float("nan")
+            )
+            p.behaviour.append(
+                (
+                    _t(
+                        "journey",
+                        language,
+                        first=channel_label(first.value_counts().index[0], language),
+                        last=channel_label(last.value_counts().index[0], language),
+                        omni=format_percent(omni, language, 0),
+                    ),
+                    Evidence(n=len(first)),
+                )
+            )
+
+
+def _channels(p: Persona, features, mask, language) -> None:
+    rows = []
+    for ch in CANONICAL_CHANNELS:
+        col = f"share_{ch}"
+        if col in features:
+            x = features[col].astype("float64")
+            seg, overall = float(x[mask].mean()), float(x.mean())
+            rows.append((seg, ch, overall, int(x[mask].notna().sum())))
+    rows.sort(key=lambda r: -r[0])
+    for seg, ch, overall, n in rows[:3]:
+        idx = _index(seg, overall)
+        p.channels.append(
+            (
+                _t(
+                    "channel_line",
+                    language,
+                    ch=channel_label(ch, language),
+                    share=format_percent(seg, language, 0),
+                    idx=format_number(idx, language) if idx is not None else "–",
+                ),
+                Evidence(n=n, index=idx),
+            )
+        )
+
+
+# ---------------------------------------------------------------------- survey and interviews
+
+
+def _survey_evidence(survey, codebook, labels, respondent_segments, language) -> dict | None:
+    if survey is None or codebook is None:
+        return None
+    from omniseg import survey as sv
+
+    scores = sv.score_constructs(survey, codebook)
+    if respondent_segments is not None:
+        seg = scores["respondent_id"].map(respondent_segments)
+    elif "customer_id" in scores:
+        seg = scores["customer_id"].map(labels)
+    else:
+        return None
+    rel = sv.reliability(survey, codebook)
+    constructs = list(sv.constructs(codebook))
+    nps_item = next(
+        (name for name, item in codebook["items"].items() if item.get("type") == "nps"), None
+    )
+    scale_hi = {}
+    for c, items in sv.constructs(codebook).items():
+        scale_hi[c] = codebook["items"][items[0]].get("scale", [1, 5])[1]
+    return {
+        "scores": scores.assign(_segment=seg.to_numpy()),
+        "reliability": rel,
+        "constructs": constructs,
+        "nps_item": nps_item,
+        "survey": survey.assign(_segment=seg.to_numpy()),
+        "codebook": codebook,
+        "scale_hi": scale_hi,
+    }
+
+
+def _construct_label(name: str, codebook: dict, language: str) -> str:
+    labels = (codebook.get("constructs") or {}).get(name) or {}
+    if isinstance(labels, dict):
+        got = labels.get(f"label_{language}") or labels.get("label")
+        if got:
+            return str(got)
+    return name.replace("_", " ").capitalize()
+
+
+def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, language) -> None:
+    if part is None:
+        return
+    scores = part["scores"]
+    mine = scores[scores["_segment"] == seg]
+    n = len(mine)
+    if n < min_respondents:
+        p.notes.append(_t("few_respondents", language, n=n, m=min_respondents))
+        return
+    rel = part["reliability"]
+    diffs = []
+    for c in part["constructs"]:
+        if c not in scores:
+            continue
+        v = float(mine[c].mean())
+        a = float(scores[c].mean())
+        sd = float(scores[c].std())
+        nn = int(mine[c].notna().sum())
+        if nn < min_respondents or not np.isfinite(v):
+            continue
+        diffs.append(((v - a) / sd if sd > 0 else 0.0, c, v, a, nn))
+    diffs.sort(key=lambda d: -abs(d[0]))
+    for _d, c, v, a, nn in diffs[:3]:
+        label = _construct_label(c, part["codebook"], language)
+        p.attitudes.append(
+            (
+                _t(
+                    "construct_line",
+                    language,
+                    c=label,
+                    v=format_number(v, language, 1),
+                    hi=part["scale_hi"].get(c, 5),
+                    a=format_number(a, language, 1),
+                    n=nn,
+                ),
+                Evidence(n=nn, index=_index(v, a), source="survey"),
+            )
+        )
+        ok = "reliable" not in rel.columns or bool(
+            rel.set_index("construct").get("reliable", pd.Series(dtype=bool)).get(c, True)
+        )
+        if not ok:
+            alpha = rel.set_index("construct")["alpha"].get(c, np.nan)
+            p.notes.append(_t("unreliable", language, c=label, a=format_number(alpha, language, 2)))
+    item = part["nps_item"]
+    if item is not None:
+        from omniseg import survey as sv
+
+        allx = part["survey"]
+        sub = allx[allx["_segment"] == seg].drop(columns="_segment")
+        if sub[item].notna().sum() >= min_respondents:
+            mine_nps = sv.nps(sub, part["codebook"])
+            all_nps = sv.nps(allx.drop(columns="_segment"), part["codebook"])
+            p.nps = _float(mine_nps["nps"])
+            p.attitudes.append(
+                (
+                    _t(
+                        "nps_line",
+                        language,
+                        v=format_number(mine_nps["nps"], language),
+                        a=format_number(all_nps["nps"], language),
+                        n=int(mine_nps["n"]),
+                    ),
+                    Evidence(n=int(mine_nps["n"]), source="survey"),
+                )
+            )
+
+
+def _theme_evidence(themes: Any, interview_segments: pd.Series | None) -> dict | None:
+    if themes is None or interview_segments is None:
+        return None
+    return {"themes": themes, "segments": interview_segments}
+
+
+def _themes(p: Persona, part: dict | None, seg: int, language: str) -> None:
+    if part is None:
+        return
+    segs = part["segments"]
+    if not (segs == seg).any():
+        p.notes.append(_t("no_interviews", language))
+        return
+    themes = part["themes"]
+    table = themes.by_segment(segs)
+    mine = table[table["segment"] == seg] if "segment" in table else table.loc[[seg]]
+    mine = mine.sort_values("lift", ascending=False) if "lift" in mine else mine
+    labels = themes.themes.set_index("theme")["label"]
+    top = [t for t in mine["theme"].tolist() if mine.set_index("theme").loc[t, "lift"] > 1][:3]
+    p.themes = [str(labels[t]) for t in top]
+    quotes: list[str] = []
+    for t in top:
+        for q in themes.quotes(t, n=2, segment_labels=segs, segment=seg):
+            if q not in quotes:
+                quotes.append(q)
+            if len(quotes) >= 3:
+                break
+        if len(quotes) >= 3:
+            break
+    p.quotes = quotes
+
+
+# ---------------------------------------------------------------------- output
+
+
+#: The persona cards template (jinja2, rendered with autoescape).
+_CARD_TEMPLATE = Path(__file__).parent / "templates" / "persona_cards.html.j2"
+
+
+def persona_cards_html(personas: Sequence[Persona]) -> str:
+    """Persona cards as one HTML fragment (jinja2 with autoescape: every text is escaped)."""
+    from omniseg.segmentation import SEGMENT_COLORS
+
+    if not personas:
+        return ""
+    language = personas[0].language
+    env = Environment(autoescape=True)
+    template = env.from_string(_CARD_TEMPLATE.read_text(encoding="utf-8"))
+    return template.render(
+        personas=personas,
+        colors=SEGMENT_COLORS,
+        text={k: v[language] for k, v in _TEXT.items()},
+        fmt_pct=lambda v: "–" if v is None else format_percent(v, language),
+        fmt_num=lambda v: format_number(v, language),
+    )
+
+
+def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
+    """A comparison table of all personas (suppressed ones show their size only)."""
+    if not personas:
+        return pd.DataFrame()
+    lang = personas[0].language
+    rows = []
+    for p in personas:
+        rows.append(
+            {
+                _t("segment_col", lang): p.code,
+                _t("name_col", lang): "" if p.suppressed else f"{p.first_name} · {p.name}",
+                _TEXT["customers"][lang].capitalize(): format_number(p.customers, lang),
+                _TEXT["of_customers"][lang]: format_percent(p.share, lang),
+                _TEXT["of_revenue"][lang]: "–"
+                if p.revenue_share is None
+                else format_percent(p.revenue_share, lang),
+                _t("rpc_col", lang): "–"
+                if p.revenue_per_customer is None
+                else format_money(p.revenue_per_customer, lang),
+                _t("age_col", lang): "–"
+                if p.median_age is None
+                else format_number(p.median_age, lang),
+                _t("main_channel_col", lang): "–"
+                if p.signature_channel is None
+                else channel_label(p.signature_channel, lang),
+                _t("nps_col", lang): "–" if p.nps is None else format_number(p.nps, lang),
+                _t("theme_col", lang): p.themes[0] if p.themes else "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def write_personas_json(personas: Sequence[Persona], path: str | Path) -> Path:
+    """Write ``personas.json`` atomically."""
+    from omniseg.runs import atomic_write_text
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(
+        path,
+        json.dumps([p.to_dict() for p in personas], ensure_ascii=False, indent=2) + "\n",
+    )
+    return path
+
+
+def report_personas(
+    data: Any,
+    features: pd.DataFrame,
+    segmentation: Any,
+    *,
+    language: str = "en",
+    seed: int = 0,
+    output_dir: str | Path | None = None,
+) -> list[Persona]:
+    """The personas step of a report run: link survey and interviews, build, write JSON.
+
+    Survey respondents are placed in segments through their ``customer_id`` and, for those
+    not linked to a customer, with the segmentation's typing tool; interviews likewise (see
+    :func:`omniseg.survey.link_respondents` and :func:`omniseg.interviews.link_interviews`).
+    With ``output_dir``, ``personas.json`` is written there.
+
+    Parameters
+    ----------
+    data : omniseg.data.CustomerData
+    features : DataFrame
+    segmentation : omniseg.segmentation.Segmentation
+    language : {"en", "es"}
+    seed : int
+    output_dir : path, optional
+
+    Returns
+    -------
+    list of Persona
+    """
+    survey = getattr(data, "survey", None)
+    codebook = getattr(data, "codebook", None)
+    respondent_segments = None
+    if survey is not None and codebook is not None:
+        from omniseg import survey as sv
+
+        if hasattr(sv, "link_respondents"):
+            links = sv.link_respondents(
+                survey, segmentation.labels, typing_tool=segmentation.typing_tool
+            )
+            respondent_segments = links.set_index("respondent_id")["segment"].dropna()
+    themes, interview_segments = None, None
+    interviews = getattr(data, "interviews", None)
+    if interviews is not None and len(interviews):
+        try:
+            from omniseg import interviews as iv
+        except ImportError:  # pragma: no cover - module not installed
+            iv = None
+        if iv is not None and hasattr(iv, "extract_themes"):
+            themes = iv.extract_themes(interviews, random_state=seed)
+            links = iv.link_interviews(
+                interviews,
+                segmentation.labels,
+                respondent_segments=respondent_segments,
+                typing_tool=segmentation.typing_tool,
+            )
+            interview_segments = links.set_index("interview_id")["segment"].dropna()
+    personas = build_personas(
+        segmentation,
+        features,
+        survey=survey,
+        codebook=codebook,
+        respondent_segments=respondent_segments,
+        themes=themes,
+        interview_segments=interview_segments,
+        language=language,
+    )
+    if output_dir:
+        write_personas_json(personas, Path(output_dir) / "personas.json")
+    return personas

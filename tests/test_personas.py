@@ -1,0 +1,170 @@
+"""Personas: names from planted traits, evidence, suppression, language, escaping, JSON."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from omniseg.personas import (
+    build_personas,
+    persona_cards_html,
+    personas_table,
+    write_personas_json,
+)
+from omniseg.segmentation import segment_customers
+
+TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
+CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
+
+
+def _table(groups, seed=0) -> pd.DataFrame:
+    """Hand-made feature table: each group = (n, main channel, age, female share, spend)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n, channel, age, female, spend in groups:
+        for _ in range(n):
+            counts = {c: rng.poisson(0.5) for c in CHANNELS}
+            counts[channel] += 20
+            total = sum(counts.values())
+            row = {f"interactions_{c}": v for c, v in counts.items()}
+            row.update({f"share_{c}": v / total for c, v in counts.items()})
+            row.update(
+                {
+                    "age": float(rng.normal(age, 2)),
+                    "gender": "female" if rng.random() < female else "male",
+                    "region": "<script>alert(1)</script>",
+                    "frequency": 3,
+                    "monetary": float(spend),
+                    "aov": spend / 3,
+                    "recency_days": 20.0,
+                    "first_channel": channel,
+                    "last_channel": channel,
+                    "omnichannel": True,
+                }
+            )
+            rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame.index = pd.Index([f"C{i:05d}" for i in range(len(frame))], name="person_id")
+    return frame
+
+
+def test_names_follow_signature_channel_age_value_and_gender():
+    features = _table(
+        [(120, "app", 27, 0.9, 100), (100, "store", 70, 0.2, 600), (80, "phone", 45, 0.5, 90)]
+    )
+    seg = segment_customers(features, n_segments=3, random_state=0)
+    en = {p.signature_channel: p for p in build_personas(seg, features)}
+    assert en["app"].name == "Young app-first buyer"
+    assert en["store"].name == "Senior high-value store loyalist"  # 600 >= 1.5 x mean spend
+    assert en["phone"].name == "Phone-reliant customer"
+    es = {p.signature_channel: p for p in build_personas(seg, features, language="es")}
+    assert es["app"].name == "Compradora de app joven"  # 90% women
+    assert es["store"].name == "Fiel a la tienda sénior de alto valor"
+    assert es["phone"].name in ("Cliente del teléfono", "Clienta del teléfono")
+    # fictional first names: from the language's list, distinct, the same on every run
+    again = {p.signature_channel: p for p in build_personas(seg, features, language="es")}
+    assert {k: p.first_name for k, p in es.items()} == {k: p.first_name for k, p in again.items()}
+    assert len({p.first_name for p in es.values()}) == 3
+    app = en["app"]
+    assert app.customers == 120 and app.share == pytest.approx(120 / 300)
+    text, ev = app.who[0]
+    assert text.startswith("Median age 27") and ev.n == 120 and ev.index < 100
+
+
+def test_small_segment_is_suppressed_and_card_shows_no_details():
+    features = _table(
+        [(200, "app", 27, 0.5, 100), (150, "store", 70, 0.5, 300), (6, "sms", 40, 0.5, 50)]
+    )
+    seg = segment_customers(features, n_segments=3, random_state=0, min_share=0.0)
+    personas = build_personas(seg, features, min_customers=10)
+    small = [p for p in personas if p.customers < 10]
+    assert len(small) == 1 and small[0].suppressed
+    assert small[0].who == [] and small[0].channels == [] and small[0].first_name == ""
+    assert "suppressed for privacy" in small[0].notes[0]
+    html = persona_cards_html(personas)
+    assert "Fewer than 10 customers" in html
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def test_cards_escape_injected_text_and_json_is_plain():
+    features = _table([(100, "app", 27, 0.5, 100), (100, "store", 70, 0.5, 300)])
+    seg = segment_customers(features, n_segments=2, random_state=0)
+    personas = build_personas(seg, features)
+    personas[0].quotes = ['<img src=x onerror="alert(1)">', '<a href="javascript:alert(1)">x</a>']
+    html = persona_cards_html(personas)
+    parser = _Tags()
+    parser.feed(html)
+    assert "script" not in parser.tags and "img" not in parser.tags and "a" not in parser.tags
+    assert "&lt;script&gt;" in html and "&lt;img" in html
+    table = personas_table(personas)
+    assert table.shape[0] == 2 and "Persona" in table.columns
+
+
+def test_personas_json_round_trip(tmp_path):
+    features = _table([(100, "app", 27, 0.5, 100), (100, "store", 70, 0.5, 300)])
+    seg = segment_customers(features, n_segments=2, random_state=0)
+    path = write_personas_json(build_personas(seg, features), tmp_path / "personas.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert [d["code"] for d in data] == ["S1", "S2"]
+    assert {"text", "n", "index", "p_adjusted", "source"} <= set(data[0]["who"][0])
+
+
+# ------------------------------------------------------------------------------ demo data
+
+PLANTED_NAMES = {
+    "digital_first": ("app-first buyer", "Young"),
+    "store_loyal": ("store loyalist", "Senior"),
+    "ropo": ("web researcher", None),
+    "service_reliant": ("phone-reliant customer", "Senior"),
+    "promo_responsive": ("email deal seeker", None),
+}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    from omniseg.io import load_demo
+    from omniseg.pipeline import customer_features
+
+    data = load_demo()
+    features = customer_features(data)
+    seg = segment_customers(features, random_state=42)
+    return data, features, seg
+
+
+def test_demo_personas_name_the_planted_traits(demo):
+    data, features, seg = demo
+    personas = build_personas(seg, features, survey=data.survey, codebook=data.codebook)
+    truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]
+    planted = pd.read_csv(TRUTH / "segments.csv").set_index("segment")
+    common = seg.labels.index.intersection(truth.index)
+    mapping = pd.crosstab(truth[common], seg.labels[common]).idxmax(axis=1)
+    by_segment = {p.segment: p for p in personas}
+    for name, found in mapping.items():
+        persona = by_segment[found]
+        noun, age = PLANTED_NAMES[name]
+        assert noun in persona.name.lower(), (name, persona.name)
+        assert persona.signature_channel == planted.loc[name, "best_channel"]
+        if age:
+            assert persona.name.startswith(age), (name, persona.name)
+        # attitudes come from the linked survey respondents, with their numbers
+        assert persona.attitudes and all(ev.n >= 5 for _, ev in persona.attitudes)
+    # planted attitudes: the digital segment's highest construct is digital affinity
+    digital = by_segment[mapping["digital_first"]]
+    assert digital.attitudes[0][0].startswith("Digital affinity")
+    # planted NPS order: store-loyal highest, call-centre reliant lowest
+    nps = {n: by_segment[mapping[n]].nps for n in mapping.index}
+    assert max(nps, key=nps.get) in ("store_loyal", "digital_first")
+    assert min(nps, key=nps.get) == "service_reliant"
