@@ -892,7 +892,7 @@ def report_personas(
             from omniseg import interviews as iv
         except ImportError:  # pragma: no cover - module not installed
             iv = None
-        if iv is not None and hasattr(iv, "extract_themes"):
+        if iv is not None and hasattr(iv, "extract_themes") and hasattr(iv, "link_interviews"):
             themes = iv.extract_themes(interviews, random_state=seed)
             links = iv.link_interviews(
                 interviews,

@@ -86,6 +86,12 @@ def test_report_shows_no_raw_identifiers(report):
     for notebook in (path.parent / "notebooks").glob("*.ipynb"):
         executed = notebook.read_text(encoding="utf-8")
         assert not [s for s in list(secrets)[:2000] if s in executed], notebook.name
+    # every other file of the run: personas.json, segments.csv, the model, the feature cache
+    for file in path.parent.rglob("*"):
+        if file.is_file() and file.suffix in (".json", ".csv", ".skops", ".parquet"):
+            raw = file.read_bytes()
+            leaked = [s for s in secrets if s.encode("utf-8") in raw]
+            assert not leaked, (file.name, leaked[:3])
 
 
 def test_manifest_and_determinism(report, tmp_path):
