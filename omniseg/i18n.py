@@ -510,6 +510,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Qué distingue a cada segmento del resto: las diferencias significativas más "
         "marcadas (diferencia estandarizada: 0,2 pequeña, 0,5 media, 0,8 grande).",
     },
+    # survey weights (omniseg.weighting)
+    "weighting.title": {"en": "Survey weights", "es": "Ponderación de la encuesta"},
+    "weighting.converged": {
+        "en": "{n} respondents weighted to the population's margins in {iterations} rounds "
+        "(largest gap: {error} points). The weighted sample is worth {ess} unweighted "
+        "respondents (design effect {deff}); {trimmed} weights were capped.",
+        "es": "{n} encuestados ponderados según los márgenes de la población en {iterations} "
+        "rondas (mayor desviación: {error} puntos). La muestra ponderada equivale a {ess} "
+        "encuestados sin ponderar (efecto de diseño {deff}); se limitaron {trimmed} pesos.",
+    },
+    "weighting.not_converged": {
+        "en": "Warning: the weights did not reach the population's margins after {iterations} "
+        "rounds (largest gap: {error} points; {trimmed} weights capped). Loosen the trimming "
+        "bounds or collapse small categories. The weighted sample is worth {ess} of the {n} "
+        "respondents (design effect {deff}).",
+        "es": "Atención: los pesos no alcanzaron los márgenes de la población tras "
+        "{iterations} rondas (mayor desviación: {error} puntos; {trimmed} pesos limitados). "
+        "Relaje los límites de recorte o agrupe las categorías pequeñas. La muestra ponderada "
+        "equivale a {ess} de los {n} encuestados (efecto de diseño {deff}).",
+    },
+    "weighting.variable": {"en": "Variable", "es": "Variable"},
+    "weighting.category": {"en": "Category", "es": "Categoría"},
+    "weighting.n": {"en": "Respondents", "es": "Encuestados"},
+    "weighting.sample_share": {"en": "Sample share", "es": "Cuota en la muestra"},
+    "weighting.target": {"en": "Target", "es": "Objetivo"},
+    "weighting.achieved": {"en": "Weighted", "es": "Ponderada"},
+    "weighting.difference": {"en": "Gap (points)", "es": "Desviación (puntos)"},
 }
 
 #: Language -> canonical channel -> display name. Unknown channels are shown capitalised.

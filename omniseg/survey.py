@@ -14,6 +14,10 @@ non-numeric answer or an answer outside the item's scale raises one
 numbers (the header is row 1, the survey's first respondent row 2). The library emits no warnings:
 weak constructs are *flagged* (:func:`reliability`) for the report to show.
 
+Weights come from :func:`omniseg.weighting.rake`; :func:`channel_tables` and :func:`nps` use
+them. :func:`link_respondents` places respondents in segments (through their customer id, or the
+typing tool for the others) and says which way each was placed.
+
 See ``docs/survey.md``.
 """
 
@@ -21,18 +25,23 @@ from __future__ import annotations
 
 import math
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from omniseg.errors import MAX_ROWS_SHOWN, DataValidationError, ParameterError, Problem
 from omniseg.io import load_codebook
+from omniseg.vocabulary import normalise_channel, normalise_channels, order_channels
 
 __all__ = [
+    "OVERALL",
+    "channel_tables",
     "constructs",
     "cronbach_alpha",
     "customer_survey_features",
     "item_rest_correlations",
+    "link_respondents",
     "nps",
     "reliability",
     "score_constructs",
@@ -762,3 +771,415 @@ def customer_survey_features(
     linked = features[features["customer_id"].notna()]
     out = linked.groupby("customer_id", sort=True).mean()
     return out.reset_index()
+
+
+# ------------------------------------------------------------------------------------------
+# channel tables
+# ------------------------------------------------------------------------------------------
+
+#: The ``segment`` label of the rows of :func:`channel_tables` about all respondents.
+OVERALL = "all"
+
+
+def _weights(weights: Any, survey: pd.DataFrame, caller: str) -> np.ndarray:
+    """One weight >= 0 per survey row (ones without weights)."""
+    n = len(survey)
+    if weights is None:
+        return np.ones(n)
+    if hasattr(weights, "weights") and isinstance(weights.weights, pd.Series):  # RakingResult
+        weights = weights.weights
+    name = "weights"
+    if isinstance(weights, str):
+        if weights not in survey.columns:
+            raise ParameterError(
+                f"The 'weights' parameter of {caller} must be a survey column, a Series aligned "
+                f"to the survey, a RakingResult or None. Got {weights!r}, which is not a column."
+            )
+        name, weights = weights, survey[weights]
+    if isinstance(weights, pd.Series):
+        if not weights.index.equals(survey.index):
+            if weights.index.has_duplicates or not survey.index.isin(weights.index).all():
+                raise ParameterError(
+                    f"The 'weights' Series of {caller} must have one weight per survey row "
+                    "(the survey's index)."
+                )
+            weights = weights.reindex(survey.index)
+        problems: list[Problem] = []
+        values = _numeric(weights.reset_index(drop=True), name, problems)
+        if problems:
+            raise DataValidationError(problems)
+    else:
+        values = np.asarray(weights, dtype="float64")
+        if values.shape != (n,):
+            raise ParameterError(
+                f"The 'weights' parameter of {caller} must hold one weight per survey row: the "
+                f"survey has {n} rows, weights has shape {values.shape}."
+            )
+    bad = ~(np.isfinite(values) & (values >= 0))
+    if bad.any():
+        positions = np.flatnonzero(bad)
+        raise DataValidationError(
+            [
+                Problem(
+                    SURVEY_SOURCE,
+                    name,
+                    f"{len(positions)} respondent(s) have a missing or negative weight",
+                    "give every respondent a weight >= 0, or drop the row",
+                    _rows(positions),
+                    len(positions),
+                )
+            ]
+        )
+    return values
+
+
+def _segments(segments: Any, survey: pd.DataFrame, caller: str) -> np.ndarray | None:
+    """One segment label per survey row (None where unplaced), or None without segments."""
+    if segments is None:
+        return None
+    if isinstance(segments, str):
+        if segments not in survey.columns:
+            raise ParameterError(
+                f"The 'segments' parameter of {caller} must be a survey column, a Series aligned "
+                f"to the survey or None. Got {segments!r}, which is not a column."
+            )
+        segments = survey[segments]
+    if isinstance(segments, pd.DataFrame) and "segment" in segments.columns:
+        segments = segments["segment"]  # the output of link_respondents
+    if isinstance(segments, pd.Series):
+        if not segments.index.equals(survey.index):
+            if segments.index.has_duplicates or not survey.index.isin(segments.index).all():
+                raise ParameterError(
+                    f"The 'segments' Series of {caller} must have one segment per survey row "
+                    "(the survey's index; missing = not placed in a segment)."
+                )
+            segments = segments.reindex(survey.index)
+        values = segments.astype("object").to_numpy()
+    else:
+        values = np.asarray(segments, dtype=object)
+        if values.shape != (len(survey),):
+            raise ParameterError(
+                f"The 'segments' parameter of {caller} must hold one segment per survey row: "
+                f"the survey has {len(survey)} rows, segments has shape {values.shape}."
+            )
+    values = np.array([None if pd.isna(v) else v for v in values], dtype=object)
+    if any(isinstance(v, str) and v == OVERALL for v in values):
+        raise ParameterError(
+            f"A segment is named {OVERALL!r}, which channel_tables uses for all respondents. "
+            "Rename it."
+        )
+    return values
+
+
+def _satisfaction_items(items: dict[str, dict]) -> list[tuple[str, str]]:
+    """(channel, item) of the codebook's channel satisfaction items, in report channel order.
+
+    An item rates a channel when it has a ``channel`` key, or when it is a Likert item named
+    ``sat_<channel>``.
+    """
+    found: dict[str, str] = {}
+    for name, spec in items.items():
+        channel = spec.get("channel")
+        if channel is None and spec["type"] == "likert" and name.startswith("sat_"):
+            channel = name[len("sat_") :]
+        if channel is not None and spec["type"] in ("likert", "numeric"):
+            found.setdefault(normalise_channel(channel) or str(channel), name)
+    return [(ch, found[ch]) for ch in order_channels(list(found))]
+
+
+def _groups_of(segment: np.ndarray | None) -> list[tuple[Any, np.ndarray | None]]:
+    """(label, mask) of all respondents, then of each segment (in sorted order)."""
+    out: list[tuple[Any, np.ndarray | None]] = [(OVERALL, None)]
+    if segment is not None:
+        labels = list(dict.fromkeys(v for v in segment if v is not None))
+        try:
+            labels = sorted(labels)
+        except TypeError:
+            labels = sorted(labels, key=str)
+        out += [(label, np.array([v == label for v in segment], dtype=bool)) for label in labels]
+    return out
+
+
+def channel_tables(
+    survey: pd.DataFrame,
+    codebook: dict,
+    *,
+    weights: Any = None,
+    segments: Any = None,
+    min_n: int = 5,
+    preference_item: str = "pref_channel",
+) -> dict[str, pd.DataFrame]:
+    """Stated channel preference and satisfaction per channel, overall and per segment.
+
+    Parameters
+    ----------
+    survey : DataFrame
+        As :func:`omniseg.io.load_survey` returns it, with the preference item
+        (``pref_channel``: the channel the respondent prefers to buy through; labels are
+        normalised with :func:`omniseg.vocabulary.normalise_channel`, so "Tienda" is ``store``)
+        and/or the satisfaction items (codebook Likert items with a ``channel`` key, or named
+        ``sat_<channel>``; blank = the respondent does not use the channel).
+    codebook : dict
+        As returned by :func:`omniseg.io.load_codebook`.
+    weights : str, Series, array-like or RakingResult, optional
+        Respondent weights (>= 0): a survey column, a Series on the survey's index, one value
+        per row, or the result of :func:`omniseg.weighting.rake`. Shares and means are weighted;
+        ``n`` stays a head count and ``n_effective`` is Kish's effective sample size of the cell.
+    segments : str, Series, array-like or DataFrame, optional
+        The segment of each respondent (missing = not placed): a survey column, a Series on the
+        survey's index, one value per row, or the output of :func:`link_respondents`.
+        Respondents without a segment count only in the ``"all"`` rows.
+    min_n : int, default 5
+        Cells with fewer respondents than this are suppressed: share/mean NaN and
+        ``suppressed=True`` (counts are kept, so a reader sees why).
+    preference_item : str, default "pref_channel"
+        The column of the stated preferred channel.
+
+    Returns
+    -------
+    dict
+        ``"preference"``: one row per group and channel: ``segment`` (``"all"`` for every
+        respondent, then each segment), ``channel``, ``n`` (respondents of the group who named a
+        channel), ``chosen`` (of them, how many named this one), ``n_effective``, ``share``
+        (weighted share naming the channel; NaN when suppressed), ``suppressed``.
+        ``"satisfaction"``: ``segment``, ``channel``, ``item``, ``n`` (respondents of the group
+        who rated the channel), ``n_effective``, ``mean`` (weighted mean rating on the item's
+        scale, after reverse coding; NaN when suppressed), ``suppressed``. Channels are in the
+        report order (:func:`omniseg.vocabulary.order_channels`). A table the survey has no
+        items for is empty.
+
+    Raises
+    ------
+    DataValidationError
+        The survey has neither the preference item nor satisfaction items; ratings that are
+        not numbers or lie outside their scale; missing or negative weights.
+    ParameterError
+        Bad ``weights``, ``segments`` or ``min_n``; a segment named ``"all"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codebook = {"items": {
+    ...     "pref_channel": {"type": "single_choice", "options": ["web", "store"]},
+    ...     "sat_web": {"type": "likert", "scale": [1, 5], "channel": "web"},
+    ... }}
+    >>> survey = pd.DataFrame({
+    ...     "respondent_id": ["R1", "R2", "R3", "R4"],
+    ...     "pref_channel": ["web", "Tienda", "store", None],
+    ...     "sat_web": [5, 3, None, 4],
+    ... })
+    >>> tables = channel_tables(survey, codebook, min_n=2)
+    >>> tables["preference"][["segment", "channel", "n", "chosen", "share"]]
+      segment channel  n  chosen     share
+    0     all     web  3       1  0.333333
+    1     all   store  3       2  0.666667
+    >>> tables["satisfaction"][["channel", "n", "mean", "suppressed"]]
+      channel  n  mean  suppressed
+    0     web  3   4.0       False
+    """
+    caller = "channel_tables"
+    survey = _check_survey(survey, caller)
+    min_n = _check_int(min_n, "min_n", caller, 1)
+    items = _items(codebook)
+    w = _weights(weights, survey, caller)
+    segment = _segments(segments, survey, caller)
+    rated = _satisfaction_items(items)
+    has_pref = isinstance(preference_item, str) and preference_item in survey.columns
+    if not has_pref and not rated:
+        raise DataValidationError(
+            [
+                Problem(
+                    SURVEY_SOURCE,
+                    str(preference_item),
+                    f"neither the preference item '{preference_item}' nor channel satisfaction "
+                    f"items (sat_<channel>) found. Columns found: {list(survey.columns)}",
+                    "add the columns, or pass preference_item= with the column's name",
+                )
+            ]
+        )
+    ratings = _recoded(survey, items, [item for _, item in rated]) if rated else None
+    groups = _groups_of(segment)
+
+    pref_rows = []
+    if has_pref:
+        chosen = normalise_channels(survey[preference_item]).to_numpy(dtype=object, na_value=None)
+        options = items.get(preference_item, {}).get("options") or []
+        channels = order_channels(
+            [normalise_channel(o) for o in options]
+            + [c for c in chosen if c is not None]
+            + [ch for ch, _ in rated]
+        )
+        answered = np.array([c is not None for c in chosen], dtype=bool)
+        for label, mask in groups:
+            base = answered if mask is None else answered & mask
+            n = int(base.sum())
+            wb = w[base]
+            total = wb.sum()
+            ess = float(total**2 / (wb**2).sum()) if n and (wb**2).sum() > 0 else 0.0
+            suppressed = n < min_n or not total > 0
+            for ch in channels:
+                pick = base & np.array([c == ch for c in chosen], dtype=bool)
+                share = float(w[pick].sum() / total) if not suppressed else float("nan")
+                pref_rows.append(
+                    {
+                        "segment": label,
+                        "channel": ch,
+                        "n": n,
+                        "chosen": int(pick.sum()),
+                        "n_effective": ess,
+                        "share": share,
+                        "suppressed": suppressed,
+                    }
+                )
+    sat_rows = []
+    for j, (ch, item) in enumerate(rated):
+        values = ratings[:, j]
+        has = ~np.isnan(values)
+        for label, mask in groups:
+            base = has if mask is None else has & mask
+            n = int(base.sum())
+            wb = w[base]
+            total = wb.sum()
+            ess = float(total**2 / (wb**2).sum()) if n and (wb**2).sum() > 0 else 0.0
+            suppressed = n < min_n or not total > 0
+            mean = float((wb * values[base]).sum() / total) if not suppressed else float("nan")
+            sat_rows.append(
+                {
+                    "segment": label,
+                    "channel": ch,
+                    "item": item,
+                    "n": n,
+                    "n_effective": ess,
+                    "mean": mean,
+                    "suppressed": suppressed,
+                }
+            )
+    pref_cols = ["segment", "channel", "n", "chosen", "n_effective", "share", "suppressed"]
+    sat_cols = ["segment", "channel", "item", "n", "n_effective", "mean", "suppressed"]
+    preference = pd.DataFrame(pref_rows, columns=pref_cols).astype(
+        {"n": "int64", "chosen": "int64", "n_effective": "float64", "share": "float64"}
+    )
+    satisfaction = pd.DataFrame(sat_rows, columns=sat_cols).astype(
+        {"n": "int64", "n_effective": "float64", "mean": "float64"}
+    )
+    preference["suppressed"] = preference["suppressed"].astype(bool)
+    satisfaction["suppressed"] = satisfaction["suppressed"].astype(bool)
+    # all respondents first, then segments; channels in report order within each group
+    satisfaction = satisfaction.sort_values(
+        "segment", key=lambda s: s.map({g: i for i, (g, _) in enumerate(groups)}), kind="stable"
+    ).reset_index(drop=True)
+    return {"preference": preference, "satisfaction": satisfaction}
+
+
+# ------------------------------------------------------------------------------------------
+# respondents -> segments
+# ------------------------------------------------------------------------------------------
+
+
+def link_respondents(
+    survey: pd.DataFrame, customer_segments: pd.Series, typing_tool: Any = None
+) -> pd.DataFrame:
+    """The segment of each respondent, and how it was found.
+
+    A respondent whose ``customer_id`` has a segment in ``customer_segments`` gets it
+    (``how="customer_id"``: the segment of what the customer *does*). The others — anonymous
+    respondents, and customers the segmentation did not cover — are placed by the typing tool
+    from their survey answers (``how="typing_tool"``: a prediction, right about as often as the
+    tool's cross-validated accuracy), when one is given and the respondent answered at least one
+    of its questions. Everyone else has no segment (``segment`` and ``how`` None).
+
+    Parameters
+    ----------
+    survey : DataFrame
+        As :func:`omniseg.io.load_survey` returns it: ``respondent_id``, optionally
+        ``customer_id`` (blank for anonymous respondents), and the typing tool's questions
+        (``age_band``, ``pref_channel``, ``sat_<channel>``...).
+    customer_segments : Series
+        Segment per customer, indexed by customer id (e.g.
+        ``Segmentation.to_frame()["segment"]``, indexed by ``person_id``).
+    typing_tool : TypingTool, optional
+        A fitted :class:`omniseg.typing_tool.TypingTool`; its ``predict`` is called on the
+        survey rows of respondents not linked through ``customer_id``.
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``survey``: ``respondent_id``, ``segment`` (object; None when not
+        placed) and ``how`` (``"customer_id"``, ``"typing_tool"`` or None).
+
+    Raises
+    ------
+    DataValidationError
+        No ``respondent_id`` column.
+    ParameterError
+        ``customer_segments`` is not a Series; the typing tool cannot derive its questions from
+        the survey (raised by the tool).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> survey = pd.DataFrame({"respondent_id": ["R1", "R2", "R3"],
+    ...                        "customer_id": ["C1", None, "C9"]})
+    >>> link_respondents(survey, pd.Series({"C1": "store_loyal", "C2": "ropo"}))
+      respondent_id      segment          how
+    0            R1  store_loyal  customer_id
+    1            R2         None         None
+    2            R3         None         None
+    """
+    caller = "link_respondents"
+    survey = _check_survey(survey, caller)
+    if not isinstance(customer_segments, pd.Series):
+        raise ParameterError(
+            f"The 'customer_segments' parameter of {caller} must be a pandas Series of segments "
+            f"indexed by customer id. Got {type(customer_segments).__name__} instead."
+        )
+    if "respondent_id" not in survey.columns:
+        raise DataValidationError(
+            [
+                Problem(
+                    SURVEY_SOURCE,
+                    "respondent_id",
+                    "required column 'respondent_id' not found. Columns found: "
+                    f"{list(survey.columns)}",
+                    "add the 'respondent_id' column (load the survey with omniseg.io.load_survey)",
+                )
+            ]
+        )
+    n = len(survey)
+    segment = np.full(n, None, dtype=object)
+    how = np.full(n, None, dtype=object)
+    known = customer_segments[customer_segments.notna()]
+    known = known[~known.index.duplicated(keep="first")]
+    lookup = {str(k): v for k, v in known.items()}
+    if "customer_id" in survey.columns:
+        ids = survey["customer_id"].astype("object").to_numpy()
+        for i, cid in enumerate(ids):
+            if not pd.isna(cid) and str(cid).strip() in lookup:
+                segment[i] = lookup[str(cid).strip()]
+                how[i] = "customer_id"
+    rest = np.flatnonzero(how == None)  # noqa: E711 - elementwise on an object array
+    if typing_tool is not None and len(rest):
+        from omniseg.typing_tool import typing_inputs
+
+        rows = survey.iloc[rest]
+        questions = list(getattr(typing_tool, "feature_names_in_", []))
+        inputs = typing_inputs(rows, questions) if questions else None
+        answered = (
+            inputs.notna().any(axis=1).to_numpy()
+            if inputs is not None
+            else np.ones(len(rest), dtype=bool)
+        )
+        if answered.any():
+            predicted = np.asarray(typing_tool.predict(rows.iloc[np.flatnonzero(answered)]))
+            placed = rest[answered]
+            for i, value in zip(placed, predicted, strict=True):
+                segment[i] = value.item() if isinstance(value, np.generic) else value
+                how[i] = "typing_tool"
+    return pd.DataFrame(
+        {
+            "respondent_id": survey["respondent_id"].to_numpy(),
+            "segment": pd.Series(segment, index=survey.index, dtype=object),
+            "how": pd.Series(how, index=survey.index, dtype=object),
+        },
+        index=survey.index,
+    )

@@ -16,10 +16,12 @@ from omniseg.errors import DataValidationError, ParameterError
 from omniseg.io import load_codebook, load_survey
 from omniseg.paths import demo_data_dir
 from omniseg.survey import (
+    channel_tables,
     constructs,
     cronbach_alpha,
     customer_survey_features,
     item_rest_correlations,
+    link_respondents,
     nps,
     reliability,
     score_constructs,
@@ -527,3 +529,165 @@ def test_demo_nps_is_the_planted_one(demo):
     assert abs(result["nps"] - expected) < 4 * se
     assert result["promoters"] == pytest.approx(promoters, abs=0.06)
     assert result["detractors"] == pytest.approx(detractors, abs=0.06)
+
+
+# ------------------------------------------------------------------------------------------
+# channel tables and respondent links
+# ------------------------------------------------------------------------------------------
+
+CHANNEL_CODEBOOK = {
+    "items": {
+        "pref_channel": {"type": "single_choice", "options": ["web", "app", "store"]},
+        "sat_web": likert("channel_satisfaction"),
+        "sat_store": {**likert("channel_satisfaction"), "channel": "Tienda"},
+        "nps": {"type": "nps", "scale": [0, 10]},
+    }
+}
+# Six respondents: A has R1-R5, B has R6 (below min_n=2 for most cells), R7 has no segment.
+CHANNEL_SURVEY = pd.DataFrame(
+    {
+        "respondent_id": [f"R{i}" for i in range(1, 8)],
+        "pref_channel": ["Web", "web", "Tienda", "store", None, "app", "WEB"],
+        "sat_web": [5, 3, None, 4, 2, 1, 5],
+        "sat_store": [None, 4, 5, 3, None, None, 2],
+        "nps": [9, 8, 10, 6, 7, 3, 9],
+        "seg": ["A", "A", "A", "A", "A", "B", None],
+        "w": [1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 3.0],
+    }
+)
+
+
+def cell(table: pd.DataFrame, segment, channel: str) -> pd.Series:
+    rows = table[(table["segment"] == segment) & (table["channel"] == channel)]
+    assert len(rows) == 1, (segment, channel)
+    return rows.iloc[0]
+
+
+def test_channel_tables_by_hand():
+    tables = channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, segments="seg", min_n=2)
+    pref, sat = tables["preference"], tables["satisfaction"]
+    # channels in report order; pref labels normalised (Web, WEB -> web; Tienda -> store)
+    assert pref["channel"].unique().tolist() == ["web", "app", "store"]
+    assert pref["segment"].unique().tolist() == ["all", "A", "B"]
+    # all: 6 named a channel (R5 did not): web 3, app 1, store 2
+    assert cell(pref, "all", "web")[["n", "chosen"]].tolist() == [6, 3]
+    assert cell(pref, "all", "store")["share"] == pytest.approx(2 / 6)
+    assert cell(pref, "A", "web")["share"] == pytest.approx(2 / 4)
+    assert cell(pref, "A", "app")["share"] == 0
+    # B has one respondent: suppressed, with its count kept
+    b = cell(pref, "B", "app")
+    assert b["suppressed"] and math.isnan(b["share"]) and b["n"] == 1 and b["chosen"] == 1
+    # satisfaction: the codebook's channel key (Tienda -> store) or the sat_<channel> name
+    assert sat["item"].unique().tolist() == ["sat_web", "sat_store"]
+    assert cell(sat, "all", "web")[["n", "mean"]].tolist() == [6, pytest.approx(20 / 6)]
+    assert cell(sat, "A", "store")["mean"] == pytest.approx(4)
+    assert cell(sat, "B", "web")["suppressed"]
+    assert not cell(sat, "A", "web")["suppressed"]
+    assert (pref["n_effective"] == pref["n"]).all()  # unweighted
+
+
+def test_channel_tables_weighted():
+    tables = channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights="w", min_n=1)
+    pref, sat = tables["preference"], tables["satisfaction"]
+    # web: R1, R2, R7 weigh 1 + 1 + 3 of 1 + 1 + 2 + 1 + 1 + 3 = 9
+    assert cell(pref, "all", "web")["share"] == pytest.approx(5 / 9)
+    assert cell(pref, "all", "web")["n_effective"] == pytest.approx(81 / 17)
+    # store ratings 4, 5, 3, 2 with weights 1, 2, 1, 3
+    assert cell(sat, "all", "store")["mean"] == pytest.approx((4 + 10 + 3 + 6) / 7)
+    # a Series, an array and a RakingResult give the same table
+    from omniseg.weighting import rake
+
+    halves = CHANNEL_SURVEY.assign(half=["x", "y", "x", "y", "x", "y", "x"])
+    raked = rake(halves, {"half": {"x": 0.5, "y": 0.5}})
+    for weights in (CHANNEL_SURVEY["w"], CHANNEL_SURVEY["w"].to_numpy()):
+        same = channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights=weights, min_n=1)
+        pd.testing.assert_frame_equal(same["preference"], pref)
+    with_result = channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights=raked, min_n=1)
+    by_series = channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights=raked.weights, min_n=1)
+    pd.testing.assert_frame_equal(with_result["satisfaction"], by_series["satisfaction"])
+
+
+def test_channel_tables_errors():
+    with pytest.raises(ParameterError, match=r"The 'min_n' parameter of channel_tables must be"):
+        channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, min_n=0)
+    with pytest.raises(ParameterError, match="which is not a column"):
+        channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights="weight")
+    with pytest.raises(ParameterError, match="one weight per survey row: the survey has 7 rows"):
+        channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, weights=[1, 2])
+    with pytest.raises(DataValidationError, match=r"column 'w': 1 respondent\(s\) have a missing"):
+        channel_tables(
+            CHANNEL_SURVEY.assign(w=[1, 1, -1, 1, 1, 1, 1]), CHANNEL_CODEBOOK, weights="w"
+        )
+    with pytest.raises(ParameterError, match="A segment is named 'all'"):
+        channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, segments=["all"] * 7)
+    with pytest.raises(ParameterError, match="one segment per survey row"):
+        channel_tables(CHANNEL_SURVEY, CHANNEL_CODEBOOK, segments=pd.Series(["A"], index=[99]))
+    with pytest.raises(DataValidationError, match="outside the item's scale"):
+        channel_tables(CHANNEL_SURVEY.assign(sat_web=[9, 1, 1, 1, 1, 1, 1]), CHANNEL_CODEBOOK)
+    bare = CHANNEL_SURVEY[["respondent_id", "nps"]]
+    with pytest.raises(DataValidationError, match="neither the preference item 'pref_channel'"):
+        channel_tables(bare, {"items": {"nps": {"type": "nps", "scale": [0, 10]}}})
+
+
+def test_link_respondents_says_which_is_which():
+    from omniseg.typing_tool import TypingTool
+
+    survey = pd.DataFrame(
+        {
+            "respondent_id": ["R1", "R2", "R3", "R4"],
+            "customer_id": ["C1", None, "C9", None],
+            "age_band": ["25-34", "65+", "25-34", None],
+            "pref_channel": ["app", "store", "app", None],
+        }
+    )
+    answers = pd.DataFrame(
+        {"age": [25, 30, 35, 60, 70, 75] * 5, "main_channel": ["app"] * 15 + ["store"] * 15}
+    )
+    tool = TypingTool(questions=["age", "main_channel"], cv=3).fit(
+        answers, ["young"] * 15 + ["old"] * 15
+    )
+    links = link_respondents(survey, pd.Series({"C1": "old", "C2": "young"}), tool)
+    assert links.index.equals(survey.index)
+    assert links.columns.tolist() == ["respondent_id", "segment", "how"]
+    # R1 by its customer id (even though its answers look young); R2 and R3 (a customer the
+    # segmentation does not know) by the typing tool; R4 answered none of the tool's questions
+    assert links["segment"].tolist() == ["old", "old", "young", None]
+    assert links["how"].tolist() == ["customer_id", "typing_tool", "typing_tool", None]
+    without_tool = link_respondents(survey, pd.Series({"C1": "old"}))
+    assert without_tool["how"].tolist() == ["customer_id", None, None, None]
+    with pytest.raises(ParameterError, match="must be a pandas Series of segments"):
+        link_respondents(survey, {"C1": "old"})
+    with pytest.raises(DataValidationError, match="'respondent_id' not found"):
+        link_respondents(survey.drop(columns="respondent_id"), pd.Series({"C1": "old"}))
+
+
+def test_demo_links_and_channel_tables(demo):
+    from omniseg.typing_tool import TypingTool
+    from omniseg.weighting import margins_from_population, rake
+
+    survey, codebook, segments, respondents = demo
+    true_segment = respondents.set_index("respondent_id").loc[survey["respondent_id"], "segment"]
+    linked = survey["customer_id"].notna().to_numpy()
+    tool = TypingTool(random_state=0).fit(survey[linked], true_segment.to_numpy()[linked])
+    links = link_respondents(survey, segments.set_index("customer_id")["segment"], tool)
+    assert links["how"].value_counts().to_dict() == {"customer_id": 729, "typing_tool": 60}
+    right = links["segment"].to_numpy() == true_segment.to_numpy()
+    assert right[links["how"] == "customer_id"].all()
+    assert right[links["how"] == "typing_tool"].mean() > 0.6  # measured: 0.82
+
+    raked = rake(
+        survey.assign(segment=links["segment"]), margins_from_population(segments, ["segment"])
+    )
+    tables = channel_tables(survey, codebook, weights=raked, segments=links)
+    pref = tables["preference"].set_index(["segment", "channel"])
+    sat = tables["satisfaction"].set_index(["segment", "channel"])
+    # each segment's planted best channel is its most preferred (65% name it)
+    for name, spec in SEGMENTS.items():
+        assert pref.loc[name, "share"].idxmax() == spec["best"], name
+    # the planted satisfaction gap: call-centre customers rate the web 1.5 points lower
+    web = sat.xs("web", level="channel")["mean"]
+    assert web["service_reliant"] < web.drop(["service_reliant", "all"]).min() - 0.8
+    # small cells are suppressed: service_reliant customers hardly use the app
+    assert sat.loc[("service_reliant", "app"), "suppressed"]
+    assert sat.loc[("service_reliant", "app"), "n"] < 5
+    assert math.isnan(sat.loc[("service_reliant", "app"), "mean"])
