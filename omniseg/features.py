@@ -20,6 +20,7 @@ import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
 from omniseg.engine import as_table, drop_temporary, materialise
@@ -134,21 +135,17 @@ def _check_columns(table: ibis.Table) -> None:
 
 
 def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Distinct channel and event labels of the source, normalised and coded (one small scan).
+    """Distinct channel and event labels (``raw_channel``, ``raw_event`` of the staged events),
+    normalised and coded.
 
     Channels are mapped onto the canonical vocabulary here too, so raw Parquet exports (``WEB``,
     ``Tienda``, ``Call Center``) give the same table as data loaded with :mod:`omniseg.io`.
     Channel codes follow the report order (canonical channels first, then others alphabetically)
     and event codes the alphabetical order of event names: together they are the documented
-    tie-break for touchpoints at the same second. Labels of all rows are coded, with a person or
-    not: only their order matters, and the scan then needs no ``person_id`` (DuckDB skips the
-    identifier joins of ``IdentityResolver.transform`` for it).
+    tie-break for touchpoints at the same second. Only the order of the codes matters, so
+    labels seen only on rows without a person (not staged) change nothing.
     """
-    pairs = con.to_pandas(
-        table.select(
-            raw_channel=table.channel.cast("string"), raw_event=table.event.cast("string")
-        ).distinct()
-    )
+    pairs = con.to_pandas(table.select("raw_channel", "raw_event").distinct())
     channels = pd.DataFrame({"raw_channel": pairs["raw_channel"].drop_duplicates()})
     channels["channel"] = [
         normalise_channel(v) or "unknown" for v in channels["raw_channel"].tolist()
@@ -166,18 +163,18 @@ def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Codes, pd.DataFrame]:
-    """Coded events, computed once into a temporary table, and the persons.
+    """Coded events, computed into a temporary table that every aggregate reads, and the persons.
 
-    The events become ``pid`` (int64 person key), ``sec`` (epoch seconds), ``ch`` and ``ev``
-    (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
-    int64), ``revenue``, ``satisfaction``. Integer keys make every group-by, join and sort of
-    the build several times cheaper than string ids, and every later query reads the coded
-    events instead of re-reading the source: the source (for ``IdentityResolver.transform`` of
-    Parquet, a query with the identifier joins) is read once.
-
-    The person key is a 64-bit hash of ``person_id``, computed in the same pass; the persons
-    (``pid``, ``person_id``, sorted by ``pid``) are checked for collisions, and on one the keys
-    are replaced by exact dense codes.
+    The source is read once (for ``IdentityResolver.transform`` of Parquet: a query with the
+    identifier joins) into a staged temporary table: ``person_id``, ``pid`` (a 64-bit hash of
+    it, the integer person key), ``sec`` (epoch seconds), the raw channel and event labels,
+    ``revenue`` and ``satisfaction``. The distinct labels and the persons (``pid``,
+    ``person_id``, sorted by ``pid``; checked for hash collisions, and on one the keys are
+    replaced by exact dense codes) come from that table, and it is then coded into the events
+    the aggregates read: ``pid``, ``sec``, ``ch`` and ``ev`` (label codes), ``k`` (the
+    touchpoint order: ``sec``, then channel, then event, in one int64), ``revenue``,
+    ``satisfaction``. Integer keys make every group-by, join and sort of the build several
+    times cheaper than string ids.
 
     Returns
     -------
@@ -185,43 +182,48 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     """
     if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
         table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
-    channels, events = _label_codes(table, con)
-    codes = _Codes(channels, events)
     ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
-    ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
-    ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
-    base = ev.select(
-        person_id=ev.person_id.cast("string"),
+    person = ev.person_id.cast("string")
+    staged = ev.select(
+        person_id=person,
+        pid=person.hash(),
         sec=ev.timestamp.epoch_seconds().cast("int64"),
         raw_channel=ev.channel.cast("string"),
         raw_event=ev.event.cast("string"),
         revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
         satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
     )
-    # labels are never lost in the joins: a missing label has its own code (``unknown``)
-    joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
-        ev_map, base.raw_event.identical_to(ev_map.raw_event)
-    )
-    coded = joined.select(
-        person_id=joined.person_id,
-        pid=joined.person_id.hash(),
-        sec=joined.sec,
-        ch=joined.ch,
-        ev=joined.ev,
-        k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-        revenue=joined.revenue,
-        satisfaction=joined.satisfaction,
-    )
-    ev_table, ev_name = materialise(coded, con)
-    persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
-    if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
-        dense = ev_table.select("person_id").distinct().mutate(dense=ibis.row_number())
-        exact = ev_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64")).drop("dense")
-        exact_table, exact_name = materialise(exact, con)
-        drop_temporary(con, ev_name)
-        ev_table, ev_name = exact_table, exact_name
-        persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+    st_table, st_name = materialise(staged, con)
+    names = [st_name]
+    try:
+        persons = con.to_pandas(st_table.select("pid", "person_id").distinct().order_by("pid"))
+        if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
+            dense = st_table.select("person_id").distinct().mutate(dense=ibis.row_number())
+            exact = st_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64"))
+            st_table, st_name = materialise(exact.drop("dense"), con)
+            names.append(st_name)
+            persons = con.to_pandas(st_table.select("pid", "person_id").distinct().order_by("pid"))
+        channels, events = _label_codes(st_table, con)
+        codes = _Codes(channels, events)
+        ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
+        ev_map = ibis.memtable(events[["raw_event", "ev"]])
+        # labels are never lost in the joins: a missing label has its own code (``unknown``)
+        joined = st_table.join(ch_map, st_table.raw_channel.identical_to(ch_map.raw_channel)).join(
+            ev_map, st_table.raw_event.identical_to(ev_map.raw_event)
+        )
+        coded = joined.select(
+            pid=joined.pid,
+            sec=joined.sec,
+            ch=joined.ch,
+            ev=joined.ev,
+            k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
+            revenue=joined.revenue,
+            satisfaction=joined.satisfaction,
+        )
+        ev_table, ev_name = materialise(coded, con)
+    finally:
+        drop_temporary(con, *names)
     return ev_table, ev_name, codes, persons
 
 
@@ -526,12 +528,27 @@ def _table(
         out[col] = counts.get(col, np.zeros(n_persons, dtype="int64"))
     table = pd.DataFrame(out)
     if customers is not None:
-        table = _join_crm(table, customers)
-    return table.sort_values("person_id", kind="stable").reset_index(drop=True)
+        return _join_crm(table, customers)
+    order = pc.sort_indices(_arrow_text(table["person_id"])).to_numpy()
+    return table.take(order).reset_index(drop=True)
+
+
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """A text Series as one Arrow string array."""
+    arr = pa.array(values.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
 
 
 def _join_crm(out: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
-    """Demographics and consent from the CRM; CRM customers never seen get zero counts."""
+    """Demographics and consent from the CRM; CRM customers never seen get zero counts.
+
+    The result is sorted by ``person_id`` and has the columns and dtypes of an outer
+    ``merge`` on ``person_id``, but the keys are matched with pyarrow on the distinct ids (the
+    union of both sides, sorted) and both sides are reindexed by position: a string ``merge``
+    and ``sort_values`` of the result cost seconds at millions of persons.
+    """
     keep = [
         "customer_id",
         *[c for c in customers.columns if c in _DEMOGRAPHICS or c.startswith("consent_")],
@@ -540,7 +557,25 @@ def _join_crm(out: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
         customers[keep].drop_duplicates("customer_id").rename(columns={"customer_id": "person_id"})
     )
     crm["person_id"] = crm["person_id"].astype("string")
-    out = out.merge(crm, on="person_id", how="outer")
+    if crm["person_id"].isna().any() or out["person_id"].isna().any():
+        # missing keys match each other in a merge: keep its exact semantics
+        out = out.merge(crm, on="person_id", how="outer")
+        out = out.sort_values("person_id", kind="stable").reset_index(drop=True)
+    else:
+        left, right = _arrow_text(out["person_id"]), _arrow_text(crm["person_id"])
+        union = pc.unique(pa.concat_arrays([left, right]))
+        union = union.take(pc.sort_indices(union))
+        at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
+        at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
+        # reindexing by position (-1: no row) upcasts like merge does (int -> float, NaN...)
+        left_part = out.drop(columns="person_id").reset_index(drop=True).reindex(at_left)
+        right_part = crm.drop(columns="person_id").reset_index(drop=True).reindex(at_right)
+        ids = pd.array(union.to_numpy(zero_copy_only=False), dtype=out["person_id"].dtype)
+        out = pd.concat(
+            [pd.DataFrame({"person_id": ids}), left_part.reset_index(drop=True),
+             right_part.reset_index(drop=True)],
+            axis=1,
+        )  # fmt: skip
     never_seen = out["n_interactions"].isna()
     counts = [c for c in out.columns if c.startswith(("interactions_", "purchases_"))]
     counts += ["n_interactions", "frequency", "n_channels", "contacts", "complaints", *_JOURNEYS]
