@@ -28,6 +28,10 @@ def connect() -> Any:
     # in a Jupyter kernel without ipywidgets DuckDB refuses to change the setting at all
     with contextlib.suppress(Exception):
         con.raw_sql("SET enable_progress_bar = false")
+    # every query whose row order matters says so (ORDER BY); without the guarantee for the
+    # others, DuckDB streams joins and table writes in parallel with less memory (the staged
+    # events at 10M: 3.9 s instead of 6.1 s)
+    con.raw_sql("SET preserve_insertion_order = false")
     return con
 
 

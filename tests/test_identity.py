@@ -233,3 +233,15 @@ def test_report_helpers_are_translated_and_masked(small, language):
     text = table.to_string() + fig.to_json()
     assert "shop@x.es" not in text and "612000009" not in text
     assert table.iloc[0, 2] == 3  # the shop email points to 3 customers
+
+
+def test_parquet_transform_matches_the_dataframe_transform(small, tmp_path):
+    customers, interactions = small
+    path = tmp_path / "interactions.parquet"
+    interactions.assign(row=range(len(interactions))).to_parquet(path)
+    expected = IdentityResolver().fit(customers, interactions).transform(interactions)
+    r = IdentityResolver().fit(customers, path)
+    assert r._combo_map_ is not None  # the one-join path (hash of the identifier combination)
+    lazy = r.transform(path).to_pandas().sort_values("row")
+    assert lazy["person_id"].fillna("-").tolist() == expected.fillna("-").tolist()
+    assert r.identity_map_.equals(IdentityResolver().fit(customers, interactions).identity_map_)
