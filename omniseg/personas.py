@@ -24,6 +24,7 @@ PII-scrubbed interview sentences only.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from jinja2 import Environment
 
 from omniseg.errors import ParameterError
 from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
-from omniseg.vocabulary import CANONICAL_CHANNELS
+from omniseg.vocabulary import CANONICAL_CHANNELS, fold_label
 
 __all__ = [
     "Evidence",
@@ -159,6 +160,15 @@ _TEXT = {
         "segmento; las citas, de entrevistas, sin nombres, correos ni teléfonos.",
     },
     "compare": {"en": "All personas side by side", "es": "Todas las personas, lado a lado"},
+    "themes_title": {"en": "What interviewees talk about", "es": "De qué hablan los entrevistados"},
+    "themes_lead": {
+        "en": "Themes found in the interview answers (Spanish and English), labelled by their "
+        "most characteristic words; the personas quote the sentences closest to their segment's "
+        "themes.",
+        "es": "Temas encontrados en las respuestas de las entrevistas (en español e inglés), "
+        "nombrados por sus palabras más características; las personas citan las frases más "
+        "cercanas a los temas de su segmento.",
+    },
     "customers": {"en": "customers", "es": "clientes"},
     "of_customers": {"en": "of customers", "es": "de los clientes"},
     "of_revenue": {"en": "of revenue", "es": "de los ingresos"},
@@ -219,6 +229,10 @@ _TEXT = {
     "borderline": {
         "en": "{share} of its customers sit between two segments.",
         "es": "El {share} de sus clientes está entre dos segmentos.",
+    },
+    "goal_line": {
+        "en": "{c} well above average ({v} vs {a})",
+        "es": "{c} muy por encima de la media ({v} frente a {a})",
     },
     "name_col": {"en": "Persona", "es": "Persona"},
     "segment_col": {"en": "Segment", "es": "Segmento"},
@@ -697,6 +711,17 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
             continue
         diffs.append(((v - a) / sd if sd > 0 else 0.0, c, v, a, nn))
     diffs.sort(key=lambda d: -abs(d[0]))
+    for d, c, v, a, _nn in diffs:
+        if d >= 0.5:  # a construct well above everyone's: what this persona seeks
+            p.goals.append(
+                _t(
+                    "goal_line",
+                    language,
+                    c=_construct_label(c, part["codebook"], language),
+                    v=format_number(v, language, 1),
+                    a=format_number(a, language, 1),
+                )
+            )
     for _d, c, v, a, nn in diffs[:3]:
         label = _construct_label(c, part["codebook"], language)
         p.attitudes.append(
@@ -773,6 +798,24 @@ def _themes(p: Persona, part: dict | None, seg: int, language: str) -> None:
         if len(quotes) >= 3:
             break
     p.quotes = quotes
+    # frustrations: sentences of the segment's themes that carry a complaint cue
+    seen = set(quotes)
+    for t in top:
+        for q in themes.quotes(t, n=8, segment_labels=segs, segment=seg):
+            if q not in seen and _NEGATIVE.search(fold_label(q) or ""):
+                p.frustrations.append(q)
+                seen.add(q)
+            if len(p.frustrations) >= 2:
+                return
+
+
+#: Complaint cues (accent-folded, Spanish and English) that mark an interview sentence as a
+#: frustration. A heuristic, not sentiment analysis: it is shown as quotes, never as a score.
+_NEGATIVE = re.compile(
+    r"\b(no|nunca|nada|never|not|nothing|worse|worst|peor|enfad\w*|quicio|molest\w*|annoy\w*|"
+    r"hate|odio|lent\w*|slow\w*|esper\w*|wait\w*|problem\w*|colg\w*|crash\w*|agotad\w*|"
+    r"sold out|dificil|complicad\w*|difficult|frustr\w*|queja\w*|complain\w*|tarde|late)\b"
+)
 
 
 # ---------------------------------------------------------------------- output
@@ -853,7 +896,7 @@ def report_personas(
     language: str = "en",
     seed: int = 0,
     output_dir: str | Path | None = None,
-) -> list[Persona]:
+) -> tuple[list[Persona], Any]:
     """The personas step of a report run: link survey and interviews, build, write JSON.
 
     Survey respondents are placed in segments through their ``customer_id`` and, for those
@@ -872,10 +915,18 @@ def report_personas(
 
     Returns
     -------
-    list of Persona
+    personas : list of Persona
+    themes : omniseg.interviews.InterviewThemes or None
+        The interview themes the personas quote (None without interviews).
     """
     survey = getattr(data, "survey", None)
     codebook = getattr(data, "codebook", None)
+    if segmentation.typing_tool is None:  # places respondents and interviewees without an id
+        from omniseg.typing_tool import TypingTool
+
+        segmentation.typing_tool = TypingTool(max_depth=4, random_state=seed).fit(
+            features, segmentation.labels.to_numpy(), segment_names=segmentation.names
+        )
     respondent_segments = None
     if survey is not None and codebook is not None:
         from omniseg import survey as sv
@@ -913,4 +964,4 @@ def report_personas(
     )
     if output_dir:
         write_personas_json(personas, Path(output_dir) / "personas.json")
-    return personas
+    return personas, themes

@@ -52,6 +52,10 @@ def customer_features(
     table = build_features(events, data.customers, progress=progress).set_index("person_id")
     if "gender" in table:  # "F", "Mujer", "female" are one category in every profile
         table["gender"] = normalise_genders(table["gender"])
+    # DuckDB sums floats in parallel, in no fixed order: the last bits of sums (revenue) can
+    # differ between runs, and a report must be identical for the same inputs and seed
+    floats = table.select_dtypes("float").columns
+    table[floats] = table[floats].round(9)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)

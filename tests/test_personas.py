@@ -168,3 +168,27 @@ def test_demo_personas_name_the_planted_traits(demo):
     nps = {n: by_segment[mapping[n]].nps for n in mapping.index}
     assert max(nps, key=nps.get) in ("store_loyal", "digital_first")
     assert min(nps, key=nps.get) == "service_reliant"
+
+
+def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
+    from omniseg.personas import report_personas
+
+    data, features, seg = demo
+    personas, themes = report_personas(data, features, seg, seed=42)
+    assert themes is not None
+    truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]
+    interviews = pd.read_csv(TRUTH / "interviews.csv").set_index("interview_id")
+    texts = data.interviews.set_index("interview_id")["text"]
+    common = seg.labels.index.intersection(truth.index)
+    mapping = pd.crosstab(seg.labels[common], truth[common]).idxmax(axis=1)  # found -> planted
+    for p in personas:
+        assert 2 <= len(p.quotes) <= 3, p.name
+        planted = mapping[p.segment]
+        for quote in p.quotes + p.frustrations:
+            sources = [i for i, text in texts.items() if quote in text]
+            assert sources, quote  # a real sentence of a transcript, not invented
+            assert interviews.loc[sources, "segment"].eq(planted).any(), (p.name, quote)
+            assert "@" not in quote and "[phone]" not in quote and "[name]" not in quote
+        assert p.themes  # the segment's over-represented interview themes, labelled
+    # survey respondents not linked to a customer are placed by the typing tool
+    assert sum(ev.n for p in personas for _, ev in p.attitudes[-1:]) > 729
