@@ -129,3 +129,67 @@ def test_spanish_report(tmp_path):
     assert '<html lang="es">' in html
     assert "Resumen de los datos" in html and "Clientes en el CRM" in html
     assert "5.000" in html and "Tienda" in html
+
+
+PAYLOADS = (
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+)
+
+
+def test_injected_markup_in_free_text_stays_text(tmp_path):
+    """HTML in interviews, survey answers, codebook labels and CRM text reaches no report as
+    markup: it is escaped in the executed notebooks and in the exported HTML."""
+    import shutil
+
+    import yaml
+
+    demo = demo_data_dir()
+    data = tmp_path / "data"
+    shutil.copytree(demo, data, ignore=shutil.ignore_patterns("truth"))
+    payload = " ".join(PAYLOADS)
+    for path in sorted((data / "interviews").glob("*.txt"))[:40]:  # quotes come from these
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith(("Customer:", "Cliente:")):
+                lines[i] = f"{line} Me enfadé: {payload}. I hate it: {payload}."
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    crm = pd.read_csv(data / "customers.csv", sep=";", dtype=str, keep_default_na=False)
+    some = crm["customer_id"].isin(crm["customer_id"].unique()[::3])  # duplicates stay equal
+    crm.loc[some, "region"] = PAYLOADS[1]
+    crm.to_csv(data / "customers.csv", sep=";", index=False)
+    survey = pd.read_csv(data / "survey.csv", sep=";", dtype=str, keep_default_na=False)
+    survey.loc[::4, "region"] = PAYLOADS[0]
+    survey.to_csv(data / "survey.csv", sep=";", index=False)
+    codebook = yaml.safe_load((data / "survey_codebook.yaml").read_text(encoding="utf-8"))
+    first = next(iter(codebook["items"]))
+    codebook["items"][first]["label"] = PAYLOADS[2]
+    (data / "survey_codebook.yaml").write_text(yaml.safe_dump(codebook), encoding="utf-8")
+    params = tmp_path / "params.yaml"
+    params.write_text(
+        "run_name: inject\ndata:\n  customers: data/customers.csv\n"
+        "  interactions: data/interactions.csv.gz\n  survey: data/survey.csv\n"
+        "  codebook: data/survey_codebook.yaml\n  interviews: data/interviews\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app, ["report", "--params", str(params), "--quiet", "--output-dir", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 0, result.output
+    html = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    parser = _Collector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        assert not (attrs.get("href") or "").lower().startswith("javascript:"), (tag, attrs)
+        assert tag != "img", attrs
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
+    assert not [s for s in scripts if "alert(" in s and "os-fig" not in s[:200]]
+    body_text = "".join(parser.text)
+    assert "onerror" in body_text or "alert(" in body_text  # the payload is shown, as text
+    for notebook in (tmp_path / "r" / "inject" / "notebooks").glob("*.ipynb"):
+        executed = notebook.read_text(encoding="utf-8")
+        assert "<img src=x onerror" not in executed, notebook.name
+        assert "<script>alert" not in executed, notebook.name
