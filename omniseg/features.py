@@ -526,11 +526,10 @@ def _table(
             out[f"{ch}_click_rate"] = np.where(touches > 0, clicks / touches, np.nan)
     for col in _JOURNEYS:
         out[col] = counts.get(col, np.zeros(n_persons, dtype="int64"))
-    table = pd.DataFrame(out)
     if customers is not None:
-        return _join_crm(table, customers)
-    order = pc.sort_indices(_arrow_text(table["person_id"])).to_numpy()
-    return table.take(order).reset_index(drop=True)
+        return _join_crm(out, customers)
+    order = pc.sort_indices(_arrow_text(pd.Series(out["person_id"]))).to_numpy()
+    return pd.DataFrame({name: values[order] for name, values in out.items()})
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -541,13 +540,14 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return arr.cast(pa.string())
 
 
-def _join_crm(out: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
+def _join_crm(out: dict[str, Any], customers: pd.DataFrame) -> pd.DataFrame:
     """Demographics and consent from the CRM; CRM customers never seen get zero counts.
 
-    The result is sorted by ``person_id`` and has the columns and dtypes of an outer
-    ``merge`` on ``person_id``, but the keys are matched with pyarrow on the distinct ids (the
-    union of both sides, sorted) and both sides are reindexed by position: a string ``merge``
-    and ``sort_values`` of the result cost seconds at millions of persons.
+    ``out``: the feature columns (arrays, one row per person seen). The result is sorted by
+    ``person_id`` and has the columns and dtypes of an outer ``merge`` on ``person_id`` followed
+    by zero counts for the never-seen, but the keys are matched with pyarrow on the distinct
+    ids (the union of both sides, sorted) and every column is taken by position once: a string
+    ``merge``, ``sort_values`` and the fills cost seconds at millions of persons.
     """
     keep = [
         "customer_id",
@@ -557,35 +557,50 @@ def _join_crm(out: pd.DataFrame, customers: pd.DataFrame) -> pd.DataFrame:
         customers[keep].drop_duplicates("customer_id").rename(columns={"customer_id": "person_id"})
     )
     crm["person_id"] = crm["person_id"].astype("string")
-    if crm["person_id"].isna().any() or out["person_id"].isna().any():
-        # missing keys match each other in a merge: keep its exact semantics
-        out = out.merge(crm, on="person_id", how="outer")
-        out = out.sort_values("person_id", kind="stable").reset_index(drop=True)
-    else:
-        left, right = _arrow_text(out["person_id"]), _arrow_text(crm["person_id"])
-        union = pc.unique(pa.concat_arrays([left, right]))
-        union = union.take(pc.sort_indices(union))
-        at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
-        at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
-        # reindexing by position (-1: no row) upcasts like merge does (int -> float, NaN...)
-        left_part = out.drop(columns="person_id").reset_index(drop=True).reindex(at_left)
-        right_part = crm.drop(columns="person_id").reset_index(drop=True).reindex(at_right)
-        ids = pd.array(union.to_numpy(zero_copy_only=False), dtype=out["person_id"].dtype)
-        out = pd.concat(
-            [pd.DataFrame({"person_id": ids}), left_part.reset_index(drop=True),
-             right_part.reset_index(drop=True)],
-            axis=1,
-        )  # fmt: skip
-    never_seen = out["n_interactions"].isna()
-    counts = [c for c in out.columns if c.startswith(("interactions_", "purchases_"))]
+    counts = [c for c in out if c.startswith(("interactions_", "purchases_"))]
     counts += ["n_interactions", "frequency", "n_channels", "contacts", "complaints", *_JOURNEYS]
-    out.loc[never_seen, counts] = 0
-    money = ["monetary", *[c for c in out.columns if c.startswith("revenue_")]]
-    out.loc[never_seen, money] = 0.0
-    out.loc[never_seen, "omnichannel"] = False
-    out[counts] = out[counts].astype("int64")
-    out["omnichannel"] = out["omnichannel"].astype(bool)
-    return out
+    money = ["monetary", *[c for c in out if c.startswith("revenue_")]]
+    if crm["person_id"].isna().any() or pd.isna(out["person_id"]).any():
+        # missing keys match each other in a merge: keep its exact semantics
+        table = pd.DataFrame(out).merge(crm, on="person_id", how="outer")
+        table = table.sort_values("person_id", kind="stable").reset_index(drop=True)
+        never_seen = table["n_interactions"].isna()
+        table.loc[never_seen, counts] = 0
+        table.loc[never_seen, money] = 0.0
+        table.loc[never_seen, "omnichannel"] = False
+        table[counts] = table[counts].astype("int64")
+        table["omnichannel"] = table["omnichannel"].astype(bool)
+        return table
+    left, right = _arrow_text(pd.Series(out["person_id"])), _arrow_text(crm["person_id"])
+    union = pc.unique(pa.concat_arrays([left, right]))
+    union = union.take(pc.sort_indices(union))
+    at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
+    at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
+    never_seen = at_left < 0
+    fills = {**dict.fromkeys(counts, 0), **dict.fromkeys(money, 0.0), "omnichannel": False}
+    table: dict[str, Any] = {
+        "person_id": pd.array(union.to_numpy(zero_copy_only=False), dtype="string")
+    }
+    for name, values in out.items():
+        if name == "person_id":
+            continue
+        if not isinstance(values, np.ndarray):  # text: missing becomes <NA>
+            table[name] = values.take(at_left, allow_fill=True)
+            continue
+        taken = values[np.maximum(at_left, 0)]
+        if never_seen.any():
+            fill = fills.get(name)
+            if fill is None:  # what the merge leaves: NaN, NaT
+                if taken.dtype.kind in "iub":
+                    taken = taken.astype("float64")
+                fill = np.datetime64("NaT") if taken.dtype.kind == "M" else np.nan
+            taken[never_seen] = fill
+        table[name] = taken
+    # the CRM side reindexed by position (-1: no row) upcasts as a merge does (int -> float...)
+    crm_part = crm.drop(columns="person_id").reset_index(drop=True).reindex(at_right)
+    for name in crm_part.columns:
+        table[name] = crm_part[name].array
+    return pd.DataFrame(table)
 
 
 def feature_descriptions() -> pd.DataFrame:

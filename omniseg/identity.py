@@ -633,7 +633,7 @@ class IdentityResolver:
         table in the backend; ``None`` if two combinations share a hash (then ``transform``
         uses the per-kind lookups)."""
         h = combos["_h"].to_numpy()
-        if len(np.unique(h)) != len(h):  # pragma: no cover - ~1e-7 at millions of combinations
+        if not pd.Index(h).is_unique:  # pragma: no cover - ~1e-7 at millions of combinations
             return None
         keep = person >= 0
         names = self._persons_[person[keep]] if keep.any() else np.array([], dtype=object)
