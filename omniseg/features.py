@@ -135,17 +135,21 @@ def _check_columns(table: ibis.Table) -> None:
 
 
 def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Distinct channel and event labels (``raw_channel``, ``raw_event`` of the staged events),
-    normalised and coded.
+    """Distinct channel and event labels of the source, normalised and coded (one small scan).
 
     Channels are mapped onto the canonical vocabulary here too, so raw Parquet exports (``WEB``,
     ``Tienda``, ``Call Center``) give the same table as data loaded with :mod:`omniseg.io`.
     Channel codes follow the report order (canonical channels first, then others alphabetically)
     and event codes the alphabetical order of event names: together they are the documented
-    tie-break for touchpoints at the same second. Only the order of the codes matters, so
-    labels seen only on rows without a person (not staged) change nothing.
+    tie-break for touchpoints at the same second. Labels of all rows are coded, with a person or
+    not: only their order matters, so for the lazy output of ``IdentityResolver.transform`` the
+    scan reads its source (the interactions without the identity join).
     """
-    pairs = con.to_pandas(table.select("raw_channel", "raw_event").distinct())
+    pairs = con.to_pandas(
+        table.select(
+            raw_channel=table.channel.cast("string"), raw_event=table.event.cast("string")
+        ).distinct()
+    )
     channels = pd.DataFrame({"raw_channel": pairs["raw_channel"].drop_duplicates()})
     channels["channel"] = [
         normalise_channel(v) or "unknown" for v in channels["raw_channel"].tolist()
@@ -163,67 +167,67 @@ def _label_codes(table: ibis.Table, con: Any) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Codes, pd.DataFrame]:
-    """Coded events, computed into a temporary table that every aggregate reads, and the persons.
+    """Coded events, computed once into a temporary table, and the persons.
 
-    The source is read once (for ``IdentityResolver.transform`` of Parquet: a query with the
-    identifier joins) into a staged temporary table: ``person_id``, ``pid`` (a 64-bit hash of
-    it, the integer person key), ``sec`` (epoch seconds), the raw channel and event labels,
-    ``revenue`` and ``satisfaction``. The distinct labels and the persons (``pid``,
-    ``person_id``, sorted by ``pid``; checked for hash collisions, and on one the keys are
-    replaced by exact dense codes) come from that table, and it is then coded into the events
-    the aggregates read: ``pid``, ``sec``, ``ch`` and ``ev`` (label codes), ``k`` (the
-    touchpoint order: ``sec``, then channel, then event, in one int64), ``revenue``,
-    ``satisfaction``. Integer keys make every group-by, join and sort of the build several
-    times cheaper than string ids.
+    The events become ``pid`` (int64 person key), ``sec`` (epoch seconds), ``ch`` and ``ev``
+    (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
+    int64), ``revenue``, ``satisfaction`` (and ``person_id``, read once for the persons).
+    Integer keys make every group-by, join and sort of the build several times cheaper than
+    string ids, and every later query reads the coded events instead of re-reading the source:
+    the source (for ``IdentityResolver.transform`` of Parquet, a query with the identity join)
+    is read once.
+
+    The person key is a 64-bit hash of ``person_id``, computed in the same pass; the persons
+    (``pid``, ``person_id``, sorted by ``pid``) are checked for collisions, and on one the keys
+    are replaced by exact dense codes.
 
     Returns
     -------
     events, events temporary table name, codes, persons
     """
+    from omniseg.identity import transform_source
+
+    source = transform_source(table)
+    labelled = source if source is not None else table
+    channels, events = _label_codes(labelled, con)
+    codes = _Codes(channels, events)
     if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
         table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
     ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
+    ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
+    ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
-    person = ev.person_id.cast("string")
-    staged = ev.select(
-        person_id=person,
-        pid=person.hash(),
+    base = ev.select(
+        person_id=ev.person_id.cast("string"),
         sec=ev.timestamp.epoch_seconds().cast("int64"),
         raw_channel=ev.channel.cast("string"),
         raw_event=ev.event.cast("string"),
         revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
         satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
     )
-    st_table, st_name = materialise(staged, con)
-    names = [st_name]
-    try:
-        persons = con.to_pandas(st_table.select("pid", "person_id").distinct().order_by("pid"))
-        if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
-            dense = st_table.select("person_id").distinct().mutate(dense=ibis.row_number())
-            exact = st_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64"))
-            st_table, st_name = materialise(exact.drop("dense"), con)
-            names.append(st_name)
-            persons = con.to_pandas(st_table.select("pid", "person_id").distinct().order_by("pid"))
-        channels, events = _label_codes(st_table, con)
-        codes = _Codes(channels, events)
-        ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
-        ev_map = ibis.memtable(events[["raw_event", "ev"]])
-        # labels are never lost in the joins: a missing label has its own code (``unknown``)
-        joined = st_table.join(ch_map, st_table.raw_channel.identical_to(ch_map.raw_channel)).join(
-            ev_map, st_table.raw_event.identical_to(ev_map.raw_event)
-        )
-        coded = joined.select(
-            pid=joined.pid,
-            sec=joined.sec,
-            ch=joined.ch,
-            ev=joined.ev,
-            k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-            revenue=joined.revenue,
-            satisfaction=joined.satisfaction,
-        )
-        ev_table, ev_name = materialise(coded, con)
-    finally:
-        drop_temporary(con, *names)
+    # labels are never lost in the joins: a missing label has its own code (``unknown``)
+    joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
+        ev_map, base.raw_event.identical_to(ev_map.raw_event)
+    )
+    coded = joined.select(
+        person_id=joined.person_id,
+        pid=joined.person_id.hash(),
+        sec=joined.sec,
+        ch=joined.ch,
+        ev=joined.ev,
+        k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
+        revenue=joined.revenue,
+        satisfaction=joined.satisfaction,
+    )
+    ev_table, ev_name = materialise(coded, con)
+    persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+    if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
+        dense = ev_table.select("person_id").distinct().mutate(dense=ibis.row_number())
+        exact = ev_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64")).drop("dense")
+        exact_table, exact_name = materialise(exact, con)
+        drop_temporary(con, ev_name)
+        ev_table, ev_name = exact_table, exact_name
+        persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
     return ev_table, ev_name, codes, persons
 
 

@@ -757,7 +757,11 @@ class IdentityResolver:
             joined = joined.mutate(_h=_combination_hash(joined, kinds))
             joined = joined.left_join(look, joined._h == look._h)
             joined = joined.mutate(person_id=joined._p)
-            return joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
+            out = joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
+            if len(_TRANSFORM_SOURCES) > 100:
+                _TRANSFORM_SOURCES.clear()
+            _TRANSFORM_SOURCES[out.op()] = table
+            return out
         if self._source_ is not None and table.equals(self._source_):
             # one equality join per identifier kind (raw value -> person), first match wins
             person = []
@@ -890,6 +894,21 @@ class IdentityResolver:
             {"channel": ch, **vals} for ch, vals in self.summary_["match_rate_by_channel"].items()
         ]
         return pd.DataFrame(rows, columns=["channel", "rows", "matched_crm", "resolved"])
+
+
+#: The lazy outputs of ``transform`` (their expression nodes) -> the table they add
+#: ``person_id`` to (expressions only, no data; bounded)
+_TRANSFORM_SOURCES: dict[Any, ibis.Table] = {}
+
+
+def transform_source(table: Any) -> ibis.Table | None:
+    """The interactions table a lazy ``IdentityResolver.transform`` output was made from (same
+    rows and columns, without ``person_id`` and the identity join), else ``None``. Queries that
+    do not need ``person_id`` (the distinct channel labels of the feature build) read it
+    instead: the backend cannot drop the join by itself."""
+    if not isinstance(table, ibis.Table):
+        return None
+    return _TRANSFORM_SOURCES.get(table.op())
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
