@@ -414,6 +414,7 @@ class IdentityResolver:
             if key is not None and kind != "customer_id":
                 norm = hash_identifiers(norm, key)
             combo_codes[kind], combo_norm[kind] = codes, norm
+        combos = combos.drop_columns(kinds)  # the raw text: now codes + distinct values
         self.rejected_ = {
             k: rej_c.get(k, 0) + rej_e.get(k, 0) for k in KINDS if k in rej_c or k in rej_e
         }
