@@ -8,9 +8,16 @@ The most used entry points are importable from the top level::
     data.report                                 # validation summary (rich in JupyterLab)
     omniseg.overview.channel_summary(data)
 
-Submodules: ``io`` (loading), ``schemas``, ``data``, ``demo``, ``overview``, ``display``,
-``export``, ``runs``, ``params``, ``cli``. Heavy modules are imported on first use, so
-``import omniseg`` stays fast.
+    features = omniseg.pipeline.customer_features(data)      # one row per person
+    seg = omniseg.segment_customers(features, random_state=42)
+    seg.plot_selection(); seg.profile
+
+Submodules: ``io`` (loading), ``schemas``, ``data``, ``demo``, ``overview``, ``identity``,
+``features``, ``pipeline``, ``omnichannel``, ``basis``, ``segment``, ``segmentation``,
+``profiling``, ``typing_tool``, ``models``, ``scoring``, ``drift``, ``survey``, ``weighting``,
+``interviews``, ``personas``, ``channels``, ``attribution``, ``display``, ``export``,
+``runs``, ``params``, ``cli``. Heavy modules are imported on first use, so ``import omniseg``
+stays fast.
 """
 
 from __future__ import annotations
@@ -38,11 +45,36 @@ _LAZY = {
     "load_demo": "omniseg.io",
     "load_params": "omniseg.params",
     "run_report": "omniseg.runs",
+    "Segmenter": "omniseg.segment",
+    "Segmentation": "omniseg.segmentation",
+    "segment_customers": "omniseg.segmentation",
+    "load_model": "omniseg.models",
+    "save_model": "omniseg.models",
 }
 _SUBMODULES = set(
     [
+        "attribution",
+        "basis",
+        "channels",
         "cli",
         "data",
+        "drift",
+        "engine",
+        "feature_labels",
+        "features",
+        "identity",
+        "interviews",
+        "models",
+        "omnichannel",
+        "personas",
+        "pipeline",
+        "profiling",
+        "scoring",
+        "segment",
+        "segmentation",
+        "survey",
+        "typing_tool",
+        "weighting",
         "demo",
         "display",
         "errors",

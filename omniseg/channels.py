@@ -58,7 +58,10 @@ __all__ = [
     "activation_lists",
     "channel_metrics",
     "channel_plan",
+    "channel_text",
+    "gaps_table",
     "omnichannel_gaps",
+    "report_channel_plan",
     "shrunk_rate",
 ]
 
@@ -74,6 +77,50 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 _ROLES = ("acquire", "convert", "retain", "serve")
 _TEXT = {
     "title": {"en": "Channel plan", "es": "Plan de canales"},
+    "lead": {
+        "en": "For each segment, the channels to invest in first: a priority score combines "
+        "reach, conversion (purchases per user, judged on the cautious end of its 90% interval), "
+        "value attributed from customer journeys, stated preference in the survey and "
+        "satisfaction. * marks channels with too little evidence to rank with confidence.",
+        "es": "Para cada segmento, los canales en los que invertir primero: la puntuación combina "
+        "alcance, conversión (compras por usuario, juzgada por el extremo prudente de su "
+        "intervalo del 90 %), valor atribuido según los recorridos de los clientes, preferencia "
+        "declarada en la encuesta y satisfacción. * marca canales con poca evidencia.",
+    },
+    "attr_title": {"en": "Where purchases come from", "es": "De dónde vienen las compras"},
+    "attr_lead": {
+        "en": "Credit for purchases by channel over all journeys, by five methods: Markov "
+        "removal effect (how many purchases are lost without the channel) and Shapley value "
+        "credit every channel of a journey by its contribution; first and last touch give all "
+        "the credit to one end.",
+        "es": "Mérito de las compras por canal en todos los recorridos, con cinco métodos: el "
+        "efecto de eliminación de Markov (cuántas compras se pierden sin el canal) y el valor "
+        "de Shapley reparten el mérito según la contribución de cada canal; primer y último "
+        "contacto se lo dan todo a un extremo.",
+    },
+    "journey_title": {
+        "en": "How customers move between channels",
+        "es": "Cómo pasan los clientes de un canal a otro",
+    },
+    "gaps_title": {"en": "Omnichannel gaps", "es": "Huecos omnicanal"},
+    "gaps_lead": {
+        "en": "Service contacts with no follow-up on another channel within 48 hours, and "
+        "segments whose satisfaction differs strongly between channels (1 point or more on a "
+        "1-5 scale).",
+        "es": "Contactos de servicio sin seguimiento en otro canal en 48 horas, y segmentos cuya "
+        "satisfacción difiere mucho entre canales (1 punto o más en una escala de 1 a 5).",
+    },
+    "gap.customers_with": {
+        "en": "Customers with an unanswered contact",
+        "es": "Clientes con un contacto sin respuesta",
+    },
+    "gap.per_customer": {
+        "en": "Unanswered contacts per customer",
+        "es": "Contactos sin respuesta por cliente",
+    },
+    "gap.best": {"en": "Best-rated channel", "es": "Canal mejor valorado"},
+    "gap.worst": {"en": "Worst-rated channel", "es": "Canal peor valorado"},
+    "gap.gap": {"en": "Satisfaction gap", "es": "Diferencia de satisfacción"},
     "role.acquire": {"en": "acquire", "es": "captar"},
     "role.convert": {"en": "convert", "es": "convertir"},
     "role.retain": {"en": "retain", "es": "fidelizar"},
@@ -119,6 +166,39 @@ _TEXT = {
 
 def _t(key: str, language: str, **kw: Any) -> str:
     return _TEXT[key][language].format(**kw)
+
+
+def channel_text(key: str, language: str = "en") -> str:
+    """Section texts of the channel-plan report (``title``, ``lead``, ``attr_title``, ...)."""
+    return _t(key, check_language(language))
+
+
+def gaps_table(gaps: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """:func:`omnichannel_gaps` with translated headers and formatted numbers."""
+    lang = check_language(language)
+
+    def ch(c: Any) -> str:
+        return (
+            "–" if c is None or (isinstance(c, float) and np.isnan(c)) else channel_label(c, lang)
+        )
+
+    return pd.DataFrame(
+        {
+            _t("segment", lang): gaps["segment_name"].astype(str),
+            _t("gap.customers_with", lang): [
+                format_percent(v, lang) for v in gaps["customers_with_unanswered"]
+            ],
+            _t("gap.per_customer", lang): [
+                format_number(v, lang, 2) for v in gaps["unanswered_per_customer"]
+            ],
+            _t("gap.best", lang): [ch(c) for c in gaps["best_rated"]],
+            _t("gap.worst", lang): [ch(c) for c in gaps["worst_rated"]],
+            _t("gap.gap", lang): [
+                format_number(v, lang, 1) + (" ⚠" if bad else "")
+                for v, bad in zip(gaps["satisfaction_gap"], gaps["inconsistent"], strict=True)
+            ],
+        }
+    )
 
 
 def shrunk_rate(
@@ -203,6 +283,8 @@ def channel_metrics(
     survey_preference: pd.DataFrame | None = None,
     attributed_share: pd.DataFrame | None = None,
     costs: Mapping[str, float] | None = None,
+    survey_csat: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Evidence per segment x channel (see the module docstring).
 
@@ -223,6 +305,11 @@ def channel_metrics(
         effects from :mod:`omniseg.attribution`).
     costs : dict, optional
         Cost per contact of each channel (currency units).
+    survey_csat : DataFrame, optional
+        Segment x channel mean satisfaction stated in the survey (``sat_<channel>`` items).
+    events : DataFrame, optional
+        Interactions with ``person_id``, ``channel``, ``event``: for the complaint rate
+        (complaint events per interaction on the channel).
 
     Returns
     -------
@@ -232,7 +319,8 @@ def channel_metrics(
         ``_high``, ``_raw``), ``conversion_per_contact`` (+ ``_low``, ``_high``),
         ``channel_rate`` (the channel's rate over everyone), ``conversion_ratio`` (and
         ``_low``/``_high``: relative to the channel's rate), ``revenue_per_customer``,
-        ``revenue_per_contact``, ``satisfaction``, ``preference``, ``attributed_share``,
+        ``revenue_per_contact``, ``satisfaction``, ``survey_csat``, ``complaint_rate``,
+        ``preference``, ``attributed_share``,
         ``cost_per_contact``, ``roi``.
     """
     channels = _channels(features)
@@ -324,6 +412,19 @@ def channel_metrics(
         out["conversion_ratio_low"] = out["conversion_low"] / base
         out["conversion_ratio_high"] = out["conversion_high"] / base
     out["preference"] = _lookup(survey_preference, out)
+    out["survey_csat"] = _lookup(survey_csat, out)
+    out["complaint_rate"] = np.nan
+    if events is not None:
+        missing = [c for c in ("person_id", "channel", "event") if c not in events]
+        if missing:
+            raise ParameterError(f"events need columns {missing} for the complaint rate.")
+        ev = events.loc[events["person_id"].notna(), ["person_id", "channel", "event"]]
+        ev = ev.assign(segment=ev["person_id"].map(lab), complaint=ev["event"].eq("complaint"))
+        rates = ev.dropna(subset=["segment"]).groupby(["segment", "channel"])["complaint"].mean()
+        out["complaint_rate"] = [
+            float(rates.get((seg, ch), np.nan))
+            for seg, ch in zip(out["segment"], out["channel"], strict=True)
+        ]
     out["attributed_share"] = _lookup(attributed_share, out)
     if costs:
         unknown = sorted(set(costs) - set(channels))
@@ -416,6 +517,8 @@ class ChannelPlan:
             "conversion_per_contact",
             "revenue_per_customer",
             "satisfaction",
+            "survey_csat",
+            "complaint_rate",
             "preference",
             "attributed_share",
             "cost_per_contact",
@@ -803,3 +906,76 @@ def activation_lists(
                 Path(output_dir) / "activation" / f"{plan.name(r.segment)}_{r.channel}.csv",
             )
     return out
+
+
+def report_channel_plan(
+    data: Any,
+    features: pd.DataFrame,
+    segmentation: Any,
+    *,
+    language: str = "en",
+    output_dir: str | Path | None = None,
+    weights: Mapping[str, float] | None = None,
+    costs: Mapping[str, float] | None = None,
+) -> tuple[ChannelPlan, Any, pd.DataFrame]:
+    """The channel-plan step of a report run.
+
+    Links survey respondents to segments (customer id, else the typing tool) for stated
+    preference; builds journeys from the resolved interactions and attributes conversions per
+    segment with Markov removal effects; scores and ranks channels; finds omnichannel gaps. With
+    ``output_dir``, writes ``channel_plan.csv`` and the activation lists (``activation/``).
+
+    Returns
+    -------
+    plan : ChannelPlan
+    journeys : omniseg.attribution.Journeys
+    gaps : DataFrame
+    """
+    from omniseg.attribution import build_journeys, markov_attribution
+    from omniseg.identity import IdentityResolver
+
+    labels = segmentation.labels
+    names = dict(enumerate(segmentation.names))
+    preference, csat = None, None
+    survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
+    if survey is not None and codebook is not None:
+        from omniseg import survey as sv
+
+        links = sv.link_respondents(survey, labels, typing_tool=segmentation.typing_tool)
+        tables = sv.channel_tables(survey, codebook, segments=links)
+        pref = tables["preference"]
+        pref = pref[(pref["segment"] != "all") & ~pref["suppressed"]]
+        preference = pref.pivot_table(index="segment", columns="channel", values="share")
+        sat = tables["satisfaction"]
+        sat = sat[(sat["segment"] != "all") & ~sat["suppressed"]]
+        csat = sat.pivot_table(index="segment", columns="channel", values="mean")
+    resolver = IdentityResolver().fit(data.customers, data.interactions)
+    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+    journeys = build_journeys(events, segments=labels)
+    shares = {}
+    for seg in sorted(labels.unique()):
+        part = markov_attribution(journeys, segment=seg)
+        shares[seg] = part.set_index("channel")["share"]
+    attributed = pd.DataFrame(shares).T
+    metrics = channel_metrics(
+        features,
+        labels,
+        survey_preference=preference,
+        attributed_share=attributed,
+        costs=costs,
+        survey_csat=csat,
+        events=events,
+    )
+    plan = channel_plan(
+        metrics,
+        features=features,
+        labels=labels,
+        weights=weights,
+        language=language,
+        segment_names=names,
+    )
+    gaps = omnichannel_gaps(features, labels, segment_names=names)
+    if output_dir:
+        plan.to_csv(Path(output_dir) / "channel_plan.csv")
+        activation_lists(plan, labels, output_dir=output_dir)
+    return plan, journeys, gaps

@@ -43,6 +43,7 @@ DEFAULT_NOTEBOOKS = (
     "02_one_view.ipynb",
     "03_segments.ipynb",
     "04_personas.ipynb",
+    "05_channel_plan.ipynb",
 )
 #: Keys allowed under ``segmentation:`` in a params file.
 SEGMENTATION_KEYS = ("method", "n_segments", "blocks", "block_weights", "model", "previous")

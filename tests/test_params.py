@@ -32,6 +32,7 @@ def test_paths_are_relative_to_the_params_file(tmp_path):
         "02_one_view.ipynb",
         "03_segments.ipynb",
         "04_personas.ipynb",
+        "05_channel_plan.ipynb",
     )
 
 

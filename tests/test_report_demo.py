@@ -53,11 +53,12 @@ def test_report_has_sections_figures_and_toc(report):
     anchors = ("data-overview", "channels", "monthly-activity", "identity", "data-quality",
                "identity-resolution", "omnichannel", "channel-overlap", "segments",
                "segment-count", "segment-map", "segment-profile", "typing-tool", "personas",
-               "persona-comparison", "interview-themes")  # fmt: skip
+               "persona-comparison", "interview-themes", "channel-plan", "attribution",
+               "journeys", "omnichannel-gaps")  # fmt: skip
     for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)
-    assert figures == [f"os-fig-{i}" for i in range(1, 12)]
+    assert figures == [f"os-fig-{i}" for i in range(1, 16)]
     assert "Customers in the CRM" in html and "5,000" in html
 
 
