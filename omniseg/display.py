@@ -71,6 +71,7 @@ def table(
     formatters: Mapping[str, object] | None = None,
     index: bool = False,
     caption: str | None = None,
+    align: str = "numbers",
 ) -> HTML:
     """An escaped HTML table with the report's table style.
 
@@ -84,6 +85,9 @@ def table(
         Whether to show the index.
     caption : str, optional
         A caption above the table (escaped).
+    align : {"numbers", "left"}
+        ``"numbers"``: every column but the first right-aligned (tables of figures);
+        ``"left"``: every column left-aligned (tables of sentences).
 
     Returns
     -------
@@ -93,7 +97,7 @@ def table(
         index=index,
         escape=True,
         border=0,
-        classes="os-table",
+        classes="os-table os-left" if align == "left" else "os-table",
         formatters=dict(formatters) if formatters else None,
         na_rep="–",
     )

@@ -811,10 +811,11 @@ def _themes(p: Persona, part: dict | None, seg: int, language: str) -> None:
 
 #: Complaint cues (accent-folded, Spanish and English) that mark an interview sentence as a
 #: frustration. A heuristic, not sentiment analysis: it is shown as quotes, never as a score.
+#: Negations ("no", "never") are not cues: "they have never let me down" is praise.
 _NEGATIVE = re.compile(
-    r"\b(no|nunca|nada|never|not|nothing|worse|worst|peor|enfad\w*|quicio|molest\w*|annoy\w*|"
-    r"hate|odio|lent\w*|slow\w*|esper\w*|wait\w*|problem\w*|colg\w*|crash\w*|agotad\w*|"
-    r"sold out|dificil|complicad\w*|difficult|frustr\w*|queja\w*|complain\w*|tarde|late)\b"
+    r"\b(worse|worst|peor|enfad\w*|quicio|molest\w*|annoy\w*|hate|odio|lent[oa]s?|slow\w*|"
+    r"problem\w*|colg\w*|crash\w*|froze|agotad\w*|sold out|complicad\w*|difficult|"
+    r"frustr\w*|queja\w*|complain\w*|musiquita|me voy a otra|go to another)\b"
 )
 
 
