@@ -60,6 +60,7 @@ __all__ = [
     "channel_plan",
     "channel_text",
     "gaps_table",
+    "journey_patterns",
     "omnichannel_gaps",
     "report_channel_plan",
     "shrunk_rate",
@@ -103,6 +104,33 @@ _TEXT = {
         "es": "Cómo pasan los clientes de un canal a otro",
     },
     "gaps_title": {"en": "Omnichannel gaps", "es": "Huecos omnicanal"},
+    "pat_title": {"en": "Cross-channel patterns", "es": "Patrones entre canales"},
+    "pat_lead": {
+        "en": "Share of each segment's customers who use several channels and what they are "
+        "worth, and who research online and buy in a store (ROPO), visit a store and buy "
+        "online (showrooming), or call or chat after a web visit.",
+        "es": "Qué parte de cada segmento usa varios canales y cuánto vale, y quién busca en la "
+        "web y compra en tienda (ROPO), visita la tienda y compra online (showrooming), o llama "
+        "o chatea tras visitar la web.",
+    },
+    "pat.multi": {"en": "Use 2+ channels", "es": "Usan 2 o más canales"},
+    "pat.multi_value": {
+        "en": "Revenue per multi-channel customer",
+        "es": "Ingresos por cliente multicanal",
+    },
+    "pat.single_value": {
+        "en": "Revenue per single-channel customer",
+        "es": "Ingresos por cliente de un canal",
+    },
+    "pat.ropo_purchases": {
+        "en": "Web research, store purchase",
+        "es": "Busca en web, compra en tienda",
+    },
+    "pat.showrooming_purchases": {
+        "en": "Store visit, online purchase",
+        "es": "Visita tienda, compra online",
+    },
+    "pat.contact_after_web": {"en": "Call/chat after web visit", "es": "Llama/chatea tras la web"},
     "gaps_lead": {
         "en": "Service contacts with no follow-up on another channel within 48 hours, and "
         "segments whose satisfaction differs strongly between channels (1 point or more on a "
@@ -835,6 +863,43 @@ def omnichannel_gaps(
                 "inconsistent": bool(np.isfinite(gap) and gap >= gap_points),
             }
         )
+    return pd.DataFrame(rows)
+
+
+def journey_patterns(
+    features: pd.DataFrame,
+    labels: pd.Series,
+    *,
+    language: str = "en",
+    segment_names: Mapping[Any, str] | None = None,
+) -> pd.DataFrame:
+    """Cross-channel patterns per segment, formatted for the report.
+
+    Per segment: share of customers using 2+ channels and their revenue per customer against
+    single-channel customers of the segment; share of customers who researched on the web and
+    bought in a store (ROPO), visited a store and bought online (showrooming), and phoned or
+    chatted after a web visit (columns of :func:`omniseg.features.build_features`).
+    """
+    lang = check_language(language)
+    lab = labels.reindex(features.index)
+    rows = []
+    for seg in sorted(lab.dropna().unique()):
+        part = features.loc[(lab == seg).to_numpy()]
+        omni = part["omnichannel"].astype(bool) if "omnichannel" in part else None
+        money = part["monetary"].astype("float64").fillna(0) if "monetary" in part else None
+        row = {_t("segment", lang): str((segment_names or {}).get(seg, seg))}
+        if omni is not None:
+            row[_t("pat.multi", lang)] = format_percent(float(omni.mean()), lang, 0)
+            if money is not None:
+                row[_t("pat.multi_value", lang)] = format_money(float(money[omni].mean()), lang)
+                row[_t("pat.single_value", lang)] = (
+                    format_money(float(money[~omni].mean()), lang) if (~omni).any() else "–"
+                )
+        for col in ("ropo_purchases", "showrooming_purchases", "contact_after_web"):
+            if col in part:
+                share = float((part[col].astype("float64").fillna(0) > 0).mean())
+                row[_t(f"pat.{col}", lang)] = format_percent(share, lang, 0)
+        rows.append(row)
     return pd.DataFrame(rows)
 
 

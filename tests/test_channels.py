@@ -180,3 +180,21 @@ def test_demo_channel_plan_csv(demo_plan, tmp_path):
     assert frame.groupby("segment")["rank"].min().eq(1).all()
     fig = plan.plot_scores()
     assert fig.data[0].z.shape == (5, 8)
+
+
+def test_demo_journey_patterns_follow_the_planted_segments(demo_plan):
+    from omniseg.channels import journey_patterns
+
+    features, seg, _ = demo_plan
+    truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]
+    common = seg.labels.index.intersection(truth.index)
+    mapping = pd.crosstab(truth[common], seg.labels[common]).idxmax(axis=1)
+    table = journey_patterns(features, seg.labels).set_index("Segment")
+
+    def pct(col: str) -> pd.Series:
+        return table[col].str.rstrip("%").astype(float)
+
+    ropo = pct("Web research, store purchase")
+    calls = pct("Call/chat after web visit")
+    assert ropo.idxmax() == str(mapping["ropo"])
+    assert calls.idxmax() == str(mapping["service_reliant"])

@@ -54,7 +54,7 @@ def test_report_has_sections_figures_and_toc(report):
                "identity-resolution", "omnichannel", "channel-overlap", "segments",
                "segment-count", "segment-map", "segment-profile", "typing-tool", "personas",
                "persona-comparison", "interview-themes", "channel-plan", "attribution",
-               "journeys", "omnichannel-gaps")  # fmt: skip
+               "journeys", "journey-patterns", "omnichannel-gaps")  # fmt: skip
     for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)
