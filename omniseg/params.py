@@ -113,6 +113,9 @@ class RunParams:
         (the basis, see :class:`omniseg.basis.SegmentationBasis`), ``model`` (a ``.skops`` model
         file saved by an earlier run: re-score with it instead of refitting) and ``previous``
         (an earlier run's folder or its ``segments.csv``: compare segments with it, drift).
+    channels : dict
+        Channel-plan settings (optional): ``weights`` (component -> weight, see
+        :data:`omniseg.channels.DEFAULT_WEIGHTS`) and ``costs`` (channel -> cost per contact).
     """
 
     data: DataPaths
@@ -125,6 +128,7 @@ class RunParams:
     notebook_dir: Path | None = None
     cell_timeout: int = 1800
     segmentation: dict[str, Any] = field(default_factory=dict)
+    channels: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check(
@@ -157,6 +161,24 @@ class RunParams:
         )
         _check(self.title is None or isinstance(self.title, str), "title", "a string", self.title)
         _check(isinstance(self.segmentation, dict), "segmentation", "a mapping", self.segmentation)
+        _check(isinstance(self.channels, dict), "channels", "a mapping", self.channels)
+        bad = sorted(set(self.channels) - {"weights", "costs"})
+        if bad:
+            raise ParameterError(
+                f"Unknown key(s) under 'channels': {bad}. Allowed: ['weights', 'costs']."
+            )
+        for key in ("weights", "costs"):
+            value = self.channels.get(key)
+            if value is not None and not (
+                isinstance(value, dict)
+                and all(
+                    isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
+                    for v in value.values()
+                )
+            ):
+                raise ParameterError(
+                    f"'channels.{key}' must map names to numbers >= 0. Got {value!r}."
+                )
         unknown = sorted(set(self.segmentation) - set(SEGMENTATION_KEYS))
         if unknown:
             raise ParameterError(

@@ -296,7 +296,8 @@ def run_report(
                     for k, v in params.segmentation.items()
                 }
                 atomic_write_text(
-                    tmp_dir / RUN_SETTINGS, json.dumps({"segmentation": settings}, indent=2)
+                    tmp_dir / RUN_SETTINGS,
+                    json.dumps({"segmentation": settings, "channels": params.channels}, indent=2),
                 )
                 executed = []
                 (tmp_dir / "notebooks").mkdir()

@@ -104,3 +104,17 @@ def test_segmentation_settings_paths_and_unknown_keys(tmp_path):
     )
     with pytest.raises(ParameterError, match=r"Unknown key\(s\) under 'segmentation': \['k'\]"):
         load_params(bad)
+
+
+def test_channel_settings_are_checked(tmp_path):
+    ok = _write(
+        tmp_path,
+        "data:\n  customers: c.csv\n  interactions: i.csv\n"
+        "channels:\n  weights: {reach: 0.5, conversion: 0.5}\n  costs: {phone: 4.5}\n",
+    )
+    assert load_params(ok).channels["costs"] == {"phone": 4.5}
+    bad = _write(
+        tmp_path, "data:\n  customers: c.csv\n  interactions: i.csv\nchannels:\n  weights: 3\n"
+    )
+    with pytest.raises(ParameterError, match="'channels.weights' must map names to numbers"):
+        load_params(bad)
