@@ -637,8 +637,8 @@ class IdentityResolver:
         if not pd.Index(h).is_unique:  # pragma: no cover - ~1e-7 at millions of combinations
             return None
         keep = person >= 0
-        names = self._persons_[person[keep]] if keep.any() else np.array([], dtype=object)
-        frame = pa.table({"_h": pa.array(h[keep]), "_p": pa.array(names.tolist(), pa.string())})
+        persons = pa.array(self._persons_.tolist(), pa.string())  # once per person, not combination
+        frame = pa.table({"_h": pa.array(h[keep]), "_p": persons.take(pa.array(person[keep]))})
         table, _ = materialise(ibis.memtable(frame), con)
         return table
 
