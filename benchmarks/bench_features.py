@@ -10,6 +10,8 @@ process, so peak memory (max RSS of that process) is the step's own:
   ``build_features(events, customers)``.
 - ``features``: ``build_features`` alone on an already-resolved table (the pipeline's resolved
   events written once to Parquet beforehand, not timed), with the CRM join.
+- ``pipeline`` and ``features`` each save their table (untimed) and, when the other's is there,
+  check that both are equal (``same_table 1.0`` in the output; a difference fails the step).
 - ``pandas``: the same core features (counts, RFM, first/last seen, per-channel touchpoints,
   purchases and revenue, distinct channels, first/last channel, channel labels normalised) with
   a plain pandas groupby on the same resolved Parquet, read with ``pd.read_parquet``.
@@ -123,8 +125,27 @@ def _child(step: str, folder: str) -> None:
         raise ValueError(step)
     seconds = time.perf_counter() - start
     peak = _peak_mb()
+    extra = {}
+    if step in ("pipeline", "features"):  # not timed: the two ways must give the same table
+        import pandas as pd
+
+        table.to_parquet(folder_p / f"table-{step}.parquet")
+        other = folder_p / f"table-{'features' if step == 'pipeline' else 'pipeline'}.parquet"
+        if other.exists():
+            ours = pd.read_parquet(folder_p / f"table-{step}.parquet")
+            pd.testing.assert_frame_equal(ours, pd.read_parquet(other))
+            extra["same_table"] = 1.0
     print(
-        json.dumps({"step": step, "seconds": seconds, "peak_mb": peak, "rows": len(table), **parts})
+        json.dumps(
+            {
+                "step": step,
+                "seconds": seconds,
+                "peak_mb": peak,
+                "rows": len(table),
+                **parts,
+                **extra,
+            }
+        )
     )
 
 
@@ -191,8 +212,10 @@ def main() -> None:
                 detail = "  ".join(
                     f"{k} {v:.1f}s"
                     for k, v in res.items()
-                    if k not in ("step", "seconds", "peak_mb", "rows")
+                    if k not in ("step", "seconds", "peak_mb", "rows", "same_table")
                 )
+                if all(r.get("same_table") for r in runs):
+                    detail += "  same table as the other step"
                 print(f"  {step:<9} {res['seconds']:6.1f}s  peak {res['peak_mb']:6,.0f} MB  "
                       f"rows {res['rows']:,}  {detail}  "
                       f"(runs: {all_runs})")  # fmt: skip
