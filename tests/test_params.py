@@ -116,5 +116,5 @@ def test_channel_settings_are_checked(tmp_path):
     bad = _write(
         tmp_path, "data:\n  customers: c.csv\n  interactions: i.csv\nchannels:\n  weights: 3\n"
     )
-    with pytest.raises(ParameterError, match="'channels.weights' must map names to numbers"):
+    with pytest.raises(ParameterError, match=r"'channels\.weights' must map names to numbers"):
         load_params(bad)
