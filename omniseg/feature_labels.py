@@ -61,6 +61,27 @@ FEATURE_LABELS: dict[str, dict[str, str]] = {
     "region": {"en": "Region", "es": "Región"},
     "consent_email": {"en": "Email consent", "es": "Consentimiento email"},
     "consent_sms": {"en": "SMS consent", "es": "Consentimiento SMS"},
+    "survey_digital_affinity": {
+        "en": "Survey: digital affinity",
+        "es": "Encuesta: afinidad digital",
+    },
+    "survey_price_sensitivity": {
+        "en": "Survey: price sensitivity",
+        "es": "Encuesta: sensibilidad al precio",
+    },
+    "survey_service_need": {
+        "en": "Survey: need for service",
+        "es": "Encuesta: necesidad de atención",
+    },
+    "survey_brand_trust": {"en": "Survey: brand trust", "es": "Encuesta: confianza en la marca"},
+    "survey_channel_satisfaction": {
+        "en": "Survey: satisfaction with channels",
+        "es": "Encuesta: satisfacción con los canales",
+    },
+    "survey_nps": {
+        "en": "Survey: likelihood to recommend (0-10)",
+        "es": "Encuesta: probabilidad de recomendar (0-10)",
+    },
 }
 
 #: Labels of per-channel columns ``<prefix>_<channel>``: {prefix: {language: template}}.

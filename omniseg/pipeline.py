@@ -28,6 +28,11 @@ def customer_features(
 ) -> pd.DataFrame:
     """The customer feature table (one row per resolved person, index ``person_id``).
 
+    :func:`omniseg.features.build_features` on the resolved interactions, plus the survey
+    construct scores and NPS of customers linked to a survey respondent (``survey_<construct>``,
+    ``survey_nps``; see :func:`omniseg.survey.customer_survey_features`), gender labels
+    normalised, and floats rounded to 9 decimals (run-to-run identical).
+
     Parameters
     ----------
     data : omniseg.data.CustomerData
@@ -46,10 +51,21 @@ def customer_features(
 
     cache = Path(cache_dir) / FEATURES_FILE if cache_dir else None
     if cache is not None and cache.is_file():
-        return pd.read_parquet(cache)
+        cached = pd.read_parquet(cache)
+        cached.index = cached.index.astype("string")  # as built (Parquet reads it as str)
+        return cached
     resolver = IdentityResolver(progress=progress).fit(data.customers, data.interactions)
     events = data.interactions.assign(person_id=resolver.transform(data.interactions))
     table = build_features(events, data.customers, progress=progress).set_index("person_id")
+    survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
+    if survey is not None and codebook is not None and "customer_id" in survey:
+        # survey construct scores of customers linked to a respondent (NaN for the others):
+        # they describe segments, and can be a basis block ("attitudes")
+        from omniseg.survey import customer_survey_features
+
+        scores = customer_survey_features(survey, codebook).set_index("customer_id")
+        scores.index = scores.index.astype("string")
+        table = table.join(scores, how="left")
     if "gender" in table:  # "F", "Mujer", "female" are one category in every profile
         table["gender"] = normalise_genders(table["gender"])
     # DuckDB sums floats in parallel, in no fixed order: the last bits of sums (revenue) can
