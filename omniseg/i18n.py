@@ -33,6 +33,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "t",
+    "translate_loader_warning",
 ]
 
 #: Languages the report can be written in.
@@ -784,3 +785,63 @@ def format_money(value: float | None, language: str = "en", digits: int = 0) -> 
     if text.startswith("-") and language == "en":
         return f"-€{text[1:]}"
     return f"{text}\u00a0€" if language == "es" else f"€{text}"
+
+
+#: Spanish forms of the loader's warnings (``omniseg.io`` writes them in English, where they
+#: also go to logs): ``(pattern, template)``; numbers are re-formatted for Spanish readers.
+_LOADER_WARNINGS_ES: tuple[tuple[str, str], ...] = (
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped$",
+        "{src}: se eliminaron {n} fila(s) duplicadas exactas",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) row\(s\) \((?P<p>[\d.]+)%\) have no identifier "
+        r"\(anonymous\); they count in channel totals but cannot be linked to a customer$",
+        "{src}: {n} fila(s) ({p}) no tienen identificador (anónimas); cuentan en los totales por "
+        "canal pero no se pueden vincular a un cliente",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) row\(s\) have a customer_id that is not in the CRM$",
+        "{src}: {n} fila(s) tienen un customer_id que no está en el CRM",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) respondent\(s\) linked to a customer_id that is not in "
+        r"the CRM$",
+        "{src}: {n} encuestado(s) vinculados a un customer_id que no está en el CRM",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) unknown channel label\(s\) kept as-is: (?P<rest>.*); map "
+        r"them with channel_aliases= if they are known channels$",
+        "{src}: {n} etiqueta(s) de canal desconocidas se mantienen tal cual: {rest}; asígnelas "
+        "con channel_aliases= si son canales conocidos",
+    ),
+    (
+        r"^(?P<src>.+?): event label\(s\) outside the canonical set kept as-is: (?P<rest>.*)$",
+        "{src}: etiquetas de evento fuera del conjunto canónico, se mantienen tal cual: {rest}",
+    ),
+)
+
+
+def translate_loader_warning(text: str, language: str = "en") -> str:
+    """A loader warning in the report's language (unknown warnings are returned as they are).
+
+    Examples
+    --------
+    >>> translate_loader_warning("customers.csv: 1,025 exact duplicate row(s) dropped", "es")
+    'customers.csv: se eliminaron 1.025 fila(s) duplicadas exactas'
+    """
+    import re
+
+    check_language(language)
+    if language == "en":
+        return text
+    for pattern, template in _LOADER_WARNINGS_ES:
+        m = re.match(pattern, text)
+        if m:
+            parts = m.groupdict()
+            if "n" in parts:
+                parts["n"] = format_number(float(parts["n"].replace(",", "")), language)
+            if "p" in parts:
+                parts["p"] = format_percent(float(parts["p"]) / 100, language)
+            return template.format(**parts)
+    return text

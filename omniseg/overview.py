@@ -36,6 +36,7 @@ from omniseg.i18n import (
     format_number,
     format_percent,
     t,
+    translate_loader_warning,
 )
 from omniseg.vocabulary import IDENTIFIER_COLUMNS, order_channels
 
@@ -441,7 +442,8 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     data : CustomerData
         Loaded data; ``data.report.warnings`` is used when present.
     language : {"en", "es"}, default "en"
-        Language of the overview's own warnings (the loader's are kept as written).
+        Language of the warnings (the loader's known warnings are translated; others are kept
+        as written).
 
     Returns
     -------
@@ -453,7 +455,10 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     """
     check_language(language)
     report = getattr(data, "report", None)
-    out = [str(w) for w in (getattr(report, "warnings", None) or [])]
+    out = [
+        translate_loader_warning(str(w), language)
+        for w in (getattr(report, "warnings", None) or [])
+    ]
     summary = channel_summary(data)
     for _, row in summary.iterrows():
         if row["share_of_interactions"] < SPARSE_CHANNEL_SHARE:

@@ -80,3 +80,22 @@ def test_bad_language_and_key():
     with pytest.raises(ValueError):  # ParameterError is a ValueError for generic handlers
         t("report.title", None)
     assert t("report.run", "es", run="demo") == "Ejecución: demo"
+
+
+def test_loader_warnings_are_translated_for_spanish_reports():
+    from omniseg.i18n import translate_loader_warning
+
+    samples = {
+        "c.csv: 1,025 exact duplicate row(s) dropped": "se eliminaron 1.025 fila(s)",
+        "i.csv: 18,477 row(s) (12.7%) have no identifier (anonymous); they count in channel "
+        "totals but cannot be linked to a customer": "18.477 fila(s) (12,7\xa0%) no tienen",
+        "i.csv: 3 row(s) have a customer_id that is not in the CRM": "no está en el CRM",
+        "s.csv: 2 respondent(s) linked to a customer_id that is not in the CRM": "encuestado(s)",
+        "i.csv: 1 unknown channel label(s) kept as-is: ['kiosk'] (raw labels ['Kiosk']); map "
+        "them with channel_aliases= if they are known channels": "etiqueta(s) de canal",
+        "i.csv: event label(s) outside the canonical set kept as-is: ['refund']": "de evento",
+    }
+    for english, spanish in samples.items():
+        assert spanish in translate_loader_warning(english, "es"), english
+        assert translate_loader_warning(english, "en") == english
+    assert translate_loader_warning("something new", "es") == "something new"
