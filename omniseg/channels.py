@@ -48,6 +48,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from omniseg.atomic import atomic_write
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
 from omniseg.vocabulary import CANONICAL_CHANNELS
@@ -559,11 +560,7 @@ class ChannelPlan:
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``channel_plan.csv`` atomically."""
-        from omniseg.segmentation import _atomic_csv
-
-        path = Path(path)
-        _atomic_csv(self.to_frame().set_index("segment"), path)
-        return path
+        return atomic_write(path, self.to_frame().set_index("segment").to_csv)
 
     def top(self, n: int = 3) -> pd.DataFrame:
         """The ``n`` first channels of each segment, for the report (translated, formatted)."""
@@ -964,11 +961,9 @@ def activation_lists(
                     ]
         out[(r.segment, r.channel)] = frame
         if output_dir:
-            from omniseg.segmentation import _atomic_csv
-
-            _atomic_csv(
-                frame.set_index("person_id"),
+            atomic_write(
                 Path(output_dir) / "activation" / f"{plan.name(r.segment)}_{r.channel}.csv",
+                frame.set_index("person_id").to_csv,
             )
     return out
 

@@ -18,8 +18,6 @@ model where a scheduled job will look for it.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg.atomic import atomic_write
 from omniseg.errors import OmnisegError, ParameterError
 from omniseg.segment import Segmenter
 
@@ -116,15 +115,7 @@ def save_model(
         "segmenter": segmenter,
         "typing_tool": typing_tool,
     }
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        sio.dump(bundle, tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: sio.dump(bundle, tmp))
 
 
 def _plain(value: Any) -> Any:

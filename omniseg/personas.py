@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment
 
+from omniseg.atomic import atomic_write_text
 from omniseg.errors import ParameterError
 from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
 from omniseg.vocabulary import CANONICAL_CHANNELS, fold_label
@@ -878,15 +879,10 @@ def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
 
 def write_personas_json(personas: Sequence[Persona], path: str | Path) -> Path:
     """Write ``personas.json`` atomically."""
-    from omniseg.runs import atomic_write_text
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(
+    return atomic_write_text(
         path,
         json.dumps([p.to_dict() for p in personas], ensure_ascii=False, indent=2) + "\n",
     )
-    return path
 
 
 def report_personas(

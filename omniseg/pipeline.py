@@ -8,13 +8,12 @@ name, then renamed) and later notebooks read it, so every section describes the 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from omniseg.atomic import atomic_write
 from omniseg.vocabulary import normalise_genders
 
 __all__ = ["FEATURES_FILE", "customer_features", "run_segmentation"]
@@ -73,14 +72,7 @@ def customer_features(
     floats = table.select_dtypes("float").columns
     table[floats] = table[floats].round(9)
     if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".tmp", dir=cache.parent)
-        os.close(fd)
-        try:
-            table.to_parquet(tmp)
-            os.replace(tmp, cache)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        atomic_write(cache, table.to_parquet)
     return table
 
 

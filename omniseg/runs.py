@@ -35,6 +35,7 @@ from typing import Any
 
 import nbformat
 
+from omniseg.atomic import atomic_write_text
 from omniseg.errors import ReportError
 from omniseg.params import RunParams
 from omniseg.paths import notebooks_dir
@@ -113,20 +114,6 @@ def _describe_input(path: Path) -> dict[str, object]:
         "sha256": file_sha256(path),
         "bytes": sum(f.stat().st_size for f in files),
     }
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write text to ``path`` through a temporary file in the same folder and a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _versions() -> dict[str, str]:

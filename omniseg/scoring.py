@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from omniseg.atomic import atomic_write
 from omniseg.errors import DataValidationError, ParameterError, Problem
 
 __all__ = ["ScoreResult", "read_feature_table", "score_customers"]
@@ -105,7 +106,7 @@ def score_customers(
     ScoreResult
     """
     from omniseg.models import load_model
-    from omniseg.segmentation import SEGMENTS_FILE, Segmentation, _atomic_csv
+    from omniseg.segmentation import Segmentation, read_segments
 
     bundle = load_model(model)
     if (data is None) == (features is None):
@@ -125,7 +126,7 @@ def score_customers(
     frame["segment_name"] = [names[s] for s in frame["segment"]]
     frame.index.name = "person_id"
     out = Path(output)
-    _atomic_csv(frame.round({"confidence": 4}), out)
+    atomic_write(out, frame.round({"confidence": 4}).to_csv)
     counts = frame["segment_name"].value_counts().reindex(names, fill_value=0)
     lines = [
         f"Scored {len(frame):,} customers with {Path(model).name} ({bundle['method']}, "
@@ -137,13 +138,6 @@ def score_customers(
     if previous is not None:
         from omniseg.drift import compare_runs
 
-        prev = Path(previous)
-        prev = prev / SEGMENTS_FILE if prev.is_dir() else prev
-        if not prev.is_file():
-            raise ParameterError(f"previous: {prev} does not exist.")
-        before = pd.read_csv(prev, dtype={"person_id": "string"}).set_index("person_id")
-        if "segment_name" not in before:
-            raise ParameterError(f"{prev} is not a segments.csv written by omniseg.")
-        drift = compare_runs(before["segment_name"].astype(str), frame["segment_name"])
+        drift = compare_runs(read_segments(previous), frame["segment_name"])
         lines.append(drift.summary())
     return ScoreResult(path=out, segments=frame, drift=drift, summary="\n".join(lines))

@@ -22,6 +22,7 @@ from plotly.subplots import make_subplots
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
+from omniseg.atomic import atomic_write
 from omniseg.errors import ParameterError
 from omniseg.feature_labels import feature_labels
 from omniseg.i18n import check_language, format_money, format_number, format_percent, t
@@ -34,6 +35,7 @@ __all__ = [
     "SEGMENT_COLORS",
     "Segmentation",
     "compare_methods",
+    "read_segments",
     "report_segmentation",
     "segment_customers",
 ]
@@ -704,42 +706,47 @@ def report_segmentation(
             )
         frame = result.to_frame()
         frame.index.name = "person_id"
-        _atomic_csv(frame.round({"confidence": 4}), out / SEGMENTS_FILE)
+        atomic_write(out / SEGMENTS_FILE, frame.round({"confidence": 4}).to_csv)
     drift = None
     if previous:
         from omniseg.drift import compare_runs
 
-        prev_path = Path(previous)
-        if prev_path.is_dir():
-            prev_path = prev_path / SEGMENTS_FILE
-        if not prev_path.is_file():
-            raise ParameterError(
-                f"segmentation.previous: {prev_path} does not exist. Fix: give an earlier run's "
-                "folder (reports/<run>) or its segments.csv."
-            )
-        before = pd.read_csv(prev_path, dtype={"person_id": str}).set_index("person_id")
-        if "segment_name" not in before:
-            raise ParameterError(
-                f"{prev_path} has no 'segment_name' column: it is not a segments.csv written "
-                "by omniseg."
-            )
+        before = read_segments(previous, what="segmentation.previous")
         drift = compare_runs(
-            before["segment_name"].astype(str),
+            before,
             pd.Series([result.names[s] for s in result.labels], index=result.labels.index),
             language=language,
         )
     return result, drift
 
 
-def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
-    import os
-    import tempfile
+def read_segments(path: str | Path, *, what: str = "previous") -> pd.Series:
+    """The segment name of each person in an earlier run's ``segments.csv``.
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_csv(tmp)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    Parameters
+    ----------
+    path : path
+        A run folder (``reports/<run>``) or its ``segments.csv``.
+    what : str
+        Name of the setting or option, for error messages.
+
+    Returns
+    -------
+    Series
+        ``segment_name`` (text) indexed by ``person_id``.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / SEGMENTS_FILE
+    if not path.is_file():
+        raise ParameterError(
+            f"{what}: {path} does not exist. Fix: give an earlier run's folder (reports/<run>) "
+            "or its segments.csv."
+        )
+    frame = pd.read_csv(path, dtype={"person_id": "string"})
+    missing = [c for c in ("person_id", "segment_name") if c not in frame]
+    if missing:
+        raise ParameterError(
+            f"{path} has no {missing} column(s): it is not a segments.csv written by omniseg."
+        )
+    return frame.set_index("person_id")["segment_name"].astype(str)
