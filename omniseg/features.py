@@ -171,34 +171,41 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
 
     The events become ``pid`` (int64 person key), ``sec`` (epoch seconds), ``ch`` and ``ev``
     (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
-    int64), ``revenue``, ``satisfaction`` (and ``person_id``, read once for the persons).
+    int64), ``revenue``, ``satisfaction``.
     Integer keys make every group-by, join and sort of the build several times cheaper than
     string ids, and every later query reads the coded events instead of re-reading the source:
     the source (for ``IdentityResolver.transform`` of Parquet, a query with the identity join)
     is read once.
 
-    The person key is a 64-bit hash of ``person_id``, computed in the same pass; the persons
-    (``pid``, ``person_id``, sorted by ``pid``) are checked for collisions, and on one the keys
-    are replaced by exact dense codes.
+    For the lazy output of ``IdentityResolver.transform`` the person key is the integer person
+    code identity resolution already gave each row (:func:`omniseg.identity.transform_origin`),
+    and no ``person_id`` text is kept per event. Otherwise it is a 64-bit hash of
+    ``person_id``, computed in the same pass; the persons (``pid``, ``person_id``, sorted by
+    ``pid``) are checked for collisions, and on one the keys are replaced by exact dense codes.
 
     Returns
     -------
     events, events temporary table name, codes, persons
     """
-    from omniseg.identity import transform_source
+    from omniseg.identity import transform_origin
 
-    source = transform_source(table)
-    labelled = source if source is not None else table
-    channels, events = _label_codes(labelled, con)
+    origin = transform_origin(table)
+    channels, events = _label_codes(origin.source if origin is not None else table, con)
     codes = _Codes(channels, events)
+    if origin is not None:  # integer person codes from identity resolution: no text to hash
+        table = origin.coded
+        person = table._person_code
+    else:
+        person = table.person_id
     if table.timestamp.type().is_string():  # text timestamps (CSV-like Parquet): ISO 8601
         table = table.mutate(timestamp=table.timestamp.cast("timestamp"))
-    ev = table.filter(table.person_id.notnull() & table.timestamp.notnull())
+        person = table._person_code if origin is not None else table.person_id
+    ev = table.filter(person.notnull() & table.timestamp.notnull())
     ch_map = ibis.memtable(channels[["raw_channel", "ch"]])
     ev_map = ibis.memtable(events[["raw_event", "ev"]])
     null = ibis.literal(None, "float64")
     base = ev.select(
-        person_id=ev.person_id.cast("string"),
+        person=(ev._person_code if origin is not None else ev.person_id.cast("string")),
         sec=ev.timestamp.epoch_seconds().cast("int64"),
         raw_channel=ev.channel.cast("string"),
         raw_event=ev.event.cast("string"),
@@ -209,16 +216,26 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
         ev_map, base.raw_event.identical_to(ev_map.raw_event)
     )
-    coded = joined.select(
-        person_id=joined.person_id,
-        pid=joined.person_id.hash(),
-        sec=joined.sec,
-        ch=joined.ch,
-        ev=joined.ev,
-        k=joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-        revenue=joined.revenue,
-        satisfaction=joined.satisfaction,
-    )
+    columns = {
+        "sec": joined.sec,
+        "ch": joined.ch,
+        "ev": joined.ev,
+        "k": joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
+        "revenue": joined.revenue,
+        "satisfaction": joined.satisfaction,
+    }
+    if origin is not None:
+        coded = joined.select(pid=joined.person.cast("int64"), **columns)
+        ev_table, ev_name = materialise(coded, con)
+        pids = con.to_pyarrow(ev_table.select("pid").distinct().order_by("pid"))["pid"]
+        persons = pd.DataFrame(
+            {
+                "pid": pids.to_numpy(),
+                "person_id": pd.array(origin.persons.take(pids), dtype="string"),
+            }
+        )
+        return ev_table, ev_name, codes, persons
+    coded = joined.select(person_id=joined.person, pid=joined.person.hash(), **columns)
     ev_table, ev_name = materialise(coded, con)
     persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
     if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)

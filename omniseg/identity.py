@@ -31,6 +31,7 @@ import hashlib
 import hmac
 import os
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from omniseg.vocabulary import normalise_channel
 __all__ = [
     "COUNTRY_CODES",
     "IdentityResolver",
+    "TransformOrigin",
     "hash_identifiers",
     "identity_lead",
     "mask_identifier",
@@ -57,6 +59,8 @@ __all__ = [
     "normalise_phone",
     "plot_match_rates",
     "shared_identifiers_table",
+    "transform_origin",
+    "transform_source",
 ]
 
 KINDS: tuple[str, ...] = ("customer_id", "loyalty_id", "email", "phone", "device_id")
@@ -79,6 +83,111 @@ _EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
 def normalise_email(values: pd.Series) -> pd.Series:
+    """Trim, NFC-normalise and lower-case emails; values that are not ``x@y.z`` become ``<NA>``.
+
+    Examples
+    --------
+    >>> normalise_email(pd.Series([" Ana@Example.ES ", "not-an-email"])).tolist()
+    ['ana@example.es', <NA>]
+    """
+    return _normalise_series("email", values, "ES")
+
+
+def normalise_phone(values: pd.Series, default_country: str = "ES") -> pd.Series:
+    """Phones to E.164 (``+34612345678``); numbers that cannot be valid become ``<NA>``.
+
+    Accepts ``+34 612 345 678``, ``0034612345678``, ``612-345-678``, ``(612) 345.678``. Numbers
+    without an international prefix are read in ``default_country``. International numbers must
+    have 8 to 15 digits; national ones must match the country's pattern
+    (:data:`COUNTRY_CODES`).
+
+    Examples
+    --------
+    >>> phones = pd.Series(["612 345 678", "0034-612345678", "12345", "+44 20 7946 0958"])
+    >>> normalise_phone(phones).tolist()
+    ['+34612345678', '+34612345678', <NA>, '+442079460958']
+    """
+    _check_country(default_country)
+    return _normalise_series("phone", values, default_country)
+
+
+def _check_country(default_country: str) -> None:
+    if default_country not in COUNTRY_CODES:
+        raise ParameterError(
+            f"The 'default_country' parameter must be one of {sorted(COUNTRY_CODES)}. "
+            f"Got {default_country!r} instead."
+        )
+
+
+def _normalise_series(kind: str, values: pd.Series, default_country: str) -> pd.Series:
+    """:func:`_normalise_kind` of any text Series (each distinct value once), index kept."""
+    codes, uniques = pd.factorize(values.astype("string"))
+    norm = _normalise_kind(kind, pd.Series(uniques, dtype="string"), default_country)
+    return pd.Series(norm.array.take(codes, allow_fill=True), index=values.index, dtype="string")
+
+
+#: Text whose every character is printable ASCII: normalised with vectorised Arrow kernels
+_PRINTABLE = r"^[\x20-\x7e]*$"
+
+
+def _normalise_kind(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
+    """Normalised values of one identifier kind (``raw``: text, ideally distinct values).
+
+    Values made only of printable ASCII characters (nearly all identifiers) are normalised with
+    vectorised Arrow kernels (:func:`_normalise_arrow`); the others (accents, other whitespace)
+    in Python (:func:`_normalise_python`), which handles any text. Both give the same result on
+    printable ASCII (tested), so the split only changes the speed: 2.2 s -> 0.3 s for the
+    1.9M distinct identifiers of 10M interactions.
+    """
+    arr = _arrow_text(raw)
+    printable = pc.match_substring_regex(arr, _PRINTABLE).fill_null(True)
+    out = _normalise_arrow(kind, arr, default_country)
+    rest = pc.invert(printable)
+    if pc.any(rest).as_py():
+        slow = _normalise_python(kind, raw[rest.to_numpy(zero_copy_only=False)], default_country)
+        out = pc.replace_with_mask(out, rest, _arrow_text(slow))
+    return pd.Series(pd.array(out, dtype="string"), index=raw.index)
+
+
+def _normalise_arrow(kind: str, raw: pa.Array, default_country: str) -> pa.Array:
+    """Normalised values of printable-ASCII identifiers (other values: any result)."""
+    null = pa.scalar(None, pa.string())
+    text = pc.utf8_trim(raw, " ")  # in printable ASCII the only whitespace is the space
+
+    def full(values: pa.Array, pattern: str) -> pa.Array:
+        return pc.match_substring_regex(values, f"^(?:{pattern})$").fill_null(False)
+
+    if kind == "email":
+        lower = pc.utf8_lower(text)
+        return pc.if_else(full(lower, _EMAIL_RE[1:-1].replace(r"\s", " ")), lower, null)
+    if kind == "phone":
+        code, lengths, trunk, pattern = COUNTRY_CODES[default_country]
+        text = pc.replace_substring_regex(text, r"[ \-\.\(\)/]", "")
+        intl = pc.or_(pc.starts_with(text, "+"), pc.starts_with(text, "00")).fill_null(False)
+        digits = pc.replace_substring_regex(text, r"^\+|^00", "", max_replacements=1)
+        ok_chars = full(digits, r"\d+")
+        national = digits
+        if trunk:
+            national = pc.replace_substring_regex(digits, f"^{trunk}", "", max_replacements=1)
+        nat_ok = pc.and_(
+            full(national, pattern),
+            pc.is_in(pc.utf8_length(national), pa.array(lengths, pa.int32())).fill_null(False),
+        )
+        n = pc.utf8_length(digits)
+        intl_ok = pc.and_(pc.greater_equal(n, 8), pc.less_equal(n, 15)).fill_null(False)
+        own = pc.starts_with(digits, code).fill_null(False)
+        own_ok = full(pc.utf8_slice_codeunits(digits, len(code)), pattern)
+        intl_ok = pc.and_(intl_ok, pc.or_(pc.invert(own), own_ok))
+        use_intl = pc.and_(pc.and_(intl, ok_chars), intl_ok)
+        use_nat = pc.and_(pc.and_(pc.invert(intl), ok_chars), nat_ok)
+        out = pc.if_else(use_nat, pc.binary_join_element_wise("+", code, national, ""), null)
+        return pc.if_else(use_intl, pc.binary_join_element_wise("+", digits, ""), out)
+    if kind == "loyalty_id":
+        text = pc.utf8_ltrim(pc.replace_substring(text, " ", ""), "0")
+    return pc.if_else(pc.equal(text, "").fill_null(True), null, text)
+
+
+def _email_python(values: pd.Series) -> pd.Series:
     """Trim, NFC-normalise and lower-case emails; values that are not ``x@y.z`` become ``<NA>``.
 
     Each distinct value is folded once; printable ASCII values without spaces at the ends (nearly
@@ -110,7 +219,7 @@ def normalise_email(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype="string")
 
 
-def normalise_phone(values: pd.Series, default_country: str = "ES") -> pd.Series:
+def _phone_python(values: pd.Series, default_country: str = "ES") -> pd.Series:
     """Phones to E.164 (``+34612345678``); numbers that cannot be valid become ``<NA>``.
 
     Accepts ``+34 612 345 678``, ``0034612345678``, ``612-345-678``, ``(612) 345.678``. Numbers
@@ -171,14 +280,14 @@ def _normalise_loyalty(values: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-def _normalise_kind(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
-    """Normalised values of one identifier kind (``raw``: text, ideally distinct values)."""
+def _normalise_python(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
+    """Normalised values of one identifier kind, in Python/pandas (any text)."""
     raw = raw.astype("string").str.strip()
     raw = raw.mask(raw == "")
     if kind == "email":
-        return normalise_email(raw)
+        return _email_python(raw)
     if kind == "phone":
-        return normalise_phone(raw, default_country)
+        return _phone_python(raw, default_country)
     if kind == "loyalty_id":
         return _normalise_loyalty(raw)
     return _normalise_plain(raw)
@@ -418,34 +527,37 @@ class IdentityResolver:
         self.rejected_ = {
             k: rej_c.get(k, 0) + rej_e.get(k, 0) for k in KINDS if k in rej_c or k in rej_e
         }
-        # identifier nodes: per kind (alphabetical), the sorted distinct normalised values
+        # identifier nodes: per kind (alphabetical), the sorted distinct normalised values; one
+        # dictionary encoding per kind codes the CRM's and the combinations' values together
         self._kinds_ = sorted({*kinds, *crm_cols})
         values, offsets, start = {}, {}, 0
+        crm_nodes, raw_node = {}, {}
         for kind in self._kinds_:
-            parts = [
-                _arrow_text(s.dropna())
-                for s in (crm_norm.get(kind), combo_norm.get(kind))
-                if s is not None
-            ]
-            uniq = pc.unique(pa.concat_arrays(parts))
-            values[kind] = uniq.take(pc.sort_indices(uniq))
+            sides = {
+                name: _arrow_text(side[kind])
+                for name, side in (("crm", crm_norm), ("combo", combo_norm))
+                if kind in side
+            }
+            enc = pc.dictionary_encode(pa.concat_arrays(list(sides.values())))
+            order = pc.sort_indices(enc.dictionary).to_numpy()
+            values[kind] = enc.dictionary.take(pa.array(order))
+            rank = np.empty(len(order), dtype="int64")
+            rank[order] = np.arange(len(order)) + start  # dictionary position -> node code
+            codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            node = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            at = 0
+            for name, arr in sides.items():
+                (crm_nodes if name == "crm" else raw_node)[kind] = node[at : at + len(arr)]
+                at += len(arr)
             offsets[kind] = start
             start += len(values[kind])
         self._node_values_, self._node_offsets_ = values, offsets
-
-        def node_codes(kind: str, norm: pd.Series, codes: np.ndarray | None = None) -> np.ndarray:
-            arr = _arrow_text(norm)
-            pos = pc.index_in(arr, value_set=values[kind]).fill_null(-1).to_numpy()
-            pos = np.where(pos >= 0, pos + offsets[kind], -1).astype("int64")
-            return pos if codes is None else np.append(pos, -1)[codes]  # code -1: absent
-
         crm_m = np.column_stack(
-            [node_codes(k, crm_norm[k]) for k in crm_cols] or [np.empty(len(customers), "int64")]
+            [crm_nodes[k] for k in crm_cols] or [np.empty(len(customers), "int64")]
         ).reshape(len(customers), len(crm_cols))
-        raw_node = {k: node_codes(k, combo_norm[k]) for k in kinds}  # per distinct raw value
-        combo_m = np.column_stack(
-            [np.append(raw_node[k], -1)[combo_codes[k]] for k in kinds]  # code -1: absent
-        ).reshape(len(weights), len(kinds))
+        combo_m = np.empty((len(weights), len(kinds)), dtype="int64")
+        for j, k in enumerate(kinds):  # per distinct raw value -> per combination (-1: absent)
+            combo_m[:, j] = np.append(raw_node[k], -1)[combo_codes[k]]
         cust_codes, cust_names = pd.factorize(crm_norm["customer_id"])
         self._crm_m_, self._combo_m_, self._weights_ = crm_m, combo_m, weights
         self._crm_kinds_, self._combo_kinds_ = crm_cols, kinds
@@ -569,8 +681,8 @@ class IdentityResolver:
             key_of = np.full(n_comp, -1, dtype="int64")
             key_of[comps] = n_cust + np.arange(len(comps))
             keys = [
-                "P-" + hashlib.sha1(self._node_key(n).encode("utf-8")).hexdigest()[:10]
-                for n in u_nodes[first]
+                "P-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10]
+                for k in self._node_keys(u_nodes[first])
             ]
             person[unknown] = key_of[component[unknown]]
         conflict = per_comp[component] > 1
@@ -596,10 +708,9 @@ class IdentityResolver:
             weights=weights,
             minlength=n_nodes,
         ).astype("int64")
+        names = pa.array(self._persons_.tolist(), pa.string())  # each person once
         person_id = pd.array(
-            np.where(person >= 0, self._persons_[np.maximum(person, 0)], None)
-            if len(self._persons_)
-            else np.full(n_nodes, None, dtype=object),
+            names.take(pa.array(person, mask=person < 0)) if len(names) else [None] * n_nodes,
             dtype="string",
         )
         self.identity_map_ = pd.DataFrame(
@@ -638,7 +749,13 @@ class IdentityResolver:
             return None
         keep = person >= 0
         persons = pa.array(self._persons_.tolist(), pa.string())  # once per person, not combination
-        frame = pa.table({"_h": pa.array(h[keep]), "_p": persons.take(pa.array(person[keep]))})
+        frame = pa.table(
+            {
+                "_h": pa.array(h[keep]),
+                "_p": persons.take(pa.array(person[keep])),
+                "_c": pa.array(person[keep]),  # the person's code: position in ``_persons_``
+            }
+        )
         table, _ = materialise(ibis.memtable(frame), con)
         return table
 
@@ -661,6 +778,17 @@ class IdentityResolver:
             )
             out[kind], _ = materialise(ibis.memtable(frame), con)
         return out
+
+    def _node_keys(self, nodes: np.ndarray) -> list[str]:
+        """``kind\\x1fidentifier`` of each of ``nodes`` (identifier codes), vectorised."""
+        out = np.empty(len(nodes), dtype=object)
+        for kind in self._kinds_:
+            start = self._node_offsets_[kind]
+            values = self._node_values_[kind]
+            here = (nodes >= start) & (nodes < start + len(values))
+            names = values.take(pa.array(nodes[here] - start)).to_pylist()
+            out[here] = [f"{kind}\x1f{v}" for v in names]
+        return out.tolist()
 
     def _node_key(self, node: int) -> str:
         """``kind\\x1fidentifier`` of an identifier node."""
@@ -757,11 +885,14 @@ class IdentityResolver:
             look = self._combo_map_
             joined = joined.mutate(_h=_combination_hash(joined, kinds))
             joined = joined.left_join(look, joined._h == look._h)
-            joined = joined.mutate(person_id=joined._p)
-            out = joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
+            columns = [c for c in table.columns if c != "person_id"]
+            out = joined.mutate(person_id=joined._p).select(*columns, "person_id")
+            coded = joined.mutate(_person_code=joined._c).select(*columns, "_person_code")
             if len(_TRANSFORM_SOURCES) > 100:
                 _TRANSFORM_SOURCES.clear()
-            _TRANSFORM_SOURCES[out.op()] = table
+            _TRANSFORM_SOURCES[out.op()] = TransformOrigin(
+                table, coded, pa.array(self._persons_.tolist(), pa.string())
+            )
             return out
         if self._source_ is not None and table.equals(self._source_):
             # one equality join per identifier kind (raw value -> person), first match wins
@@ -897,19 +1028,50 @@ class IdentityResolver:
         return pd.DataFrame(rows, columns=["channel", "rows", "matched_crm", "resolved"])
 
 
-#: The lazy outputs of ``transform`` (their expression nodes) -> the table they add
-#: ``person_id`` to (expressions only, no data; bounded)
-_TRANSFORM_SOURCES: dict[Any, ibis.Table] = {}
+@dataclass(frozen=True)
+class TransformOrigin:
+    """What a lazy ``IdentityResolver.transform`` output was made from.
+
+    Attributes
+    ----------
+    source : ibis.Table
+        The interactions (same rows and columns, without ``person_id`` and the identity join).
+    coded : ibis.Table
+        The interactions with ``_person_code`` (int64, null when unresolved) instead of
+        ``person_id``: the person's position in ``persons``.
+    persons : pyarrow.Array
+        ``person_id`` of each person code.
+    """
+
+    source: ibis.Table
+    coded: ibis.Table
+    persons: pa.Array
+
+
+#: The lazy outputs of ``transform`` (their expression nodes) -> what they were made from
+#: (expressions and the person names, no per-event data; bounded)
+_TRANSFORM_SOURCES: dict[Any, TransformOrigin] = {}
+
+
+def transform_origin(table: Any) -> TransformOrigin | None:
+    """How a lazy ``IdentityResolver.transform`` output was made (see :class:`TransformOrigin`),
+    else ``None``.
+
+    The feature build uses it to skip work the backend cannot skip by itself: label scans read
+    the ``source`` (no identity join), and the events are keyed by the integer person codes of
+    ``coded`` instead of hashing the ``person_id`` text of every row (at 10M rows: the coded
+    events 1.2 s -> 0.8 s, and no person id text held per event).
+    """
+    if not isinstance(table, ibis.Table):
+        return None
+    return _TRANSFORM_SOURCES.get(table.op())
 
 
 def transform_source(table: Any) -> ibis.Table | None:
     """The interactions table a lazy ``IdentityResolver.transform`` output was made from (same
-    rows and columns, without ``person_id`` and the identity join), else ``None``. Queries that
-    do not need ``person_id`` (the distinct channel labels of the feature build) read it
-    instead: the backend cannot drop the join by itself."""
-    if not isinstance(table, ibis.Table):
-        return None
-    return _TRANSFORM_SOURCES.get(table.op())
+    rows and columns, without ``person_id`` and the identity join), else ``None``."""
+    origin = transform_origin(table)
+    return None if origin is None else origin.source
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
