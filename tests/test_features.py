@@ -195,3 +195,22 @@ def test_planted_journeys_show_up_in_the_demo():
     assert by_segment["share_app"].mean().idxmax() == "digital_first"
     assert by_segment["share_store"].mean().idxmax() == "store_loyal"
     assert by_segment["email_click_rate"].mean().idxmax() == "promo_responsive"
+
+
+def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path):
+    """The feature build keys the lazy output of ``transform`` by identity resolution's integer
+    person codes (no person_id text per event); the table is the DataFrame path's."""
+    from omniseg.identity import transform_origin
+
+    data = load_demo()
+    path = tmp_path / "interactions.parquet"
+    data.interactions.to_parquet(path)
+    resolver = IdentityResolver().fit(data.customers, path)
+    lazy = resolver.transform(path)
+    assert transform_origin(lazy) is not None
+    ours = build_features(lazy, data.customers)
+    frame = IdentityResolver().fit(data.customers, data.interactions)
+    events = data.interactions.assign(person_id=frame.transform(data.interactions))
+    expected = build_features(events, data.customers)
+    assert len(ours) == len(expected) > 4_000
+    pd.testing.assert_frame_equal(ours, expected)
