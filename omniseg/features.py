@@ -170,8 +170,8 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     """Coded events, computed once into a temporary table, and the persons.
 
     The events become ``pid`` (int64 person key), ``sec`` (epoch seconds), ``ch`` and ``ev``
-    (label codes), ``k`` (the touchpoint order: ``sec``, then channel, then event, in one
-    int64), ``revenue``, ``satisfaction``.
+    (label codes), ``revenue``, ``satisfaction``; the touchpoint order (``sec``, then channel,
+    then event, in one int64: :meth:`_Codes.order_key`) is computed where it is used.
     Integer keys make every group-by, join and sort of the build several times cheaper than
     string ids, and every later query reads the coded events instead of re-reading the source:
     the source (for ``IdentityResolver.transform`` of Parquet, a query with the identity join)
@@ -216,16 +216,12 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
         ev_map, base.raw_event.identical_to(ev_map.raw_event)
     )
-    columns = {
-        "sec": joined.sec,
-        "ch": joined.ch,
-        "ev": joined.ev,
-        "k": joined.sec * codes.k_scale + joined.ch.cast("int64") * codes.n_events + joined.ev,
-        "revenue": joined.revenue,
-        "satisfaction": joined.satisfaction,
-    }
+
+    def columns(t: ibis.Table) -> dict[str, Any]:
+        return {c: t[c] for c in ("sec", "ch", "ev", "revenue", "satisfaction")}
+
     if origin is not None:
-        coded = joined.select(pid=joined.person.cast("int64"), **columns)
+        coded = joined.select(pid=joined.person.cast("int64"), **columns(joined))
         ev_table, ev_name = materialise(coded, con)
         pids = con.to_pyarrow(ev_table.select("pid").distinct().order_by("pid"))["pid"]
         persons = pd.DataFrame(
@@ -235,16 +231,20 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
             }
         )
         return ev_table, ev_name, codes, persons
-    coded = joined.select(person_id=joined.person, pid=joined.person.hash(), **columns)
-    ev_table, ev_name = materialise(coded, con)
-    persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+    # the persons first (one scan of the person ids), so that the events hold integer keys and
+    # no person_id text (0.7 GB of DuckDB memory at 50M interactions)
+    who = base.select(person_id=base.person).distinct()
+    persons = con.to_pandas(who.mutate(pid=who.person_id.hash()).order_by("pid"))
+    persons = persons[["pid", "person_id"]]
     if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
-        dense = ev_table.select("person_id").distinct().mutate(dense=ibis.row_number())
-        exact = ev_table.join(dense, "person_id").mutate(pid=_.dense.cast("int64")).drop("dense")
-        exact_table, exact_name = materialise(exact, con)
-        drop_temporary(con, ev_name)
-        ev_table, ev_name = exact_table, exact_name
-        persons = con.to_pandas(ev_table.select("pid", "person_id").distinct().order_by("pid"))
+        persons = persons.sort_values("person_id", kind="stable", ignore_index=True)
+        persons["pid"] = np.arange(len(persons), dtype="int64")  # exact dense codes
+        dense = ibis.memtable(persons.rename(columns={"person_id": "_person", "pid": "_pid"}))
+        keyed = joined.join(dense, joined.person == dense._person)
+        coded = keyed.select(pid=keyed._pid, **columns(keyed))
+    else:
+        coded = joined.select(pid=joined.person.hash(), **columns(joined))
+    ev_table, ev_name = materialise(coded, con)
     return ev_table, ev_name, codes, persons
 
 
@@ -258,6 +258,10 @@ class _Codes:
         ev_names = events.drop_duplicates("ev").set_index("event")["ev"]
         self._ev = {str(k): int(v) for k, v in ev_names.items()}
         self._ch = {c: i for i, c in enumerate(self.channels)}
+
+    def order_key(self, ev: ibis.Table) -> ibis.Value:
+        """The touchpoint order as one int64: second, then channel code, then event code."""
+        return ev.sec * self.k_scale + ev.ch.cast("int64") * self.n_events + ev.ev.cast("int64")
 
     def ch(self, *names: str) -> list[int]:
         """Codes of the channels present among ``names`` (absent ones are skipped)."""
@@ -413,15 +417,15 @@ def _build(
         contacts=_.count(where=ev.ev == codes.ev("contact")),
         complaints=_.count(where=ev.ev == codes.ev("complaint")),
         clicks=_.count(where=ev.ev == click),
-        k_min=ev.k.min(),
-        k_max=ev.k.max(),
+        k_min=codes.order_key(ev).min(),
+        k_max=codes.order_key(ev).max(),
         buy_sec=ev.sec.max(where=is_buy),
     )
     keys = ids["pid"].to_numpy()  # sorted: a person's row is the position of its key
     result = _per_person(con.to_pyarrow(cell), keys, codes)
     bar.update(1)
     # channel switches between consecutive touchpoints (order: second, channel, event)
-    w = ibis.window(group_by="pid", order_by="k")
+    w = ibis.window(group_by="pid", order_by=codes.order_key(ev))
     seq = ev.select("pid", "ch", prev=ev.ch.lag().over(w))
     switches = seq.group_by("pid").aggregate(
         switches=(seq.prev.notnull() & (seq.prev != seq.ch)).cast("int64").sum()

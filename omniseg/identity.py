@@ -1139,18 +1139,30 @@ def _combination_table(
     """
     keyed = table.mutate(**{k: table[k].cast("string") for k in kinds})
     channels: list[str] = []
-    aggs: dict[str, Any] = {"n_rows": keyed.count()}
-    if row_numbers:
-        aggs["first_row"] = keyed._row.min()
     if "channel" in table.columns:
         labels = con.to_pandas(table.select(c=table.channel.cast("string")).distinct())["c"]
         groups: dict[str, list[str]] = {}
         for label in sorted(labels.dropna().tolist()):
             groups.setdefault(normalise_channel(label) or "unknown", []).append(label)
         channels = list(groups)
-        raw = keyed.channel.cast("string")
-        for i, ch in enumerate(channels):
-            aggs[f"_ch{i}"] = keyed.count(where=raw.isin(groups[ch]))
+        # raw label -> channel code by a join with the (small) label table, then integer
+        # comparisons: 8 ``isin`` tests on the label text of every row cost 1.1 s at 10M rows
+        codes = ibis.memtable(
+            pa.table(
+                {
+                    "_label": pa.array([v for ch in channels for v in groups[ch]], pa.string()),
+                    "_code": pa.array(
+                        [i for i, ch in enumerate(channels) for _ in groups[ch]], pa.int16()
+                    ),
+                }
+            )
+        )
+        keyed = keyed.left_join(codes, keyed.channel.cast("string") == codes._label)
+    aggs: dict[str, Any] = {"n_rows": keyed.count()}
+    if row_numbers:
+        aggs["first_row"] = keyed._row.min()
+    for i in range(len(channels)):
+        aggs[f"_ch{i}"] = keyed.count(where=keyed._code == i)
     combos = keyed.group_by(kinds).aggregate(**aggs)
     combos = combos.mutate(_h=_combination_hash(combos, kinds))
     if row_numbers:

@@ -214,3 +214,15 @@ def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path):
     expected = build_features(events, data.customers)
     assert len(ours) == len(expected) > 4_000
     pd.testing.assert_frame_equal(ours, expected)
+
+
+def test_person_key_collisions_fall_back_to_exact_codes(events, monkeypatch):
+    """Events are keyed by a 64-bit hash of person_id; if two persons shared a key, exact dense
+    codes are used instead and the table does not change."""
+    import ibis.expr.types.generic as generic
+
+    expected = build_features(events)
+    # a "hash" with collisions: the length of the text (every person id here has 2 characters)
+    monkeypatch.setattr(generic.Value, "hash", lambda self: self.length().cast("int64"))
+    assert events["person_id"].dropna().str.len().nunique() == 1
+    pd.testing.assert_frame_equal(build_features(events), expected)
