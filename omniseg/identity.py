@@ -308,18 +308,19 @@ def normalise_identifiers(
     rejected : dict
         Kind -> number of non-empty values rejected as invalid.
     """
-    out = {}
-    rejected = {}
-    for kind in KINDS:
-        if kind not in frame:
-            continue
+
+    def one(kind: str) -> tuple[pd.Series, int]:
         # normalise each distinct value once: identifiers repeat on many rows
         codes, raw = _encode(_arrow_text(frame[kind]))
         norm = _normalise_kind(kind, raw, default_country)
-        rejected[kind] = _rejected(raw, norm, codes, weights)
         values = norm.array.take(codes, allow_fill=True)
-        out[kind] = pd.Series(values, index=frame.index, dtype="string")
-    return pd.DataFrame(out, index=frame.index), rejected
+        rejected = _rejected(raw, norm, codes, weights)
+        return pd.Series(values, index=frame.index, dtype="string"), rejected
+
+    kinds = [k for k in KINDS if k in frame]
+    done = dict(zip(kinds, _in_threads(one, kinds), strict=True))
+    out = pd.DataFrame({k: done[k][0] for k in kinds}, index=frame.index)
+    return out, {k: done[k][1] for k in kinds}
 
 
 def _rejected(
@@ -515,14 +516,19 @@ class IdentityResolver:
         weights = combos["n_rows"].to_numpy().astype("int64")
         key = self._key()
         combo_codes, combo_norm, combo_raw, rej_e = {}, {}, {}, {}
-        for kind in kinds:  # each distinct raw value once
-            codes, raw = _encode(combos[kind])
-            combo_raw[kind] = raw
+
+        def code_kind(kind: str) -> tuple[np.ndarray, pd.Series, pd.Series, int]:
+            codes, raw = _encode(combos[kind])  # each distinct raw value once
             norm = _normalise_kind(kind, raw, self.default_country)
-            rej_e[kind] = _rejected(raw, norm, codes, weights)
+            rejected = _rejected(raw, norm, codes, weights)
             if key is not None and kind != "customer_id":
                 norm = hash_identifiers(norm, key)
-            combo_codes[kind], combo_norm[kind] = codes, norm
+            return codes, raw, norm, rejected
+
+        # kinds in parallel threads: Arrow's kernels release the GIL (at 50M interactions the
+        # encoding and normalisation took 8 s on one core)
+        for kind, done in zip(kinds, _in_threads(code_kind, kinds), strict=True):
+            combo_codes[kind], combo_raw[kind], combo_norm[kind], rej_e[kind] = done
         combos = combos.drop_columns(kinds)  # the raw text: now codes + distinct values
         self.rejected_ = {
             k: rej_c.get(k, 0) + rej_e.get(k, 0) for k in KINDS if k in rej_c or k in rej_e
@@ -532,7 +538,8 @@ class IdentityResolver:
         self._kinds_ = sorted({*kinds, *crm_cols})
         values, offsets, start = {}, {}, 0
         crm_nodes, raw_node = {}, {}
-        for kind in self._kinds_:
+
+        def dictionary(kind: str) -> tuple[dict[str, pa.Array], pa.Array, np.ndarray]:
             sides = {
                 name: _arrow_text(side[kind])
                 for name, side in (("crm", crm_norm), ("combo", combo_norm))
@@ -540,11 +547,17 @@ class IdentityResolver:
             }
             enc = pc.dictionary_encode(pa.concat_arrays(list(sides.values())))
             order = pc.sort_indices(enc.dictionary).to_numpy()
-            values[kind] = enc.dictionary.take(pa.array(order))
             rank = np.empty(len(order), dtype="int64")
-            rank[order] = np.arange(len(order)) + start  # dictionary position -> node code
+            rank[order] = np.arange(len(order))  # dictionary position -> rank among the values
             codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            node = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            rank = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            return sides, enc.dictionary.take(pa.array(order)), rank
+
+        for kind, (sides, sorted_values, rank) in zip(
+            self._kinds_, _in_threads(dictionary, self._kinds_), strict=True
+        ):
+            values[kind] = sorted_values
+            node = np.where(rank >= 0, rank + start, -1)
             at = 0
             for name, arr in sides.items():
                 (crm_nodes if name == "crm" else raw_node)[kind] = node[at : at + len(arr)]
@@ -628,22 +641,23 @@ class IdentityResolver:
         # records with a single identifier link nothing and reach no one: most combinations
         # (3 in 4 in the benchmark), so the pair loops below skip them
         multi = [m[(m >= 0).sum(axis=1) >= 2] for m in (crm_m, combo_m)]
-        hop_node, hop_cust = [], []
-        for m in multi:
-            for i in range(m.shape[1]):
-                for j in range(m.shape[1]):
-                    if i == j:
-                        continue
-                    ok = (m[:, i] >= 0) & (m[:, j] >= 0)
-                    other = node_customer[np.where(ok, m[:, j], 0)]
-                    ok &= other >= 0
-                    hop_node.append(m[ok, i])
-                    hop_cust.append(other[ok])
-        reach = _distinct_per_node(
-            np.concatenate(hop_node) if hop_node else np.empty(0, "int64"),
-            np.concatenate(hop_cust) if hop_cust else np.empty(0, "int64"),
-            n_nodes,
-        )
+
+        def hops(only: np.ndarray | None = None):
+            """(identifier, customer of another identifier on the same record) pairs, per
+            pair of columns (``only``: of these identifiers)."""
+            for m in multi:
+                for i in range(m.shape[1]):
+                    for j in range(m.shape[1]):
+                        if i == j:
+                            continue
+                        ok = (m[:, i] >= 0) & (m[:, j] >= 0)
+                        if only is not None:
+                            ok &= only[np.maximum(m[:, i], 0)]
+                        other = node_customer[np.where(ok, m[:, j], 0)]
+                        ok &= other >= 0
+                        yield m[ok, i], other[ok]
+
+        reach = _distinct_per_node(hops, n_nodes)
         is_shared_hop = (reach > limit) & (node_customer < 0)
         is_shared = is_shared_crm | is_shared_hop
 
@@ -700,26 +714,25 @@ class IdentityResolver:
             start = self._node_offsets_[kind]
             kind_of[start : start + len(self._node_values_[kind])] = kind
             identifier.append(self._node_values_[kind])
-        weights = np.concatenate(
-            [
-                np.ones(int((crm_m >= 0).sum()), dtype="int64"),
-                np.broadcast_to(self._weights_[:, None], combo_m.shape)[combo_m >= 0],
-            ]
-        )
-        n_records = np.bincount(
-            np.concatenate([crm_m[crm_m >= 0], combo_m[combo_m >= 0]]),
-            weights=weights,
-            minlength=n_nodes,
-        ).astype("int64")
+        n_records = np.zeros(n_nodes, dtype="int64")  # CRM rows + interaction rows
+        for j in range(crm_m.shape[1]):
+            col = crm_m[:, j]
+            n_records += np.bincount(col[col >= 0], minlength=n_nodes)
+        for j in range(combo_m.shape[1]):
+            col = combo_m[:, j]
+            ok = col >= 0
+            counts = np.bincount(col[ok], weights=self._weights_[ok], minlength=n_nodes)
+            n_records += np.rint(counts).astype("int64")
         names = pa.array(self._persons_.tolist(), pa.string())  # each person once
+        text = pd.StringDtype("pyarrow")  # Arrow-backed: no Python object per identifier
         person_id = pd.array(
             names.take(pa.array(person, mask=person < 0)) if len(names) else [None] * n_nodes,
-            dtype="string",
+            dtype=text,
         )
         self.identity_map_ = pd.DataFrame(
             {
                 "kind": kind_of,
-                "identifier": pa.chunked_array(identifier, pa.string()).to_pandas(),
+                "identifier": pd.array(pa.chunked_array(identifier, pa.string()), dtype=text),
                 "person_id": person_id,
                 "in_crm": anchored,
                 "n_records": n_records,
@@ -1077,27 +1090,41 @@ def transform_source(table: Any) -> ibis.Table | None:
     return None if origin is None else origin.source
 
 
-def _distinct_per_node(node: np.ndarray, value: np.ndarray, n_nodes: int) -> np.ndarray:
-    """Number of distinct ``value`` per node (``node``, ``value``: pairs, repeats allowed).
+def _in_threads(func: Any, items: list[str]) -> list[Any]:
+    """``[func(i) for i in items]`` on two threads (for work in Arrow kernels, which release
+    the GIL); results in the order of ``items``."""
+    from concurrent.futures import ThreadPoolExecutor
 
-    Nodes whose smallest and largest values are equal have one value; distinct pairs are
-    counted only for the others (few: the identifiers that reach several customers), which
-    keeps this linear in the pairs (the hash of every pair took 2.7 s at 50M interactions).
+    if len(items) < 2:
+        return [func(i) for i in items]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(func, items))
+
+
+def _distinct_per_node(pairs: Any, n_nodes: int) -> np.ndarray:
+    """Number of distinct values per node.
+
+    ``pairs(only=None)`` yields chunks of (node, value) arrays, repeats allowed; ``only``, a
+    boolean array over nodes, restricts them to those nodes. Nodes whose smallest and largest
+    values are equal have one value; distinct pairs are counted only for the others (few: the
+    identifiers that reach several customers), so this is linear in the pairs and holds one
+    chunk at a time (hashing every pair took 2.7 s and 1 GB at 50M interactions).
     """
-    if not len(node):
-        return np.zeros(n_nodes, dtype="int64")
     lo = np.full(n_nodes, np.iinfo("int64").max, dtype="int64")
     hi = np.full(n_nodes, -1, dtype="int64")
-    np.minimum.at(lo, node, value)
-    np.maximum.at(hi, node, value)
+    for node, value in pairs():
+        np.minimum.at(lo, node, value)
+        np.maximum.at(hi, node, value)
     out = (hi >= 0).astype("int64")
     several = lo < hi
     if several.any():
-        keep = several[node]
+        chunks = list(pairs(several))
+        node = np.concatenate([c[0] for c in chunks])
+        value = np.concatenate([c[1] for c in chunks])
         scale = int(value.max()) + 1
-        pairs = pd.unique(node[keep] * scale + value[keep])
+        distinct = pd.unique(node * scale + value)
         out[several] = 0
-        out += np.bincount(pairs // scale, minlength=n_nodes) * several
+        out += np.bincount(distinct // scale, minlength=n_nodes)
     return out
 
 
