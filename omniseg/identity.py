@@ -123,7 +123,8 @@ def _normalise_series(kind: str, values: pd.Series, default_country: str) -> pd.
     """:func:`_normalise_kind` of any text Series (each distinct value once), index kept."""
     codes, uniques = _encode(_arrow_text(values))
     norm = _normalise_kind(kind, uniques, default_country)
-    return pd.Series(norm.array.take(codes, allow_fill=True), index=values.index, dtype="string")
+    out = norm.array.take(codes, allow_fill=True)
+    return pd.Series(out, index=values.index).astype("string")
 
 
 #: Text whose every character is printable ASCII: normalised with vectorised Arrow kernels
@@ -146,7 +147,8 @@ def _normalise_kind(kind: str, raw: pd.Series, default_country: str) -> pd.Serie
     if pc.any(rest).as_py():
         slow = _normalise_python(kind, raw[rest.to_numpy(zero_copy_only=False)], default_country)
         out = pc.replace_with_mask(out, rest, _arrow_text(slow))
-    return pd.Series(pd.array(out, dtype="string"), index=raw.index)
+    # Arrow-backed text: no Python object per value (millions of identifiers)
+    return pd.Series(pd.array(out, dtype=pd.StringDtype("pyarrow")), index=raw.index)
 
 
 def _normalise_arrow(kind: str, raw: pa.Array, default_country: str) -> pa.Array:
@@ -315,7 +317,7 @@ def normalise_identifiers(
         norm = _normalise_kind(kind, raw, default_country)
         values = norm.array.take(codes, allow_fill=True)
         rejected = _rejected(raw, norm, codes, weights)
-        return pd.Series(values, index=frame.index, dtype="string"), rejected
+        return pd.Series(values, index=frame.index), rejected  # Arrow-backed text
 
     kinds = [k for k in KINDS if k in frame]
     done = dict(zip(kinds, _in_threads(one, kinds), strict=True))
@@ -574,6 +576,7 @@ class IdentityResolver:
         cust_codes, cust_names = pd.factorize(crm_norm["customer_id"])
         self._crm_m_, self._combo_m_, self._weights_ = crm_m, combo_m, weights
         self._crm_kinds_, self._combo_kinds_ = crm_cols, kinds
+        pa.default_memory_pool().release_unused()  # the combinations' text, freed above
         self._link(start, cust_codes, np.asarray(cust_names, dtype=object), bar)
         # each combination's person: its first identifier (PRIORITY order) that has a person
         node_person = self._node_person_
