@@ -977,6 +977,7 @@ def report_channel_plan(
     output_dir: str | Path | None = None,
     weights: Mapping[str, float] | None = None,
     costs: Mapping[str, float] | None = None,
+    events: pd.DataFrame | None = None,
 ) -> tuple[ChannelPlan, Any, pd.DataFrame]:
     """The channel-plan step of a report run.
 
@@ -985,6 +986,10 @@ def report_channel_plan(
     segment with Markov removal effects; scores and ranks channels; finds omnichannel gaps. With
     ``output_dir``, writes ``channel_plan.csv`` and the activation lists (``activation/``).
 
+    ``events`` are the interactions with ``person_id``; default: the run's
+    (:func:`omniseg.pipeline.resolved_events` with ``output_dir`` as the run folder, read from
+    ``person_ids.parquet`` when an earlier step wrote it, so identities are resolved once).
+
     Returns
     -------
     plan : ChannelPlan
@@ -992,7 +997,7 @@ def report_channel_plan(
     gaps : DataFrame
     """
     from omniseg.attribution import build_journeys, markov_attribution
-    from omniseg.identity import IdentityResolver
+    from omniseg.pipeline import resolved_events
 
     labels = segmentation.labels
     names = dict(enumerate(segmentation.names))
@@ -1009,8 +1014,8 @@ def report_channel_plan(
         sat = tables["satisfaction"]
         sat = sat[(sat["segment"] != "all") & ~sat["suppressed"]]
         csat = sat.pivot_table(index="segment", columns="channel", values="mean")
-    resolver = IdentityResolver().fit(data.customers, data.interactions)
-    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+    if events is None:  # the run's resolved interactions (resolved once per run)
+        events = resolved_events(data, cache_dir=output_dir)
     journeys = build_journeys(events, segments=labels)
     shares = {}
     for seg in sorted(labels.unique()):

@@ -16,10 +16,62 @@ import pandas as pd
 from omniseg.atomic import atomic_write
 from omniseg.vocabulary import normalise_genders
 
-__all__ = ["FEATURES_FILE", "customer_features", "run_segmentation"]
+__all__ = [
+    "FEATURES_FILE",
+    "IDENTITY_FILE",
+    "customer_features",
+    "resolved_events",
+    "run_segmentation",
+]
 
 #: File name of the cached feature table in a run folder.
 FEATURES_FILE = "features.parquet"
+#: File name of the cached person of every interaction (in row order) in a run folder.
+IDENTITY_FILE = "person_ids.parquet"
+
+
+def resolved_events(
+    data: Any,
+    *,
+    cache_dir: str | Path | None = None,
+    resolver: Any = None,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """The interactions with the ``person_id`` identity resolution gives each of them.
+
+    Parameters
+    ----------
+    data : omniseg.data.CustomerData
+        Loaded and validated inputs.
+    cache_dir : path, optional
+        Run folder: ``person_ids.parquet`` there is read instead of resolving again (when it has
+        one row per interaction), or written when absent.
+    resolver : omniseg.identity.IdentityResolver, optional
+        Already fitted on ``data`` (e.g. to show its summary); default: a new one is fitted.
+    progress : bool
+        Progress bars on the console.
+
+    Returns
+    -------
+    DataFrame
+        ``data.interactions`` with a ``person_id`` column (``string``; ``<NA>`` unresolved).
+    """
+    interactions = data.interactions
+    cache = Path(cache_dir) / IDENTITY_FILE if cache_dir else None
+    if resolver is None and cache is not None and cache.is_file():
+        cached = pd.read_parquet(cache)["person_id"]
+        if len(cached) == len(interactions):
+            person = pd.array(cached.to_numpy(), dtype="string")
+            return interactions.assign(person_id=pd.Series(person, index=interactions.index))
+    if resolver is None:
+        from omniseg.identity import IdentityResolver
+
+        resolver = IdentityResolver(progress=progress).fit(data.customers, interactions)
+    person = resolver.transform(interactions)
+    if cache is not None:
+        frame = pd.DataFrame({"person_id": person.to_numpy()})
+        atomic_write(cache, lambda tmp: frame.to_parquet(tmp, index=False))
+    return interactions.assign(person_id=person)
 
 
 def customer_features(
@@ -46,15 +98,13 @@ def customer_features(
     DataFrame
     """
     from omniseg.features import build_features
-    from omniseg.identity import IdentityResolver
 
     cache = Path(cache_dir) / FEATURES_FILE if cache_dir else None
     if cache is not None and cache.is_file():
         cached = pd.read_parquet(cache)
         cached.index = cached.index.astype("string")  # as built (Parquet reads it as str)
         return cached
-    resolver = IdentityResolver(progress=progress).fit(data.customers, data.interactions)
-    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+    events = resolved_events(data, cache_dir=cache_dir, progress=progress)
     table = build_features(events, data.customers, progress=progress).set_index("person_id")
     survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
     if survey is not None and codebook is not None and "customer_id" in survey:
