@@ -571,10 +571,12 @@ def _table(
             out[f"{ch}_click_rate"] = np.where(touches > 0, clicks / touches, np.nan)
     for col in _JOURNEYS:
         out[col] = _column(result, col)
+    del channel
+    result.clear()  # ``out`` holds the arrays now: _join_crm frees each once it is taken
     if customers is not None:
         return _join_crm(out, customers)
     order = pc.sort_indices(_arrow_text(pd.Series(out["person_id"]))).to_numpy()
-    return pd.DataFrame({name: values[order] for name, values in out.items()})
+    return pd.DataFrame({name: out.pop(name)[order] for name in list(out)})
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -626,9 +628,8 @@ def _join_crm(out: dict[str, Any], customers: pd.DataFrame) -> pd.DataFrame:
     table: dict[str, Any] = {
         "person_id": pd.array(union.to_numpy(zero_copy_only=False), dtype="string")
     }
-    for name, values in out.items():
-        if name == "person_id":
-            continue
+    for name in [c for c in out if c != "person_id"]:
+        values = out.pop(name)  # each input column freed once taken: one copy at a time
         if not isinstance(values, np.ndarray):  # text: missing becomes <NA>
             table[name] = values.take(at_left, allow_fill=True)
             continue

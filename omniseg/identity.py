@@ -576,7 +576,6 @@ class IdentityResolver:
         cust_codes, cust_names = pd.factorize(crm_norm["customer_id"])
         self._crm_m_, self._combo_m_, self._weights_ = crm_m, combo_m, weights
         self._crm_kinds_, self._combo_kinds_ = crm_cols, kinds
-        pa.default_memory_pool().release_unused()  # the combinations' text, freed above
         self._link(start, cust_codes, np.asarray(cust_names, dtype=object), bar)
         # each combination's person: its first identifier (PRIORITY order) that has a person
         node_person = self._node_person_
