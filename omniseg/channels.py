@@ -30,6 +30,9 @@ retain / serve, rules in :func:`_role`), a **reason** in English or Spanish citi
 and a flag when its evidence is thin (fewer than ``min_engaged`` engaged customers): thin
 channels are listed after the confident ones instead of being ranked confidently. A
 **sensitivity** check moves each weight ±20 % and reports whether the top channel changes.
+
+The report texts (English and Spanish) live in :data:`omniseg.i18n.MESSAGES` under the
+``channels.`` prefix; :func:`channel_text` returns the section texts.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
+from omniseg import i18n
 from omniseg.atomic import atomic_write
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
@@ -77,124 +81,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "cost": 0.10,
 }
 _ROLES = ("acquire", "convert", "retain", "serve")
-_TEXT = {
-    "title": {"en": "Channel plan", "es": "Plan de canales"},
-    "lead": {
-        "en": "For each segment, the channels to invest in first: a priority score combines "
-        "reach, conversion (purchases per user, judged on the cautious end of its 90% interval), "
-        "value attributed from customer journeys, stated preference in the survey and "
-        "satisfaction. * marks channels with too little evidence to rank with confidence.",
-        "es": "Para cada segmento, los canales en los que invertir primero: la puntuación combina "
-        "alcance, conversión (compras por usuario, juzgada por el extremo prudente de su "
-        "intervalo del 90 %), valor atribuido según los recorridos de los clientes, preferencia "
-        "declarada en la encuesta y satisfacción. * marca canales con poca evidencia.",
-    },
-    "attr_title": {"en": "Where purchases come from", "es": "De dónde vienen las compras"},
-    "attr_lead": {
-        "en": "Credit for purchases by channel over all journeys, by five methods: Markov "
-        "removal effect (how many purchases are lost without the channel) and Shapley value "
-        "credit every channel of a journey by its contribution; first and last touch give all "
-        "the credit to one end.",
-        "es": "Mérito de las compras por canal en todos los recorridos, con cinco métodos: el "
-        "efecto de eliminación de Markov (cuántas compras se pierden sin el canal) y el valor "
-        "de Shapley reparten el mérito según la contribución de cada canal; primer y último "
-        "contacto se lo dan todo a un extremo.",
-    },
-    "journey_title": {
-        "en": "How customers move between channels",
-        "es": "Cómo pasan los clientes de un canal a otro",
-    },
-    "gaps_title": {"en": "Omnichannel gaps", "es": "Huecos omnicanal"},
-    "pat_title": {"en": "Cross-channel patterns", "es": "Patrones entre canales"},
-    "pat_lead": {
-        "en": "Share of each segment's customers who use several channels and what they are "
-        "worth, and who research online and buy in a store (ROPO), visit a store and buy "
-        "online (showrooming), or call or chat after a web visit.",
-        "es": "Qué parte de cada segmento usa varios canales y cuánto vale, y quién busca en la "
-        "web y compra en tienda (ROPO), visita la tienda y compra online (showrooming), o llama "
-        "o chatea tras visitar la web.",
-    },
-    "pat.multi": {"en": "Use 2+ channels", "es": "Usan 2 o más canales"},
-    "pat.multi_value": {
-        "en": "Revenue per multi-channel customer",
-        "es": "Ingresos por cliente multicanal",
-    },
-    "pat.single_value": {
-        "en": "Revenue per single-channel customer",
-        "es": "Ingresos por cliente de un canal",
-    },
-    "pat.ropo_purchases": {
-        "en": "Web research, store purchase",
-        "es": "Busca en web, compra en tienda",
-    },
-    "pat.showrooming_purchases": {
-        "en": "Store visit, online purchase",
-        "es": "Visita tienda, compra online",
-    },
-    "pat.contact_after_web": {"en": "Call/chat after web visit", "es": "Llama/chatea tras la web"},
-    "gaps_lead": {
-        "en": "Service contacts with no follow-up on another channel within 48 hours, and "
-        "segments whose satisfaction differs strongly between channels (1 point or more on a "
-        "1-5 scale).",
-        "es": "Contactos de servicio sin seguimiento en otro canal en 48 horas, y segmentos cuya "
-        "satisfacción difiere mucho entre canales (1 punto o más en una escala de 1 a 5).",
-    },
-    "gap.customers_with": {
-        "en": "Customers with an unanswered contact",
-        "es": "Clientes con un contacto sin respuesta",
-    },
-    "gap.per_customer": {
-        "en": "Unanswered contacts per customer",
-        "es": "Contactos sin respuesta por cliente",
-    },
-    "gap.best": {"en": "Best-rated channel", "es": "Canal mejor valorado"},
-    "gap.worst": {"en": "Worst-rated channel", "es": "Canal peor valorado"},
-    "gap.gap": {"en": "Satisfaction gap", "es": "Diferencia de satisfacción"},
-    "role.acquire": {"en": "acquire", "es": "captar"},
-    "role.convert": {"en": "convert", "es": "convertir"},
-    "role.retain": {"en": "retain", "es": "fidelizar"},
-    "role.serve": {"en": "serve", "es": "atender"},
-    "reason": {
-        "en": "{reach} of this segment uses {ch}; purchases per user there are {ratio} the "
-        "channel's average ({ci_label}: {lo}–{hi}).",
-        "es": "El {reach} de este segmento usa {ch}; sus compras por usuario allí son {ratio} "
-        "la media del canal ({ci_label}: {lo}–{hi}).",
-    },
-    "reason_value": {
-        "en": " It brings {rpc} per customer of the segment.",
-        "es": " Aporta {rpc} por cliente del segmento.",
-    },
-    "reason_nobuy": {
-        "en": "{reach} of this segment uses {ch}, with no purchases there: a channel to {role}.",
-        "es": "El {reach} de este segmento usa {ch}, sin compras allí: un canal para {role}.",
-    },
-    "thin": {
-        "en": "Too little evidence ({n} engaged customers): not ranked with confidence.",
-        "es": "Evidencia insuficiente ({n} clientes activos): no se ordena con confianza.",
-    },
-    "ci": {"en": "90% CI", "es": "IC 90 %"},
-    "x": {"en": "{v}x", "es": "{v}x"},
-    "segment": {"en": "Segment", "es": "Segmento"},
-    "channel": {"en": "Channel", "es": "Canal"},
-    "rank": {"en": "Rank", "es": "Puesto"},
-    "score": {"en": "Priority score", "es": "Puntuación"},
-    "role": {"en": "Role", "es": "Papel"},
-    "why": {"en": "Why", "es": "Por qué"},
-    "stable": {
-        "en": "Top channel stable under ±20% weights",
-        "es": "Canal principal estable con pesos ±20 %",
-    },
-    "yes": {"en": "yes", "es": "sí"},
-    "no_changes": {"en": "no: {alt}", "es": "no: {alt}"},
-    "fig_scores": {
-        "en": "Priority score by segment and channel (1 = the segment's best)",
-        "es": "Puntuación por segmento y canal (1 = el mejor del segmento)",
-    },
-}
 
 
 def _t(key: str, language: str, **kw: Any) -> str:
-    return _TEXT[key][language].format(**kw)
+    # Always ``str.format`` (also without fields), as when the texts lived in this module.
+    return i18n.t(f"channels.{key}", language).format(**kw)
 
 
 def channel_text(key: str, language: str = "en") -> str:

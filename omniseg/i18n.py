@@ -538,6 +538,252 @@ MESSAGES: dict[str, dict[str, str]] = {
     "weighting.target": {"en": "Target", "es": "Objetivo"},
     "weighting.achieved": {"en": "Weighted", "es": "Ponderada"},
     "weighting.difference": {"en": "Gap (points)", "es": "Desviación (puntos)"},
+    # personas (omniseg.personas)
+    "personas.title": {"en": "Personas", "es": "Personas"},
+    "personas.lead": {
+        "en": "One persona per segment, built from the data: the name comes from the segment's "
+        "most distinctive traits (the first name is fictional), and every statement shows how "
+        "many people it rests on (n). Attitudes come from survey respondents placed in the "
+        "segment; quotes from interviews, with names, emails and phone numbers removed.",
+        "es": "Una persona por segmento, construida con los datos: el nombre sale de los rasgos "
+        "más distintivos del segmento (el nombre de pila es ficticio) y cada afirmación indica "
+        "en cuántas personas se basa (n). Las actitudes vienen de los encuestados asignados al "
+        "segmento; las citas, de entrevistas, sin nombres, correos ni teléfonos.",
+    },
+    "personas.compare": {
+        "en": "All personas side by side",
+        "es": "Todas las personas, lado a lado",
+    },
+    "personas.themes_title": {
+        "en": "What interviewees talk about",
+        "es": "De qué hablan los entrevistados",
+    },
+    "personas.themes_lead": {
+        "en": "Themes found in the interview answers (Spanish and English), labelled by their "
+        "most characteristic words; the personas quote the sentences closest to their segment's "
+        "themes.",
+        "es": "Temas encontrados en las respuestas de las entrevistas (en español e inglés), "
+        "nombrados por sus palabras más características; las personas citan las frases más "
+        "cercanas a los temas de su segmento.",
+    },
+    "personas.customers": {"en": "customers", "es": "clientes"},
+    "personas.of_customers": {"en": "of customers", "es": "de los clientes"},
+    "personas.of_revenue": {"en": "of revenue", "es": "de los ingresos"},
+    "personas.who": {"en": "Who they are", "es": "Quiénes son"},
+    "personas.behaviour": {"en": "How they buy", "es": "Cómo compran"},
+    "personas.channels": {"en": "Preferred channels", "es": "Canales preferidos"},
+    "personas.attitudes": {"en": "What they think", "es": "Qué piensan"},
+    "personas.goals": {"en": "Goals", "es": "Objetivos"},
+    "personas.frustrations": {"en": "Frustrations", "es": "Frustraciones"},
+    "personas.themes": {"en": "What they talk about", "es": "De qué hablan"},
+    "personas.quotes": {"en": "In their words", "es": "En sus palabras"},
+    "personas.evidence": {"en": "Evidence", "es": "Evidencia"},
+    "personas.thin": {"en": "Thin evidence", "es": "Evidencia escasa"},
+    "personas.median_age": {
+        "en": "Median age {v} (everyone: {a})",
+        "es": "Edad mediana {v} (todos: {a})",
+    },
+    "personas.gender": {"en": "{share} women", "es": "{share} mujeres"},
+    "personas.top_level": {
+        "en": "Most often: {v} ({share})",
+        "es": "Lo más frecuente: {v} ({share})",
+    },
+    "personas.rfm": {
+        "en": "{f} purchases per customer, average order {aov}, {m} per customer (everyone: {ma})",
+        "es": "{f} compras por cliente, ticket medio {aov}, {m} por cliente (todos: {ma})",
+    },
+    "personas.recency": {
+        "en": "Last purchase a median {d} days ago",
+        "es": "Última compra hace una mediana de {d} días",
+    },
+    "personas.journey": {
+        "en": "Typical path: first contact {first}, last {last}; {omni} use 2+ channels",
+        "es": "Recorrido típico: primer contacto {first}, último {last}; {omni} usa 2 o más "
+        "canales",
+    },
+    "personas.channel_line": {
+        "en": "{ch}: {share} of their interactions (index {idx})",
+        "es": "{ch}: {share} de sus interacciones (índice {idx})",
+    },
+    "personas.construct_line": {
+        "en": "{c}: {v} out of {hi} (everyone {a}; {n} respondents)",
+        "es": "{c}: {v} de {hi} (todos {a}; {n} encuestados)",
+    },
+    "personas.nps_line": {
+        "en": "Net Promoter Score {v} (everyone {a}; {n} respondents)",
+        "es": "Net Promoter Score {v} (todos {a}; {n} encuestados)",
+    },
+    "personas.few_respondents": {
+        "en": "Only {n} survey respondents: attitudes are not shown (at least {m} needed).",
+        "es": "Solo {n} encuestados: no se muestran actitudes (se necesitan al menos {m}).",
+    },
+    "personas.unreliable": {
+        "en": "{c} is measured unreliably (Cronbach's alpha {a}); read with caution.",
+        "es": "{c} se mide con poca fiabilidad (alfa de Cronbach {a}); léase con cautela.",
+    },
+    "personas.no_interviews": {
+        "en": "No interviews with people of this segment: no quotes or themes.",
+        "es": "No hay entrevistas con personas de este segmento: sin citas ni temas.",
+    },
+    "personas.suppressed": {
+        "en": "Fewer than {m} customers: details suppressed for privacy.",
+        "es": "Menos de {m} clientes: detalles ocultos por privacidad.",
+    },
+    "personas.borderline": {
+        "en": "{share} of its customers sit between two segments.",
+        "es": "El {share} de sus clientes está entre dos segmentos.",
+    },
+    "personas.goal_line": {
+        "en": "{c} well above average ({v} vs {a})",
+        "es": "{c} muy por encima de la media ({v} frente a {a})",
+    },
+    "personas.name_col": {"en": "Persona", "es": "Persona"},
+    "personas.segment_col": {"en": "Segment", "es": "Segmento"},
+    "personas.main_channel_col": {"en": "Signature channel", "es": "Canal distintivo"},
+    "personas.age_col": {"en": "Median age", "es": "Edad mediana"},
+    "personas.rpc_col": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
+    "personas.nps_col": {"en": "NPS", "es": "NPS"},
+    "personas.theme_col": {"en": "Top interview theme", "es": "Tema principal en entrevistas"},
+    # channel plan (omniseg.channels)
+    "channels.title": {"en": "Channel plan", "es": "Plan de canales"},
+    "channels.lead": {
+        "en": "For each segment, the channels to invest in first: a priority score combines "
+        "reach, conversion (purchases per user, judged on the cautious end of its 90% interval), "
+        "value attributed from customer journeys, stated preference in the survey and "
+        "satisfaction. * marks channels with too little evidence to rank with confidence.",
+        "es": "Para cada segmento, los canales en los que invertir primero: la puntuación combina "
+        "alcance, conversión (compras por usuario, juzgada por el extremo prudente de su "
+        "intervalo del 90 %), valor atribuido según los recorridos de los clientes, preferencia "
+        "declarada en la encuesta y satisfacción. * marca canales con poca evidencia.",
+    },
+    "channels.attr_title": {"en": "Where purchases come from", "es": "De dónde vienen las compras"},
+    "channels.attr_lead": {
+        "en": "Credit for purchases by channel over all journeys, by five methods: Markov "
+        "removal effect (how many purchases are lost without the channel) and Shapley value "
+        "credit every channel of a journey by its contribution; first and last touch give all "
+        "the credit to one end.",
+        "es": "Mérito de las compras por canal en todos los recorridos, con cinco métodos: el "
+        "efecto de eliminación de Markov (cuántas compras se pierden sin el canal) y el valor "
+        "de Shapley reparten el mérito según la contribución de cada canal; primer y último "
+        "contacto se lo dan todo a un extremo.",
+    },
+    "channels.journey_title": {
+        "en": "How customers move between channels",
+        "es": "Cómo pasan los clientes de un canal a otro",
+    },
+    "channels.gaps_title": {"en": "Omnichannel gaps", "es": "Huecos omnicanal"},
+    "channels.pat_title": {"en": "Cross-channel patterns", "es": "Patrones entre canales"},
+    "channels.pat_lead": {
+        "en": "Share of each segment's customers who use several channels and what they are "
+        "worth, and who research online and buy in a store (ROPO), visit a store and buy "
+        "online (showrooming), or call or chat after a web visit.",
+        "es": "Qué parte de cada segmento usa varios canales y cuánto vale, y quién busca en la "
+        "web y compra en tienda (ROPO), visita la tienda y compra online (showrooming), o llama "
+        "o chatea tras visitar la web.",
+    },
+    "channels.pat.multi": {"en": "Use 2+ channels", "es": "Usan 2 o más canales"},
+    "channels.pat.multi_value": {
+        "en": "Revenue per multi-channel customer",
+        "es": "Ingresos por cliente multicanal",
+    },
+    "channels.pat.single_value": {
+        "en": "Revenue per single-channel customer",
+        "es": "Ingresos por cliente de un canal",
+    },
+    "channels.pat.ropo_purchases": {
+        "en": "Web research, store purchase",
+        "es": "Busca en web, compra en tienda",
+    },
+    "channels.pat.showrooming_purchases": {
+        "en": "Store visit, online purchase",
+        "es": "Visita tienda, compra online",
+    },
+    "channels.pat.contact_after_web": {
+        "en": "Call/chat after web visit",
+        "es": "Llama/chatea tras la web",
+    },
+    "channels.gaps_lead": {
+        "en": "Service contacts with no follow-up on another channel within 48 hours, and "
+        "segments whose satisfaction differs strongly between channels (1 point or more on a "
+        "1-5 scale).",
+        "es": "Contactos de servicio sin seguimiento en otro canal en 48 horas, y segmentos cuya "
+        "satisfacción difiere mucho entre canales (1 punto o más en una escala de 1 a 5).",
+    },
+    "channels.gap.customers_with": {
+        "en": "Customers with an unanswered contact",
+        "es": "Clientes con un contacto sin respuesta",
+    },
+    "channels.gap.per_customer": {
+        "en": "Unanswered contacts per customer",
+        "es": "Contactos sin respuesta por cliente",
+    },
+    "channels.gap.best": {"en": "Best-rated channel", "es": "Canal mejor valorado"},
+    "channels.gap.worst": {"en": "Worst-rated channel", "es": "Canal peor valorado"},
+    "channels.gap.gap": {"en": "Satisfaction gap", "es": "Diferencia de satisfacción"},
+    "channels.role.acquire": {"en": "acquire", "es": "captar"},
+    "channels.role.convert": {"en": "convert", "es": "convertir"},
+    "channels.role.retain": {"en": "retain", "es": "fidelizar"},
+    "channels.role.serve": {"en": "serve", "es": "atender"},
+    "channels.reason": {
+        "en": "{reach} of this segment uses {ch}; purchases per user there are {ratio} the "
+        "channel's average ({ci_label}: {lo}–{hi}).",
+        "es": "El {reach} de este segmento usa {ch}; sus compras por usuario allí son {ratio} "
+        "la media del canal ({ci_label}: {lo}–{hi}).",
+    },
+    "channels.reason_value": {
+        "en": " It brings {rpc} per customer of the segment.",
+        "es": " Aporta {rpc} por cliente del segmento.",
+    },
+    "channels.reason_nobuy": {
+        "en": "{reach} of this segment uses {ch}, with no purchases there: a channel to {role}.",
+        "es": "El {reach} de este segmento usa {ch}, sin compras allí: un canal para {role}.",
+    },
+    "channels.thin": {
+        "en": "Too little evidence ({n} engaged customers): not ranked with confidence.",
+        "es": "Evidencia insuficiente ({n} clientes activos): no se ordena con confianza.",
+    },
+    "channels.ci": {"en": "90% CI", "es": "IC 90 %"},
+    "channels.x": {"en": "{v}x", "es": "{v}x"},
+    "channels.segment": {"en": "Segment", "es": "Segmento"},
+    "channels.channel": {"en": "Channel", "es": "Canal"},
+    "channels.rank": {"en": "Rank", "es": "Puesto"},
+    "channels.score": {"en": "Priority score", "es": "Puntuación"},
+    "channels.role": {"en": "Role", "es": "Papel"},
+    "channels.why": {"en": "Why", "es": "Por qué"},
+    "channels.stable": {
+        "en": "Top channel stable under ±20% weights",
+        "es": "Canal principal estable con pesos ±20 %",
+    },
+    "channels.yes": {"en": "yes", "es": "sí"},
+    "channels.no_changes": {"en": "no: {alt}", "es": "no: {alt}"},
+    "channels.fig_scores": {
+        "en": "Priority score by segment and channel (1 = the segment's best)",
+        "es": "Puntuación por segmento y canal (1 = el mejor del segmento)",
+    },
+    # interview themes (omniseg.interviews)
+    "interviews.title": {"en": "Interview themes", "es": "Temas de las entrevistas"},
+    "interviews.lead": {
+        "en": "{k} themes found in {n} interviews ({sentences} answer sentences). Each theme is "
+        "named by its most characteristic words; quotes are the answers closest to it, with "
+        "emails, phone numbers and names removed.",
+        "es": "{k} temas en {n} entrevistas ({sentences} frases de respuesta). Cada tema se "
+        "nombra por sus palabras más características; las citas son las respuestas más cercanas "
+        "a él, sin correos, teléfonos ni nombres.",
+    },
+    "interviews.col_theme": {"en": "Theme", "es": "Tema"},
+    "interviews.col_label": {"en": "Key words", "es": "Palabras clave"},
+    "interviews.col_prevalence": {"en": "Share of talk", "es": "Peso en las respuestas"},
+    "interviews.col_interviews": {"en": "Interviews", "es": "Entrevistas"},
+    "interviews.col_languages": {"en": "Languages", "es": "Idiomas"},
+    "interviews.col_quotes": {"en": "Quotes", "es": "Citas"},
+    "interviews.fig_prevalence": {
+        "en": "Interview themes: share of what interviewees talk about",
+        "es": "Temas de las entrevistas: peso en lo que cuentan los entrevistados",
+    },
+    "interviews.hover": {
+        "en": "%{y}: %{x:.1%} of the talk, %{customdata} interviews",
+        "es": "%{y}: %{x:.1%} de lo hablado, %{customdata} entrevistas",
+    },
 }
 
 #: Language -> canonical channel -> display name. Unknown channels are shown capitalised.

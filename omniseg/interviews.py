@@ -25,7 +25,9 @@ strategist can read:
    ``respondent_id`` (survey respondents), or with the typing tool when the interview's profile
    holds every answer the tool needs.
 
-Everything is deterministic for a given ``random_state``. See ``docs/interviews.md``.
+Everything is deterministic for a given ``random_state``. See ``docs/interviews.md``. The report
+texts (English and Spanish) live in :data:`omniseg.i18n.MESSAGES` under the ``interviews.``
+prefix.
 """
 
 from __future__ import annotations
@@ -396,47 +398,6 @@ def split_answers(text: str) -> list[str]:
 
 def _has_sentence_end(label: str) -> bool:
     return bool(re.search(r"[.!?]", label))
-
-
-# --------------------------------------------------------------------------------------------
-# report text (registered in omniseg.i18n.MESSAGES so that ``t()`` finds it)
-# --------------------------------------------------------------------------------------------
-
-_TEXTS: dict[str, dict[str, str]] = {
-    "interviews.title": {"en": "Interview themes", "es": "Temas de las entrevistas"},
-    "interviews.lead": {
-        "en": "{k} themes found in {n} interviews ({sentences} answer sentences). Each theme is "
-        "named by its most characteristic words; quotes are the answers closest to it, with "
-        "emails, phone numbers and names removed.",
-        "es": "{k} temas en {n} entrevistas ({sentences} frases de respuesta). Cada tema se "
-        "nombra por sus palabras más características; las citas son las respuestas más cercanas "
-        "a él, sin correos, teléfonos ni nombres.",
-    },
-    "interviews.col_theme": {"en": "Theme", "es": "Tema"},
-    "interviews.col_label": {"en": "Key words", "es": "Palabras clave"},
-    "interviews.col_prevalence": {"en": "Share of talk", "es": "Peso en las respuestas"},
-    "interviews.col_interviews": {"en": "Interviews", "es": "Entrevistas"},
-    "interviews.col_languages": {"en": "Languages", "es": "Idiomas"},
-    "interviews.col_quotes": {"en": "Quotes", "es": "Citas"},
-    "interviews.fig_prevalence": {
-        "en": "Interview themes: share of what interviewees talk about",
-        "es": "Temas de las entrevistas: peso en lo que cuentan los entrevistados",
-    },
-    "interviews.hover": {
-        "en": "%{y}: %{x:.1%} of the talk, %{customdata} interviews",
-        "es": "%{y}: %{x:.1%} de lo hablado, %{customdata} entrevistas",
-    },
-}
-
-
-def _register_texts() -> None:
-    from omniseg.i18n import MESSAGES
-
-    for key, texts in _TEXTS.items():
-        MESSAGES.setdefault(key, texts)
-
-
-_register_texts()
 
 
 # --------------------------------------------------------------------------------------------

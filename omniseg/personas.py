@@ -19,6 +19,9 @@ segmentation always gives the same names and no two personas share one.
 Privacy: a segment smaller than ``min_customers`` (default 10) gets no card content (only its
 size), survey statements need ``min_respondents`` (default 5), and quotes are taken from
 PII-scrubbed interview sentences only.
+
+The report texts (English and Spanish) live in :data:`omniseg.i18n.MESSAGES` under the
+``personas.`` prefix; :func:`persona_text` returns the section texts.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment
 
+from omniseg import i18n
 from omniseg.atomic import atomic_write_text
 from omniseg.errors import ParameterError
 from omniseg.i18n import channel_label, check_language, format_money, format_number, format_percent
@@ -148,105 +152,19 @@ FIRST_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-_TEXT = {
-    "title": {"en": "Personas", "es": "Personas"},
-    "lead": {
-        "en": "One persona per segment, built from the data: the name comes from the segment's "
-        "most distinctive traits (the first name is fictional), and every statement shows how "
-        "many people it rests on (n). Attitudes come from survey respondents placed in the "
-        "segment; quotes from interviews, with names, emails and phone numbers removed.",
-        "es": "Una persona por segmento, construida con los datos: el nombre sale de los rasgos "
-        "más distintivos del segmento (el nombre de pila es ficticio) y cada afirmación indica "
-        "en cuántas personas se basa (n). Las actitudes vienen de los encuestados asignados al "
-        "segmento; las citas, de entrevistas, sin nombres, correos ni teléfonos.",
-    },
-    "compare": {"en": "All personas side by side", "es": "Todas las personas, lado a lado"},
-    "themes_title": {"en": "What interviewees talk about", "es": "De qué hablan los entrevistados"},
-    "themes_lead": {
-        "en": "Themes found in the interview answers (Spanish and English), labelled by their "
-        "most characteristic words; the personas quote the sentences closest to their segment's "
-        "themes.",
-        "es": "Temas encontrados en las respuestas de las entrevistas (en español e inglés), "
-        "nombrados por sus palabras más características; las personas citan las frases más "
-        "cercanas a los temas de su segmento.",
-    },
-    "customers": {"en": "customers", "es": "clientes"},
-    "of_customers": {"en": "of customers", "es": "de los clientes"},
-    "of_revenue": {"en": "of revenue", "es": "de los ingresos"},
-    "who": {"en": "Who they are", "es": "Quiénes son"},
-    "behaviour": {"en": "How they buy", "es": "Cómo compran"},
-    "channels": {"en": "Preferred channels", "es": "Canales preferidos"},
-    "attitudes": {"en": "What they think", "es": "Qué piensan"},
-    "goals": {"en": "Goals", "es": "Objetivos"},
-    "frustrations": {"en": "Frustrations", "es": "Frustraciones"},
-    "themes": {"en": "What they talk about", "es": "De qué hablan"},
-    "quotes": {"en": "In their words", "es": "En sus palabras"},
-    "evidence": {"en": "Evidence", "es": "Evidencia"},
-    "thin": {"en": "Thin evidence", "es": "Evidencia escasa"},
-    "median_age": {"en": "Median age {v} (everyone: {a})", "es": "Edad mediana {v} (todos: {a})"},
-    "gender": {"en": "{share} women", "es": "{share} mujeres"},
-    "top_level": {"en": "Most often: {v} ({share})", "es": "Lo más frecuente: {v} ({share})"},
-    "rfm": {
-        "en": "{f} purchases per customer, average order {aov}, {m} per customer (everyone: {ma})",
-        "es": "{f} compras por cliente, ticket medio {aov}, {m} por cliente (todos: {ma})",
-    },
-    "recency": {
-        "en": "Last purchase a median {d} days ago",
-        "es": "Última compra hace una mediana de {d} días",
-    },
-    "journey": {
-        "en": "Typical path: first contact {first}, last {last}; {omni} use 2+ channels",
-        "es": "Recorrido típico: primer contacto {first}, último {last}; {omni} usa 2 o más "
-        "canales",
-    },
-    "channel_line": {
-        "en": "{ch}: {share} of their interactions (index {idx})",
-        "es": "{ch}: {share} de sus interacciones (índice {idx})",
-    },
-    "construct_line": {
-        "en": "{c}: {v} out of {hi} (everyone {a}; {n} respondents)",
-        "es": "{c}: {v} de {hi} (todos {a}; {n} encuestados)",
-    },
-    "nps_line": {
-        "en": "Net Promoter Score {v} (everyone {a}; {n} respondents)",
-        "es": "Net Promoter Score {v} (todos {a}; {n} encuestados)",
-    },
-    "few_respondents": {
-        "en": "Only {n} survey respondents: attitudes are not shown (at least {m} needed).",
-        "es": "Solo {n} encuestados: no se muestran actitudes (se necesitan al menos {m}).",
-    },
-    "unreliable": {
-        "en": "{c} is measured unreliably (Cronbach's alpha {a}); read with caution.",
-        "es": "{c} se mide con poca fiabilidad (alfa de Cronbach {a}); léase con cautela.",
-    },
-    "no_interviews": {
-        "en": "No interviews with people of this segment: no quotes or themes.",
-        "es": "No hay entrevistas con personas de este segmento: sin citas ni temas.",
-    },
-    "suppressed": {
-        "en": "Fewer than {m} customers: details suppressed for privacy.",
-        "es": "Menos de {m} clientes: detalles ocultos por privacidad.",
-    },
-    "borderline": {
-        "en": "{share} of its customers sit between two segments.",
-        "es": "El {share} de sus clientes está entre dos segmentos.",
-    },
-    "goal_line": {
-        "en": "{c} well above average ({v} vs {a})",
-        "es": "{c} muy por encima de la media ({v} frente a {a})",
-    },
-    "name_col": {"en": "Persona", "es": "Persona"},
-    "segment_col": {"en": "Segment", "es": "Segmento"},
-    "main_channel_col": {"en": "Signature channel", "es": "Canal distintivo"},
-    "age_col": {"en": "Median age", "es": "Edad mediana"},
-    "rpc_col": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
-    "nps_col": {"en": "NPS", "es": "NPS"},
-    "theme_col": {"en": "Top interview theme", "es": "Tema principal en entrevistas"},
-}
-
 
 def _t(key: str, language: str, **kw: Any) -> str:
-    return _TEXT[key][language].format(**kw)
+    # Always ``str.format`` (also without fields), as when the texts lived in this module.
+    return i18n.t(f"personas.{key}", language).format(**kw)
+
+
+def _texts(language: str) -> dict[str, str]:
+    # Every personas text in ``language``, unformatted and without the prefix (for the cards).
+    return {
+        key.removeprefix("personas."): texts[language]
+        for key, texts in i18n.MESSAGES.items()
+        if key.startswith("personas.")
+    }
 
 
 def persona_text(key: str, language: str = "en") -> str:
@@ -839,7 +757,7 @@ def persona_cards_html(personas: Sequence[Persona]) -> str:
     return template.render(
         personas=personas,
         colors=SEGMENT_COLORS,
-        text={k: v[language] for k, v in _TEXT.items()},
+        text=_texts(language),
         fmt_pct=lambda v: "–" if v is None else format_percent(v, language),
         fmt_num=lambda v: format_number(v, language),
     )
@@ -856,9 +774,9 @@ def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
             {
                 _t("segment_col", lang): p.code,
                 _t("name_col", lang): "" if p.suppressed else f"{p.first_name} · {p.name}",
-                _TEXT["customers"][lang].capitalize(): format_number(p.customers, lang),
-                _TEXT["of_customers"][lang]: format_percent(p.share, lang),
-                _TEXT["of_revenue"][lang]: "–"
+                _t("customers", lang).capitalize(): format_number(p.customers, lang),
+                _t("of_customers", lang): format_percent(p.share, lang),
+                _t("of_revenue", lang): "–"
                 if p.revenue_share is None
                 else format_percent(p.revenue_share, lang),
                 _t("rpc_col", lang): "–"
