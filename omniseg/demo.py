@@ -661,6 +661,19 @@ ITEMS = {
 }  # fmt: skip
 
 
+#: Display labels of the demo's survey constructs (the codebook's ``constructs`` section).
+CONSTRUCT_LABELS: dict[str, dict[str, str]] = {
+    "digital_affinity": {"label": "Digital affinity", "label_es": "Afinidad digital"},
+    "price_sensitivity": {"label": "Price sensitivity", "label_es": "Sensibilidad al precio"},
+    "service_need": {"label": "Need for service", "label_es": "Necesidad de atención"},
+    "brand_trust": {"label": "Brand trust", "label_es": "Confianza en la marca"},
+    "channel_satisfaction": {
+        "label": "Satisfaction with channels",
+        "label_es": "Satisfacción con los canales",
+    },
+}
+
+
 def _codebook() -> dict:
     items: dict[str, dict] = {}
     for construct, rows in ITEMS.items():
@@ -695,7 +708,7 @@ def _codebook() -> dict:
         "type": "nps",
         "scale": [0, 10],
     }
-    return {"items": items}
+    return {"items": items, "constructs": CONSTRUCT_LABELS}
 
 
 def _survey(

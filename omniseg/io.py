@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -663,7 +664,33 @@ def _codebook_problems(codebook: dict, source: str) -> tuple[dict, list[Problem]
         spec.setdefault("reverse", False)
         spec.setdefault("label", str(name))
         clean[key] = spec
-    return {"items": clean}, problems
+    out: dict[str, Any] = {"items": clean}
+    constructs = codebook.get("constructs")
+    if constructs is not None:  # optional display labels: {name: {label: ..., label_es: ...}}
+        bad = (
+            [str(c) for c, v in constructs.items() if not _labels_ok(v)]
+            if isinstance(constructs, dict)
+            else ["constructs"]
+        )
+        if bad:
+            problems.append(
+                Problem(
+                    source,
+                    None,
+                    f"'constructs' entries {bad} are not mappings of text labels",
+                    "write constructs as {construct_name: {label: Text, label_es: Texto}}",
+                )
+            )
+        else:
+            out["constructs"] = {str(c): dict(v) for c, v in constructs.items()}
+    return out, problems
+
+
+def _labels_ok(value: Any) -> bool:
+    """A construct's labels: a mapping of ``label`` / ``label_<language>`` keys to text."""
+    return isinstance(value, dict) and all(
+        str(k).startswith("label") and isinstance(v, str) for k, v in value.items()
+    )
 
 
 def load_codebook(source: str | Path | dict) -> dict:

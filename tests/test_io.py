@@ -338,6 +338,17 @@ def test_bad_codebook():
         load_codebook({"questions": {}})
 
 
+def test_codebook_construct_labels_are_kept_and_checked():
+    items = {"q1": {"type": "likert", "scale": [1, 5], "construct": "trust"}}
+    labels = {"trust": {"label": "Trust", "label_es": "Confianza"}}
+    assert load_codebook({"items": items, "constructs": labels})["constructs"] == labels
+    assert "constructs" not in load_codebook({"items": items})
+    with pytest.raises(DataValidationError, match=r"'constructs' entries \['trust'\]"):
+        load_codebook({"items": items, "constructs": {"trust": "Trust"}})
+    with pytest.raises(DataValidationError, match="not mappings of text labels"):
+        load_codebook({"items": items, "constructs": ["trust"]})
+
+
 def test_bad_excel_sheet(tmp_path):
     pd.DataFrame({"customer_id": ["C1"]}).to_excel(tmp_path / "crm.xlsx", index=False)
     with pytest.raises(DataValidationError, match="worksheet 'Clientes' not found"):

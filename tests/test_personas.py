@@ -164,6 +164,12 @@ def test_demo_personas_name_the_planted_traits(demo):
     # planted attitudes: the digital segment's highest construct is digital affinity
     digital = by_segment[mapping["digital_first"]]
     assert digital.attitudes[0][0].startswith("Digital affinity")
+    # Spanish cards use the codebook's Spanish construct labels
+    es = build_personas(seg, features, survey=data.survey, codebook=data.codebook, language="es")
+    es_digital = {p.segment: p for p in es}[mapping["digital_first"]]
+    assert es_digital.attitudes[0][0].startswith("Afinidad digital")
+    texts = " ".join([t for p in es for t, _ in p.attitudes] + [g for p in es for g in p.goals])
+    assert "Brand trust" not in texts and "Digital affinity" not in texts
     # planted NPS order: store-loyal highest, call-centre reliant lowest
     nps = {n: by_segment[mapping[n]].nps for n in mapping.index}
     assert max(nps, key=nps.get) in ("store_loyal", "digital_first")
