@@ -708,6 +708,9 @@ class IdentityResolver:
         person[conflict] = node_customer[conflict]  # anchored keep theirs
         person[is_shared] = -1
         self._persons_ = np.concatenate([cust_names, np.array(keys, dtype=object)])
+        #: the same names as Arrow text, built once (the combination map, transform and the
+        #: summary all take from it)
+        self._person_names_ = pa.array(self._persons_.tolist(), pa.string())
         self._node_person_ = person
 
         kind_of = np.empty(n_nodes, dtype=object)
@@ -725,7 +728,7 @@ class IdentityResolver:
             ok = col >= 0
             counts = np.bincount(col[ok], weights=self._weights_[ok], minlength=n_nodes)
             n_records += np.rint(counts).astype("int64")
-        names = pa.array(self._persons_.tolist(), pa.string())  # each person once
+        names = self._person_names_
         text = pd.StringDtype("pyarrow")  # Arrow-backed: no Python object per identifier
         person_id = pd.array(
             names.take(pa.array(person, mask=person < 0)) if len(names) else [None] * n_nodes,
@@ -766,11 +769,10 @@ class IdentityResolver:
         if not pd.Index(h).is_unique:  # pragma: no cover - ~1e-7 at millions of combinations
             return None
         keep = person >= 0
-        persons = pa.array(self._persons_.tolist(), pa.string())  # once per person, not combination
         frame = pa.table(
             {
                 "_h": pa.array(h[keep]),
-                "_p": persons.take(pa.array(person[keep])),
+                "_p": self._person_names_.take(pa.array(person[keep])),
                 "_c": pa.array(person[keep]),  # the person's code: position in ``_persons_``
             }
         )
@@ -810,11 +812,7 @@ class IdentityResolver:
 
     def _node_key(self, node: int) -> str:
         """``kind\\x1fidentifier`` of an identifier node."""
-        for kind in reversed(self._kinds_):
-            start = self._node_offsets_[kind]
-            if node >= start:
-                return f"{kind}\x1f{self._node_values_[kind][node - start].as_py()}"
-        raise IndexError(node)  # pragma: no cover
+        return self._node_keys(np.array([node], dtype="int64"))[0]
 
     def _node_of(self, kind: str, value: str) -> int:
         """Node code of a normalised identifier, -1 if it was never seen."""
@@ -908,9 +906,7 @@ class IdentityResolver:
             coded = joined.mutate(_person_code=joined._c).select(*columns, "_person_code")
             if len(_TRANSFORM_SOURCES) > 100:
                 _TRANSFORM_SOURCES.clear()
-            _TRANSFORM_SOURCES[out.op()] = TransformOrigin(
-                table, coded, pa.array(self._persons_.tolist(), pa.string())
-            )
+            _TRANSFORM_SOURCES[out.op()] = TransformOrigin(table, coded, self._person_names_)
             return out
         if self._source_ is not None and table.equals(self._source_):
             # one equality join per identifier kind (raw value -> person), first match wins
@@ -924,7 +920,7 @@ class IdentityResolver:
             joined = joined.mutate(person_id=ibis.coalesce(*[joined[c] for c in person]))
             return joined.select(*[c for c in table.columns if c != "person_id"], "person_id")
         else:
-            combos, _ = _combinations(table, kinds, con, False, by_channel=False)
+            combos = _combinations(table, kinds, con)
             combos["person_id"] = self._resolve(self._normalised(combos[kinds])[0])
             found = combos.loc[combos["person_id"].notna(), [*kinds, "person_id"]]
             known = ibis.memtable(found.rename(columns={k: f"_id_{k}" for k in kinds}))
@@ -997,7 +993,7 @@ class IdentityResolver:
     ) -> dict[str, Any]:
         crm_ids = pd.Series(customers["customer_id"].dropna().astype(str).str.strip().unique())
         person_is_crm = (
-            pc.is_in(pa.array(self._persons_.tolist(), pa.string()), value_set=_arrow_text(crm_ids))
+            pc.is_in(self._person_names_, value_set=_arrow_text(crm_ids))
             .fill_null(False)
             .to_numpy(zero_copy_only=False)
         )
@@ -1204,38 +1200,16 @@ def _combination_hash(table: ibis.Table, kinds: list[str]) -> ibis.Value:
     return ibis.struct({k: table[k].cast("string") for k in kinds}).hash()
 
 
-def _combinations(
-    table: ibis.Table, kinds: list[str], con: Any, row_numbers: bool, *, by_channel: bool = True
-) -> tuple[pd.DataFrame, list[str]]:
-    """Distinct identifier combinations of the interactions with their row counts.
+def _combinations(table: ibis.Table, kinds: list[str], con: Any) -> pd.DataFrame:
+    """Distinct identifier combinations of the interactions (the ``kinds`` columns as text).
 
-    Returns a frame with the ``kinds`` columns (as text), ``n_rows``, ``first_row`` (the first
-    row with the combination, from the ``_row`` column, when ``row_numbers``) and ``_ch<i>``
-    (rows per channel ``i``), and the channel names. Raw channel labels are normalised through
-    the vocabulary (``WEB`` -> ``web``) on their distinct values only.
+    The order of the combinations does not matter: ``transform`` joins them back on their values.
     """
-    keyed = table.mutate(**{k: table[k].cast("string") for k in kinds})
-    channels: list[str] = []
-    aggs: dict[str, Any] = {"n_rows": keyed.count()}
-    if row_numbers:
-        aggs["first_row"] = keyed._row.min()
-    if by_channel and "channel" in table.columns:
-        labels = con.to_pandas(table.select(c=table.channel.cast("string")).distinct())["c"]
-        groups: dict[str, list[str]] = {}
-        for label in labels.dropna().tolist():
-            groups.setdefault(normalise_channel(label) or "unknown", []).append(label)
-        channels = list(groups)
-        raw = keyed.channel.cast("string")
-        for i, ch in enumerate(channels):
-            aggs[f"_ch{i}"] = keyed.count(where=raw.isin(groups[ch]))
-    combos = con.to_pandas(keyed.group_by(kinds).aggregate(**aggs))
+    keyed = table.select(**{k: table[k].cast("string") for k in kinds}).distinct()
+    combos = con.to_pandas(keyed)
     for k in kinds:
         combos[k] = combos[k].astype("string")
-    if row_numbers:  # in the order of the rows (explain() names records by row)
-        combos = combos.sort_values("first_row", kind="stable").reset_index(drop=True)
-    # the identity map does not depend on the order of the combinations: identifiers are
-    # sorted before linking, and each person's key comes from its smallest identifier
-    return combos, channels
+    return combos
 
 
 # ------------------------------------------------------------------------------------------

@@ -318,3 +318,19 @@ def test_parquet_transform_matches_the_dataframe_transform(small, tmp_path):
     lazy = lazy.to_pandas().sort_values("row")
     assert lazy["person_id"].fillna("-").tolist() == expected.fillna("-").tolist()
     assert r.identity_map_.equals(IdentityResolver().fit(customers, interactions).identity_map_)
+
+
+def test_transform_of_other_interactions_resolves_their_combinations(small, tmp_path):
+    """A Parquet source other than the fitted one: its distinct combinations are resolved with
+    the fitted map and joined back to its rows."""
+    customers, interactions = small
+    interactions = interactions.assign(row=range(len(interactions)))
+    interactions.to_parquet(tmp_path / "fitted.parquet")
+    interactions.iloc[::-1].to_parquet(tmp_path / "other.parquet")  # other rows order
+    r = IdentityResolver().fit(customers, tmp_path / "fitted.parquet")
+    lazy = r.transform(tmp_path / "other.parquet")
+    assert transform_source(lazy) is None  # not the fitted source
+    got = lazy.to_pandas().sort_values("row")["person_id"]
+    expected = IdentityResolver().fit(customers, interactions).transform(interactions)
+    assert got.fillna("-").tolist() == expected.fillna("-").tolist()
+    assert got.notna().sum() > 0
