@@ -797,13 +797,12 @@ def _weights(weights: Any, survey: pd.DataFrame, caller: str) -> np.ndarray:
             )
         name, weights = weights, survey[weights]
     if isinstance(weights, pd.Series):
-        if not weights.index.equals(survey.index):
-            if weights.index.has_duplicates or not survey.index.isin(weights.index).all():
-                raise ParameterError(
-                    f"The 'weights' Series of {caller} must have one weight per survey row "
-                    "(the survey's index)."
-                )
-            weights = weights.reindex(survey.index)
+        weights = _aligned(
+            weights,
+            survey,
+            f"The 'weights' Series of {caller} must have one weight per survey row "
+            "(the survey's index).",
+        )
         problems: list[Problem] = []
         values = _numeric(weights.reset_index(drop=True), name, problems)
         if problems:
@@ -833,6 +832,16 @@ def _weights(weights: Any, survey: pd.DataFrame, caller: str) -> np.ndarray:
     return values
 
 
+def _aligned(values: pd.Series, survey: pd.DataFrame, error: str) -> pd.Series:
+    """``values`` in the order of the survey's rows (by index); ``error`` when its index has
+    duplicates or misses survey rows."""
+    if values.index.equals(survey.index):
+        return values
+    if values.index.has_duplicates or not survey.index.isin(values.index).all():
+        raise ParameterError(error)
+    return values.reindex(survey.index)
+
+
 def _segments(segments: Any, survey: pd.DataFrame, caller: str) -> np.ndarray | None:
     """One segment label per survey row (None where unplaced), or None without segments."""
     if segments is None:
@@ -847,13 +856,12 @@ def _segments(segments: Any, survey: pd.DataFrame, caller: str) -> np.ndarray | 
     if isinstance(segments, pd.DataFrame) and "segment" in segments.columns:
         segments = segments["segment"]  # the output of link_respondents
     if isinstance(segments, pd.Series):
-        if not segments.index.equals(survey.index):
-            if segments.index.has_duplicates or not survey.index.isin(segments.index).all():
-                raise ParameterError(
-                    f"The 'segments' Series of {caller} must have one segment per survey row "
-                    "(the survey's index; missing = not placed in a segment)."
-                )
-            segments = segments.reindex(survey.index)
+        segments = _aligned(
+            segments,
+            survey,
+            f"The 'segments' Series of {caller} must have one segment per survey row "
+            "(the survey's index; missing = not placed in a segment).",
+        )
         values = segments.astype("object").to_numpy()
     else:
         values = np.asarray(segments, dtype=object)
