@@ -15,6 +15,13 @@ process, so peak memory (max RSS of that process) is the step's own:
 - ``pandas``: the same core features (counts, RFM, first/last seen, per-channel touchpoints,
   purchases and revenue, distinct channels, first/last channel, channel labels normalised) with
   a plain pandas groupby on the same resolved Parquet, read with ``pd.read_parquet``.
+- ``floor``: a lower bound for any exact implementation on this engine and machine: the bare
+  DuckDB passes the work cannot do without, with nothing else (no identifier normalisation,
+  no linking, no journeys, no CRM join, no output table): (1) the distinct identifier
+  combinations of the raw rows (as 64-bit hashes only, the cheapest form), (2) the rows coded
+  once as integers (person, second, channel), (3) one aggregation per (person, channel) and
+  (4) one ordered pass per person (channel switches). Their sum is what the targets of the
+  issue have to fit in besides everything else.
 
 Times exclude importing the libraries (printed apart: a fixed cost of about 1 s, not the data's).
 Each step runs ``--repeat`` times (default 2, because other work may share the machine); the best
@@ -91,6 +98,36 @@ def _pandas_features(path: Path):
     return table.join(per_channel)
 
 
+def _floor(folder: Path) -> dict[str, float]:
+    """The bare engine passes (see the module docstring), timed one by one."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    raw = f"read_parquet('{folder / 'raw' / 'interactions'}/*.parquet')"
+    resolved = f"read_parquet('{folder / 'resolved'}/*.parquet')"
+    ids = "customer_id, loyalty_id, email, phone, device_id"
+    queries = {
+        "combinations": f"SELECT count(*) FROM (SELECT hash({ids}) h FROM {raw} GROUP BY h)",
+        "coded": "CREATE TEMP TABLE ev AS SELECT hash(person_id) pid, "
+        f"epoch(timestamp)::BIGINT sec, hash(channel) ch, revenue FROM {resolved} "
+        "WHERE person_id IS NOT NULL",
+        # every result is consumed (summed): unused aggregates would be optimised away
+        "per_channel": "SELECT sum(n), sum(r), max(m) FROM (SELECT pid, ch, count(*) n, "
+        "sum(revenue) r, max(sec) m FROM ev GROUP BY pid, ch)",
+        "ordered": "SELECT sum(s) FROM (SELECT pid, sum((p IS NOT NULL AND p <> ch)::INT) s "
+        "FROM (SELECT pid, ch, lag(ch) OVER (PARTITION BY pid ORDER BY sec) p FROM ev) "
+        "GROUP BY pid)",
+    }
+    parts = {}
+    for name, sql in queries.items():
+        start = time.perf_counter()
+        con.execute(sql).fetchall()
+        parts[name] = time.perf_counter() - start
+    parts["persons"] = con.execute("SELECT count(DISTINCT pid) FROM ev").fetchall()[0][0]
+    return parts
+
+
 def _peak_mb() -> float:
     """Peak resident memory of this process in MB (VmHWM: unlike ru_maxrss on Linux, it is not
     inherited from the parent process)."""
@@ -130,6 +167,9 @@ def _child(step: str, folder: str) -> None:
         parts["features"] = time.perf_counter() - start - parts["crm"]
     elif step == "pandas":
         table = _pandas_features(folder_p / "resolved")
+    elif step == "floor":
+        parts.update(_floor(folder_p))
+        table = range(parts.pop("persons"))
     else:  # pragma: no cover
         raise ValueError(step)
     seconds = time.perf_counter() - start
@@ -199,7 +239,7 @@ def _run(step: str, folder: Path) -> dict | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000000,50000000")
-    parser.add_argument("--steps", default="pipeline,features,pandas")
+    parser.add_argument("--steps", default="pipeline,features,pandas,floor")
     parser.add_argument("--repeat", type=int, default=2, help="runs per step; the best is kept")
     parser.add_argument("--keep", help="folder for the generated data, kept and reused")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -234,6 +274,9 @@ def main() -> None:
             if "features" in best and "pandas" in best:
                 speedup = best["pandas"]["seconds"] / best["features"]["seconds"]
                 print(f"  build_features vs pandas: {speedup:.1f}x faster")
+            if "floor" in best:
+                print(f"  engine floor: {best['floor']['seconds']:.1f}s of bare passes, before "
+                      "normalising, linking, journeys and the output table")  # fmt: skip
             if "pipeline" in best and "pandas" in best:
                 speedup = best["pandas"]["seconds"] / best["pipeline"]["seconds"]
                 print(f"  full pipeline (with identity) vs pandas features alone: {speedup:.1f}x")
