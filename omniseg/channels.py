@@ -873,9 +873,11 @@ def report_channel_plan(
     """The channel-plan step of a report run.
 
     Links survey respondents to segments (customer id, else the typing tool) for stated
-    preference; builds journeys from the resolved interactions and attributes conversions per
-    segment with Markov removal effects; scores and ranks channels; finds omnichannel gaps. With
-    ``output_dir``, writes ``channel_plan.csv`` and the activation lists (``activation/``).
+    preference and survey CSAT, weighted to the customer base
+    (:func:`omniseg.survey_weights.report_survey_weights`); builds journeys from the resolved
+    interactions and attributes conversions per segment with Markov removal effects; scores and
+    ranks channels; finds omnichannel gaps. With ``output_dir``, writes ``channel_plan.csv`` and
+    the activation lists (``activation/``).
 
     ``events`` are the interactions with ``person_id``; default: the run's
     (:func:`omniseg.pipeline.resolved_events` with ``output_dir`` as the run folder, read from
@@ -896,9 +898,14 @@ def report_channel_plan(
     survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
     if survey is not None and codebook is not None:
         from omniseg import survey as sv
+        from omniseg.survey_weights import report_survey_weights
 
         links = sv.link_respondents(survey, labels, typing_tool=segmentation.typing_tool)
-        tables = sv.channel_tables(survey, codebook, segments=links)
+        # respondents count as the customers they stand for (unplaced ones: only in "all")
+        weighting = report_survey_weights(data, features, segmentation)
+        tables = sv.channel_tables(
+            survey, codebook, segments=links, weights=weighting.weights.fillna(0.0)
+        )
         pref = tables["preference"]
         pref = pref[(pref["segment"] != "all") & ~pref["suppressed"]]
         preference = pref.pivot_table(index="segment", columns="channel", values="share")

@@ -538,6 +538,76 @@ MESSAGES: dict[str, dict[str, str]] = {
     "weighting.target": {"en": "Target", "es": "Objetivo"},
     "weighting.achieved": {"en": "Weighted", "es": "Ponderada"},
     "weighting.difference": {"en": "Gap (points)", "es": "Desviación (puntos)"},
+    # survey respondents weighted to the customer base (omniseg.survey_weights)
+    "survey_weights.title": {
+        "en": "Who answered the survey",
+        "es": "Quién respondió la encuesta",
+    },
+    "survey_weights.lead": {
+        "en": "Some customers answer surveys more often than others. Survey figures in this "
+        "report (the averages personas are compared with, NPS, stated channel preference) are "
+        "weighted so that respondents count as the customer base they stand for.",
+        "es": "Algunos clientes responden encuestas más que otros. Las cifras de encuesta de este "
+        "informe (las medias con que se comparan las personas, el NPS, el canal preferido) están "
+        "ponderadas para que los encuestados cuenten como la base de clientes que representan.",
+    },
+    "survey_weights.summary": {
+        "en": "Weighted by: {variables}.",
+        "es": "Ponderado por: {variables}.",
+    },
+    "survey_weights.unweighted": {
+        "en": "The survey answers are not weighted: every respondent counts once.",
+        "es": "Las respuestas de la encuesta no están ponderadas: cada encuestado cuenta una vez.",
+    },
+    "survey_weights.details": {
+        "en": "Targets and weighted shares, variable by variable",
+        "es": "Objetivos y cuotas ponderadas, variable por variable",
+    },
+    "survey_weights.var.segment": {"en": "segment", "es": "segmento"},
+    "survey_weights.var.age_band": {"en": "age band", "es": "tramo de edad"},
+    "survey_weights.var.gender": {"en": "gender", "es": "género"},
+    "survey_weights.var.region": {"en": "region", "es": "región"},
+    "survey_weights.no_respondents": {
+        "en": "No respondent is in segment(s) {categories}: survey figures cannot speak for them.",
+        "es": "Ningún encuestado está en el/los segmento(s) {categories}: las cifras de encuesta "
+        "no los representan.",
+    },
+    "survey_weights.missing": {
+        "en": "Not weighted by {variable}: {n} respondent(s) did not give it.",
+        "es": "Sin ponderar por {variable}: {n} encuestado(s) no lo indicaron.",
+    },
+    "survey_weights.foreign": {
+        "en": "Not weighted by {variable}: the survey has categories the customer table does "
+        "not ({categories}); recode them to the customer table's labels.",
+        "es": "Sin ponderar por {variable}: la encuesta tiene categorías que la tabla de clientes "
+        "no tiene ({categories}); recodifíquelas con las etiquetas de la tabla de clientes.",
+    },
+    "survey_weights.unrepresented": {
+        "en": "No respondent in {variable} {categories} ({share} of customers): their share is "
+        "spread over the other categories.",
+        "es": "Ningún encuestado en {variable} {categories} ({share} de los clientes): su cuota "
+        "se reparte entre las demás categorías.",
+    },
+    "survey_weights.too_few": {
+        "en": "Only {n} respondents could be placed in a segment (at least {m} are needed to "
+        "weight): figures are unweighted.",
+        "es": "Solo {n} encuestados se pudieron asignar a un segmento (hacen falta al menos {m} "
+        "para ponderar): las cifras no están ponderadas.",
+    },
+    "survey_weights.plot_title": {
+        "en": "Share of customers and of survey respondents per segment",
+        "es": "Cuota de clientes y de encuestados por segmento",
+    },
+    "survey_weights.share": {"en": "Share", "es": "Cuota"},
+    "survey_weights.bar.customers": {"en": "Customers", "es": "Clientes"},
+    "survey_weights.bar.respondent_share": {
+        "en": "Respondents (as answered)",
+        "es": "Encuestados (tal cual)",
+    },
+    "survey_weights.bar.weighted_share": {
+        "en": "Respondents (weighted)",
+        "es": "Encuestados (ponderados)",
+    },
     # personas (omniseg.personas)
     "personas.title": {"en": "Personas", "es": "Personas"},
     "personas.lead": {

@@ -321,6 +321,7 @@ def build_personas(
     language: str = "en",
     min_customers: int = 10,
     min_respondents: int = 5,
+    survey_weights: pd.Series | None = None,
 ) -> list[Persona]:
     """One :class:`Persona` per segment.
 
@@ -343,6 +344,11 @@ def build_personas(
     language : {"en", "es"}
     min_customers, min_respondents : int
         Privacy and honesty thresholds.
+    survey_weights : Series, optional
+        A weight per survey row, on the survey's index (``SurveyWeighting.weights`` of
+        :func:`omniseg.survey_weights.weight_to_customers`): construct averages and NPS are
+        weighted, and respondents with a missing weight are left out of them. Counts (``n``)
+        stay head counts.
 
     Returns
     -------
@@ -360,7 +366,9 @@ def build_personas(
     lab = labels.to_numpy(dtype=int)
     sizes = segmentation.sizes.set_index("segment")
     conf = segmentation.confidence
-    survey_part = _survey_evidence(survey, codebook, labels, respondent_segments, language)
+    survey_part = _survey_evidence(
+        survey, codebook, labels, respondent_segments, language, survey_weights
+    )
     theme_part = _theme_evidence(themes, interview_segments)
     ages = features["age"].astype("float64") if "age" in features else None
     overall_rpc = (
@@ -568,9 +576,21 @@ def _channels(p: Persona, features, mask, language) -> None:
 # ---------------------------------------------------------------------- survey and interviews
 
 
-def _survey_evidence(survey, codebook, labels, respondent_segments, language) -> dict | None:
+def _survey_evidence(
+    survey, codebook, labels, respondent_segments, language, weights=None
+) -> dict | None:
     if survey is None or codebook is None:
         return None
+    if weights is not None:
+        if not isinstance(weights, pd.Series) or not weights.index.equals(survey.index):
+            raise ParameterError(
+                "The 'survey_weights' parameter of build_personas must be a Series on the "
+                "survey's index (one weight per survey row), such as the weights of "
+                "omniseg.survey_weights.weight_to_customers."
+            )
+        weights = pd.to_numeric(weights, errors="coerce").to_numpy(dtype="float64")
+        if np.any(weights[np.isfinite(weights)] < 0):
+            raise ParameterError("The 'survey_weights' of build_personas must be >= 0.")
     from omniseg import survey as sv
 
     scores = sv.score_constructs(survey, codebook)
@@ -588,12 +608,15 @@ def _survey_evidence(survey, codebook, labels, respondent_segments, language) ->
     scale_hi = {}
     for c, items in sv.constructs(codebook).items():
         scale_hi[c] = codebook["items"][items[0]].get("scale", [1, 5])[1]
+    extra = {"_segment": seg.to_numpy()}
+    if weights is not None:  # scores are one row per survey row, in survey order
+        extra["_w"] = weights
     return {
-        "scores": scores.assign(_segment=seg.to_numpy()),
+        "scores": scores.assign(**extra),
         "reliability": rel,
         "constructs": constructs,
         "nps_item": nps_item,
-        "survey": survey.assign(_segment=seg.to_numpy()),
+        "survey": survey.assign(**extra),
         "codebook": codebook,
         "scale_hi": scale_hi,
     }
@@ -618,13 +641,18 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
         p.notes.append(_t("few_respondents", language, n=n, m=min_respondents))
         return
     rel = part["reliability"]
+    weighted = "_w" in scores
     diffs = []
     for c in part["constructs"]:
         if c not in scores:
             continue
-        v = float(mine[c].mean())
-        a = float(scores[c].mean())
-        sd = float(scores[c].std())
+        if weighted:  # the respondents as the customers they stand for
+            v, _ = _weighted_stats(mine[c], mine["_w"])
+            a, sd = _weighted_stats(scores[c], scores["_w"])
+        else:
+            v = float(mine[c].mean())
+            a = float(scores[c].mean())
+            sd = float(scores[c].std())
         nn = int(mine[c].notna().sum())
         if nn < min_respondents or not np.isfinite(v):
             continue
@@ -668,10 +696,13 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
         from omniseg import survey as sv
 
         allx = part["survey"]
+        w = "_w" if "_w" in allx else None
+        if w is not None:  # respondents without a weight are left out of weighted figures
+            allx = allx[allx[w].notna()]
         sub = allx[allx["_segment"] == seg].drop(columns="_segment")
         if sub[item].notna().sum() >= min_respondents:
-            mine_nps = sv.nps(sub, part["codebook"])
-            all_nps = sv.nps(allx.drop(columns="_segment"), part["codebook"])
+            mine_nps = sv.nps(sub, part["codebook"], weights=w)
+            all_nps = sv.nps(allx.drop(columns="_segment"), part["codebook"], weights=w)
             p.nps = _float(mine_nps["nps"])
             p.attitudes.append(
                 (
@@ -685,6 +716,18 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
                     Evidence(n=int(mine_nps["n"]), source="survey"),
                 )
             )
+
+
+def _weighted_stats(values: pd.Series, weights: pd.Series) -> tuple[float, float]:
+    """Weighted mean and standard deviation of the answered values with a weight."""
+    x = values.to_numpy(dtype="float64", na_value=np.nan)
+    w = weights.to_numpy(dtype="float64", na_value=np.nan)
+    ok = np.isfinite(x) & np.isfinite(w) & (w > 0)
+    if not ok.any():
+        return float("nan"), float("nan")
+    x, w = x[ok], w[ok]
+    mean = float(np.average(x, weights=w))
+    return mean, float(np.sqrt(np.average((x - mean) ** 2, weights=w)))
 
 
 def _theme_evidence(themes: Any, interview_segments: pd.Series | None) -> dict | None:
@@ -817,6 +860,8 @@ def report_personas(
     Survey respondents are placed in segments through their ``customer_id`` and, for those
     not linked to a customer, with the segmentation's typing tool; interviews likewise (see
     :func:`omniseg.survey.link_respondents` and :func:`omniseg.interviews.link_interviews`).
+    Survey figures are weighted to the customer base
+    (:func:`omniseg.survey_weights.report_survey_weights`).
     With ``output_dir``, ``personas.json`` is written there.
 
     Parameters
@@ -867,6 +912,9 @@ def report_personas(
                 typing_tool=segmentation.typing_tool,
             )
             interview_segments = links.set_index("interview_id")["segment"].dropna()
+    from omniseg.survey_weights import report_survey_weights
+
+    weighting = report_survey_weights(data, features, segmentation)
     personas = build_personas(
         segmentation,
         features,
@@ -876,6 +924,7 @@ def report_personas(
         themes=themes,
         interview_segments=interview_segments,
         language=language,
+        survey_weights=None if weighting is None else weighting.weights,
     )
     if output_dir:
         write_personas_json(personas, Path(output_dir) / "personas.json")

@@ -332,10 +332,21 @@ class RakingResult:
             error=format_number(self.max_error_pp, language, digits=2),
         )
 
-    def to_html(self, language: str = "en") -> str:
-        """An HTML summary and the targets-vs-achieved table (every text escaped)."""
+    def table_html(
+        self,
+        language: str = "en",
+        *,
+        variable_labels: Mapping[str, str] | None = None,
+        category_labels: Mapping[tuple[str, str], str] | None = None,
+    ) -> str:
+        """The targets-vs-achieved table as HTML (every text escaped).
+
+        ``variable_labels`` (``{"age_band": "age band"}``) and ``category_labels``
+        (``{("segment", "0"): "S1"}``) replace the names shown; the others are shown as they are.
+        """
         check_language(language)
         esc = html.escape
+        variables, categories = variable_labels or {}, category_labels or {}
         head = "".join(
             f"<th>{esc(t(k, language))}</th>"
             for k in (
@@ -350,9 +361,10 @@ class RakingResult:
         )
         rows = []
         for r in self.achieved.itertuples(index=False):
+            variable, category = str(r.variable), str(r.category)
             cells = [
-                esc(str(r.variable)),
-                esc(str(r.category)),
+                esc(variables.get(variable, variable)),
+                esc(categories.get((variable, category), category)),
                 esc(format_number(r.n, language)),
                 esc(format_percent(r.sample_share, language)),
                 esc(format_percent(r.target, language)),
@@ -360,12 +372,18 @@ class RakingResult:
                 esc(format_number(r.difference_pp, language, digits=2)),
             ]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+    def to_html(self, language: str = "en") -> str:
+        """An HTML summary and the targets-vs-achieved table (every text escaped)."""
+        check_language(language)
+        esc = html.escape
         css = "omniseg-weighting" + ("" if self.converged else " omniseg-warning")
         return (
             f'<div class="{css}">'
             f"<h4>{esc(t('weighting.title', language))}</h4>"
             f"<p>{esc(self.summary_text(language))}</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{self.table_html(language)}"
             "</div>"
         )
 

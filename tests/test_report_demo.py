@@ -53,13 +53,15 @@ def test_report_has_sections_figures_and_toc(report):
     anchors = ("data-overview", "channels", "monthly-activity", "identity", "data-quality",
                "identity-resolution", "omnichannel", "channel-overlap", "segments",
                "segment-count", "segment-map", "segment-profile", "typing-tool", "personas",
-               "persona-comparison", "interview-themes", "channel-plan", "attribution",
-               "journeys", "journey-patterns", "omnichannel-gaps")  # fmt: skip
+               "persona-comparison", "survey-weights", "interview-themes", "channel-plan",
+               "attribution", "journeys", "journey-patterns", "omnichannel-gaps")  # fmt: skip
     for anchor in anchors:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     figures = re.findall(r'<script[^>]*id="(os-fig-\d+)-data"', html)
-    assert figures == [f"os-fig-{i}" for i in range(1, 16)]
+    assert figures == [f"os-fig-{i}" for i in range(1, 17)]
     assert "Customers in the CRM" in html and "5,000" in html
+    # survey respondents weighted to the customer base, with what it cost
+    assert "Who answered the survey" in html and "Weighted by: segment, age band" in html
 
 
 def test_report_is_offline_and_has_no_code(report):
