@@ -438,7 +438,26 @@ def _check_interviews(interviews: Any) -> pd.DataFrame:
     return interviews
 
 
-def _sentences(interviews: pd.DataFrame, language: str | None, names: Any) -> pd.DataFrame:
+def _excluded_stems(terms: Iterable[str] | None) -> frozenset[str]:
+    """The stems of ``exclude_terms`` (every content word of every term)."""
+    if terms is None:
+        return frozenset()
+    if isinstance(terms, str) or not isinstance(terms, Iterable):
+        raise ParameterError(
+            "The 'exclude_terms' parameter of extract_themes must be a list of words or phrases "
+            f"(e.g. the CRM's city names). Got {terms!r} instead."
+        )
+    return frozenset(
+        stem for term in terms if isinstance(term, str) and term.strip() for stem in _stems(term)
+    )
+
+
+def _sentences(
+    interviews: pd.DataFrame,
+    language: str | None,
+    names: Any,
+    exclude: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     pattern = None if names is None else _name_pattern(_as_list(names))
     rows = []
     for _, row in interviews.iterrows():
@@ -456,7 +475,7 @@ def _sentences(interviews: pd.DataFrame, language: str | None, names: Any) -> pd
                     "position": pos,
                     "language": lang,
                     "sentence": clean,
-                    "key": " ".join(_stems(clean)),
+                    "key": " ".join(w for w in _stems(clean) if w not in exclude),
                 }
             )
     return pd.DataFrame(rows, columns=["interview_id", "position", "language", "sentence", "key"])
@@ -543,6 +562,7 @@ def extract_themes(
     language: str | None = None,
     names: Iterable[str] | None = None,
     config: Mapping[str, Any] | None = None,
+    exclude_terms: Iterable[str] | None = None,
 ) -> InterviewThemes:
     """Find the themes interviewees talk about, in Spanish and English transcripts.
 
@@ -556,11 +576,13 @@ def extract_themes(
     (its *share of talk* per theme).
 
     Number of themes. With ``n_themes=None`` each number in ``config["k_range"]`` is fitted and
-    scored by topic coherence: the mean normalised pointwise mutual information (NPMI) of the
-    top ``config["coherence_terms"]`` words of each theme, computed from how often the words
-    appear in the same *interview* (document co-occurrence, as in Lau et al. 2014). Themes that
-    glue unrelated words score low; the number with the highest mean coherence is kept (ties:
-    the smaller). The scores are in ``InterviewThemes.selection``.
+    the *elbow* of the reconstruction error curve is kept (Kneedle: the number farthest below
+    the straight line from the first to the last, both axes scaled to [0, 1]). Topic coherence,
+    the mean normalised pointwise mutual information (NPMI) of the top
+    ``config["coherence_terms"]`` words of each theme from how often the words appear in the
+    same *interview* (Lau et al. 2014), is reported beside it as evidence but does not choose:
+    on the demo it jumps between neighbouring numbers. Both are in
+    ``InterviewThemes.selection``.
 
     Bilingual themes. Spanish and English sentences meet in one theme only through words they
     share after folding and stemming (app, stock, SMS, *notif*\\ icaciones/\\ *notif*\\ ications,
@@ -583,6 +605,12 @@ def extract_themes(
         Personal names to scrub as well (e.g. the CRM's first and last names).
     config : mapping, optional
         Overrides of :data:`DEFAULT_CONFIG`.
+    exclude_terms : iterable of str, optional
+        Words never used as theme words, such as the CRM's city and region names: an
+        interviewee's "I live in Santiago de Compostela" says where they live, not what they
+        care about, and a theme labelled "dependientes · compostela · santiago" misleads.
+        Each term is folded and stemmed like the transcripts (every word of "Santiago de
+        Compostela"); the sentences are kept.
 
     Returns
     -------
@@ -597,7 +625,7 @@ def extract_themes(
         raise ParameterError(
             f"The 'language' parameter must be 'es', 'en' or None. Got {language!r} instead."
         )
-    sentences = _sentences(interviews, language, names)
+    sentences = _sentences(interviews, language, names, _excluded_stems(exclude_terms))
     content = sentences[sentences["key"] != ""]
     distinct = content.drop_duplicates("key")["key"].tolist()
     vectorizer = TfidfVectorizer(

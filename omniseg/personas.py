@@ -904,7 +904,14 @@ def report_personas(
         except ImportError:  # pragma: no cover - module not installed
             iv = None
         if iv is not None and hasattr(iv, "extract_themes") and hasattr(iv, "link_interviews"):
-            themes = iv.extract_themes(interviews, random_state=seed)
+            # where interviewees live is not what they talk about: places are not theme words
+            places = [
+                str(v)
+                for col in ("city", "region")
+                if col in getattr(data, "customers", pd.DataFrame()).columns
+                for v in data.customers[col].dropna().unique()
+            ]
+            themes = iv.extract_themes(interviews, random_state=seed, exclude_terms=places)
             links = iv.link_interviews(
                 interviews,
                 segmentation.labels,
