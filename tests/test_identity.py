@@ -320,6 +320,27 @@ def test_parquet_transform_matches_the_dataframe_transform(small, tmp_path):
     assert r.identity_map_.equals(IdentityResolver().fit(customers, interactions).identity_map_)
 
 
+def test_colliding_combination_hashes_fall_back_to_lookups(small, tmp_path, monkeypatch):
+    """Two identifier combinations with one hash (~1e-7 at millions) would give rows the wrong
+    person in the one-join path: the engine's uniqueness check makes transform use the per-kind
+    lookups instead, with the same persons."""
+    import ibis
+
+    import omniseg.identity as identity
+
+    customers, interactions = small
+    path = tmp_path / "interactions.parquet"
+    interactions.assign(row=range(len(interactions))).to_parquet(path)
+    expected = IdentityResolver().fit(customers, interactions).transform(interactions)
+    monkeypatch.setattr(
+        identity, "_combination_hash", lambda table, kinds: ibis.literal(7, "int64")
+    )
+    r = IdentityResolver().fit(customers, path)
+    assert r._combo_map_ is None and r._lookups_ is not None
+    got = r.transform(path).to_pandas().sort_values("row")["person_id"]
+    assert got.fillna("-").tolist() == expected.fillna("-").tolist()
+
+
 def test_transform_of_other_interactions_resolves_their_combinations(small, tmp_path):
     """A Parquet source other than the fitted one: its distinct combinations are resolved with
     the fitted map and joined back to its rows."""
