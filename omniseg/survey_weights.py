@@ -176,6 +176,7 @@ class SurveyWeighting:
             legend={"orientation": "h", "y": -0.2},
             margin={"t": 60, "b": 40},
             height=420,
+            separators=",." if language == "es" else ".,",
         )
         return fig
 

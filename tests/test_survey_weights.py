@@ -118,6 +118,7 @@ def test_too_few_respondents_are_not_weighted():
     assert "no están ponderadas" in w.summary_text("es")
     assert "Only 5 respondents" in " ".join(w.note_texts("en"))
     assert len(w.plot().data) == 2  # no "weighted" bars
+    assert w.plot(language="es").layout.separators == ",."
 
 
 def test_bad_inputs_raise_clear_errors():
