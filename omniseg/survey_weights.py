@@ -83,7 +83,7 @@ class SurveyWeighting:
         language = check_language(language)
         if self.result is None:
             return t("survey_weights.unweighted", language)
-        names = ", ".join(t(f"survey_weights.var.{v}", language) for v in self.variables)
+        names = ", ".join(_variable_label(v, language) for v in self.variables)
         return (
             t("survey_weights.summary", language, variables=names)
             + " "
@@ -97,7 +97,7 @@ class SurveyWeighting:
         for key, fields in self.notes:
             values = dict(fields)
             if "variable" in values:
-                values["variable"] = t(f"survey_weights.var.{values['variable']}", language)
+                values["variable"] = _variable_label(values["variable"], language)
             if "share" in values:
                 values["share"] = format_percent(values["share"], language)
             out.append(t(key, language, **values))
@@ -114,7 +114,7 @@ class SurveyWeighting:
                 '<ul class="os-list">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>"
             )
         if self.result is not None:
-            variables = {v: t(f"survey_weights.var.{v}", language) for v in self.variables}
+            variables = {v: _variable_label(v, language) for v in self.variables}
             segments = {("segment", str(r.segment)): str(r.name) for r in self.mix.itertuples()}
             table = self.result.table_html(
                 language, variable_labels=variables, category_labels=segments
@@ -179,6 +179,14 @@ class SurveyWeighting:
             separators=",." if language == "es" else ".,",
         )
         return fig
+
+
+def _variable_label(variable: str, language: str) -> str:
+    """A raking variable's name for readers (``age_band`` -> "age band"); others as they are."""
+    try:
+        return t(f"survey_weights.var.{variable}", language)
+    except KeyError:
+        return variable.replace("_", " ")
 
 
 def _population(features: pd.DataFrame, variable: str) -> pd.Series | None:
@@ -283,7 +291,13 @@ def weight_to_customers(
             "survey's index (one segment per survey row, missing = not placed), or the output of "
             "omniseg.survey.link_respondents."
         )
-    labels = customer_segments.dropna().astype("int64")
+    try:
+        labels = customer_segments.dropna().astype("int64")
+    except (TypeError, ValueError):
+        raise ParameterError(
+            "The 'customer_segments' parameter of weight_to_customers must hold integer segment "
+            "codes (the segmentation's labels: 0, 1, ...)."
+        ) from None
     codes = sorted(labels.unique().tolist())
     if isinstance(segment_names, Mapping):
         names = {c: str(segment_names.get(c, f"S{c + 1}")) for c in codes}

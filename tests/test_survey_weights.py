@@ -130,6 +130,27 @@ def test_bad_inputs_raise_clear_errors():
         weight_to_customers(survey, features, labels, pd.Series([0, 1], index=[5, 6]))
     with pytest.raises(ParameterError, match="'segment' column"):
         weight_to_customers(survey, features, labels, pd.DataFrame({"x": [0, 1]}))
+    with pytest.raises(ParameterError, match="integer segment codes"):
+        weight_to_customers(survey, features, labels.astype(str) + "x", pd.Series([0, 1]))
+
+
+def test_other_variables_are_named_plainly():
+    features, labels = _base([15, 15])
+    features["income_band"] = ["low", "high"] * 15
+    survey = pd.DataFrame({"respondent_id": [f"R{i}" for i in range(24)]})
+    survey["income_band"] = ["low"] * 20 + [None] * 4
+    w = weight_to_customers(
+        survey, features, labels, pd.Series([0, 1] * 12), variables=("income_band",)
+    )
+    assert w.variables == ["segment"]
+    assert w.note_texts("en") == ["Not weighted by income band: 4 respondent(s) did not give it."]
+    survey["income_band"] = ["low", "high"] * 12
+    w = weight_to_customers(
+        survey, features, labels, pd.Series([0, 1] * 12), variables=("income_band",)
+    )
+    assert w.variables == ["segment", "income_band"]
+    assert w.summary_text("en").startswith("Weighted by: segment, income band.")
+    assert w.summary_text("es").startswith("Ponderado por: segmento, income band.")
 
 
 def test_html_escapes_segment_names_and_json_has_no_respondent_weights():
