@@ -344,8 +344,8 @@ def build_features(
     events : DataFrame, ibis.Table, or path
         Interactions with a ``person_id`` column (``IdentityResolver.transform``), plus
         ``timestamp``, ``channel``, ``event`` and optionally ``revenue``, ``satisfaction``. A
-        ``.parquet`` file or a folder of Parquet parts is read out-of-core. Rows without a person
-        are ignored. Channel and event labels are normalised (``WEB`` -> ``web``).
+        Parquet or CSV file, or a folder of parts, is read out-of-core
+        (:func:`omniseg.engine.as_table`). Rows without a person are ignored. Channel and event labels are normalised (``WEB`` -> ``web``).
     customers : DataFrame, optional
         CRM table: demographics and consent flags are joined on ``person_id == customer_id``.
     reference_date : date-like, optional

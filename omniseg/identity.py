@@ -459,7 +459,8 @@ class IdentityResolver:
         row), with their row counts per channel: linking depends only on which identifiers
         appear together, so this is exact, and it makes the work proportional to the number of
         combinations (2.2M for 10M interactions in the benchmark) instead of the rows. That
-        reduction runs in DuckDB (or the backend of an Ibis table), reading Parquet out-of-core;
+        reduction runs in DuckDB (or the backend of an Ibis table), reading Parquet or CSV
+        out-of-core;
         the distinct values of each kind are normalised once, and linking runs on integer
         identifier codes (numpy, scipy).
 
@@ -469,8 +470,8 @@ class IdentityResolver:
             CRM table with ``customer_id`` and any of ``email``, ``phone``, ``loyalty_id``.
         interactions : DataFrame, ibis.Table, or path
             Interactions with any of ``customer_id``, ``email``, ``phone``, ``loyalty_id``,
-            ``device_id`` (and ``channel`` for the match rates per channel). A ``.parquet``
-            file or a folder of Parquet parts is read out-of-core.
+            ``device_id`` (and ``channel`` for the match rates per channel). A Parquet or CSV
+            file, or a folder of parts, is read out-of-core (:func:`omniseg.engine.as_table`).
 
         Returns
         -------
