@@ -743,7 +743,8 @@ class IdentityResolver:
                 "person_id": person_id,
                 "in_crm": anchored,
                 "n_records": n_records,
-            }
+            },
+            copy=False,  # fresh arrays: no copy into consolidated blocks
         )
         shared_rows = []
         for n in np.flatnonzero(is_shared):
