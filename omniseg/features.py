@@ -438,7 +438,7 @@ def _build(
         ref = (int(result["k_last"].max()) // codes.k_scale // _DAY + 1) * _DAY
     else:
         ref = int(pd.Timestamp(reference_date).timestamp())
-    out = _table(result, codes, ids, ref, customers)
+    out = _table(result, codes, ids, ref, customers, con)
     bar.update(1)
     return out
 
@@ -508,6 +508,7 @@ def _table(
     ids: pd.DataFrame,
     ref: int,
     customers: pd.DataFrame | None,
+    con: Any = None,
 ) -> pd.DataFrame:
     """The feature table from the per-person result (row i = person ``ids`` row i).
 
@@ -563,7 +564,7 @@ def _table(
     del channel
     result.clear()  # ``out`` holds the arrays now: _join_crm frees each once it is taken
     if customers is not None:
-        return _join_crm(out, customers)
+        return _join_crm(out, customers, con)
     order = pc.sort_indices(_arrow_text(pd.Series(out["person_id"]))).to_numpy()
     return pd.DataFrame({name: out.pop(name)[order] for name in list(out)}, copy=False)
 
@@ -576,7 +577,36 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return arr.cast(pa.string())
 
 
-def _join_crm(out: dict[str, Any], customers: pd.DataFrame) -> pd.DataFrame:
+def _outer_keys(
+    left: pa.Array, right: pa.Array, con: Any
+) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """The sorted union of two sets of distinct keys, and each one's position on either side
+    (-1: absent).
+
+    Run as one outer join in the engine when there is one (multi-threaded: at 1.7M persons a
+    side, Arrow's unique, sort and two index lookups took 2.4 s); keys sort by their bytes
+    either way.
+    """
+    if con is None or getattr(con, "name", "") != "duckdb":
+        union = pc.unique(pa.concat_arrays([left, right]))
+        union = union.take(pc.sort_indices(union))
+        at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
+        at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
+        return union, at_left, at_right
+    lt = ibis.memtable(pa.table({"_k": left, "_l": pa.array(np.arange(len(left)))}))
+    rt = ibis.memtable(pa.table({"_k2": right, "_r": pa.array(np.arange(len(right)))}))
+    joined = lt.outer_join(rt, lt._k == rt._k2)
+    keys = joined.select(
+        _k=ibis.coalesce(joined._k, joined._k2),
+        _l=joined._l.fill_null(-1),
+        _r=joined._r.fill_null(-1),
+    ).order_by("_k")
+    got = con.to_pyarrow(keys)
+    union = got["_k"].combine_chunks().cast(pa.string())
+    return union, got["_l"].to_numpy(), got["_r"].to_numpy()
+
+
+def _join_crm(out: dict[str, Any], customers: pd.DataFrame, con: Any = None) -> pd.DataFrame:
     """Demographics and consent from the CRM; CRM customers never seen get zero counts.
 
     ``out``: the feature columns (arrays, one row per person seen). The result is sorted by
@@ -589,9 +619,10 @@ def _join_crm(out: dict[str, Any], customers: pd.DataFrame) -> pd.DataFrame:
         "customer_id",
         *[c for c in customers.columns if c in _DEMOGRAPHICS or c.startswith("consent_")],
     ]
-    crm = (
-        customers[keep].drop_duplicates("customer_id").rename(columns={"customer_id": "person_id"})
-    )
+    crm = customers[keep]
+    if not crm["customer_id"].is_unique:  # (a loaded CRM is: the check is 3x cheaper)
+        crm = crm.drop_duplicates("customer_id")
+    crm = crm.rename(columns={"customer_id": "person_id"})
     crm["person_id"] = crm["person_id"].astype("string")
     counts = [c for c in out if c.startswith(("interactions_", "purchases_"))]
     counts += ["n_interactions", "frequency", "n_channels", "contacts", "complaints", *_JOURNEYS]
@@ -608,10 +639,7 @@ def _join_crm(out: dict[str, Any], customers: pd.DataFrame) -> pd.DataFrame:
         table["omnichannel"] = table["omnichannel"].astype(bool)
         return table
     left, right = _arrow_text(pd.Series(out["person_id"])), _arrow_text(crm["person_id"])
-    union = pc.unique(pa.concat_arrays([left, right]))
-    union = union.take(pc.sort_indices(union))
-    at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
-    at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
+    union, at_left, at_right = _outer_keys(left, right, con)
     never_seen = at_left < 0
     fills = {**dict.fromkeys(counts, 0), **dict.fromkeys(money, 0.0), "omnichannel": False}
     table: dict[str, Any] = {

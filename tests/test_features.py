@@ -226,3 +226,27 @@ def test_person_key_collisions_fall_back_to_exact_codes(events, monkeypatch):
     monkeypatch.setattr(generic.Value, "hash", lambda self: self.length().cast("int64"))
     assert events["person_id"].dropna().str.len().nunique() == 1
     pd.testing.assert_frame_equal(build_features(events), expected)
+
+
+def test_outer_keys_in_the_engine_match_arrow():
+    """The CRM join's key union (one outer join in DuckDB) sorts and places keys exactly as the
+    Arrow fallback does, byte order included (case, accents, prefixes)."""
+    import pyarrow as pa
+
+    from omniseg.engine import connect
+    from omniseg.features import _outer_keys
+
+    left = pa.array(["C2", "c1", "Ñu", "P-ab", "C10", "é", "C1"], pa.string())
+    right = pa.array(["C1", "C3", "é", "Nu", "C10", "a"], pa.string())
+    engine = _outer_keys(left, right, connect())
+    arrow = _outer_keys(left, right, None)
+    assert engine[0].to_pylist() == arrow[0].to_pylist()
+    assert engine[0].to_pylist() == sorted({*left.to_pylist(), *right.to_pylist()}, key=str.encode)
+    np.testing.assert_array_equal(engine[1], arrow[1])
+    np.testing.assert_array_equal(engine[2], arrow[2])
+
+
+def test_a_repeated_crm_customer_counts_once_with_its_first_row(events):
+    crm = pd.DataFrame({"customer_id": ["P1", "C9", "P1"], "age": [40, 30, 99]})
+    table = build_features(events, crm).set_index("person_id")
+    assert len(table) == 4 and table.loc["P1", "age"] == 40
