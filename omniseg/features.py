@@ -230,8 +230,14 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     # the persons first (one scan of the person ids), so that the events hold integer keys and
     # no person_id text (0.7 GB of DuckDB memory at 50M interactions)
     who = base.select(person_id=base.person).distinct()
-    persons = con.to_pandas(who.mutate(pid=who.person_id.hash()).order_by("pid"))
-    persons = persons[["pid", "person_id"]]
+    # as Arrow: no Python object per person id (to_pandas made 1.7M of them at 51M interactions)
+    found = con.to_pyarrow(who.mutate(pid=who.person_id.hash()).order_by("pid"))
+    persons = pd.DataFrame(
+        {
+            "pid": found["pid"].to_numpy(),
+            "person_id": pd.array(found["person_id"], dtype="string"),
+        }
+    )
     if persons["pid"].duplicated().any():  # a hash collision (~1e-7 at millions of persons)
         persons = persons.sort_values("person_id", kind="stable", ignore_index=True)
         persons["pid"] = np.arange(len(persons), dtype="int64")  # exact dense codes
