@@ -902,7 +902,7 @@ def report_channel_plan(
 
         links = sv.link_respondents(survey, labels, typing_tool=segmentation.typing_tool)
         # respondents count as the customers they stand for (unplaced ones: only in "all")
-        weighting = report_survey_weights(data, features, segmentation)
+        weighting = report_survey_weights(data, features, segmentation, links=links)
         tables = sv.channel_tables(
             survey, codebook, segments=links, weights=weighting.weights.fillna(0.0)
         )

@@ -351,7 +351,8 @@ def build_features(
         Interactions with a ``person_id`` column (``IdentityResolver.transform``), plus
         ``timestamp``, ``channel``, ``event`` and optionally ``revenue``, ``satisfaction``. A
         Parquet or CSV file, or a folder of parts, is read out-of-core
-        (:func:`omniseg.engine.as_table`). Rows without a person are ignored. Channel and event labels are normalised (``WEB`` -> ``web``).
+        (:func:`omniseg.engine.as_table`). Rows without a person are ignored. Channel and event
+        labels are normalised (``WEB`` -> ``web``).
     customers : DataFrame, optional
         CRM table: demographics and consent flags are joined on ``person_id == customer_id``.
     reference_date : date-like, optional

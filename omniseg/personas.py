@@ -887,15 +887,14 @@ def report_personas(
         segmentation.typing_tool = TypingTool(max_depth=4, random_state=seed).fit(
             features, segmentation.labels.to_numpy(), segment_names=segmentation.names
         )
-    respondent_segments = None
+    respondent_segments, survey_links = None, None
     if survey is not None and codebook is not None:
         from omniseg import survey as sv
 
-        if hasattr(sv, "link_respondents"):
-            links = sv.link_respondents(
-                survey, segmentation.labels, typing_tool=segmentation.typing_tool
-            )
-            respondent_segments = links.set_index("respondent_id")["segment"].dropna()
+        survey_links = sv.link_respondents(
+            survey, segmentation.labels, typing_tool=segmentation.typing_tool
+        )
+        respondent_segments = survey_links.set_index("respondent_id")["segment"].dropna()
     themes, interview_segments = None, None
     interviews = getattr(data, "interviews", None)
     if interviews is not None and len(interviews):
@@ -921,7 +920,7 @@ def report_personas(
             interview_segments = links.set_index("interview_id")["segment"].dropna()
     from omniseg.survey_weights import report_survey_weights
 
-    weighting = report_survey_weights(data, features, segmentation)
+    weighting = report_survey_weights(data, features, segmentation, links=survey_links)
     personas = build_personas(
         segmentation,
         features,

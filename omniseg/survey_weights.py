@@ -396,6 +396,7 @@ def report_survey_weights(
     *,
     output_dir: str | Path | None = None,
     personas: Sequence[Any] | None = None,
+    links: pd.DataFrame | None = None,
 ) -> SurveyWeighting | None:
     """The survey weights of a report run (``None`` without a survey and codebook).
 
@@ -414,17 +415,23 @@ def report_survey_weights(
     output_dir : path, optional
     personas : list of Persona, optional
         Segments are then named as on the persona cards (``S1 · Ana``) in the chart.
+    links : DataFrame, optional
+        The respondents' segments when the caller has already placed them
+        (:func:`omniseg.survey.link_respondents` of this segmentation); default: placed here.
 
     Returns
     -------
     SurveyWeighting or None
     """
     survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
-    if survey is None or codebook is None or not len(survey):
+    if survey is None or codebook is None:
         return None
     from omniseg import survey as sv
 
-    links = sv.link_respondents(survey, segmentation.labels, typing_tool=segmentation.typing_tool)
+    if links is None:
+        links = sv.link_respondents(
+            survey, segmentation.labels, typing_tool=segmentation.typing_tool
+        )
     names = dict(enumerate(segmentation.names))
     for persona in personas or []:
         if not getattr(persona, "suppressed", False):
