@@ -86,9 +86,11 @@ def _timestamp(column: str) -> str:
     )
 
 
-def _source(paths: list[Path]) -> str:
+def _source(paths: list[Path], *, filename: bool = False) -> str:
+    """The ``read_csv`` call over the files (every cell as text; ``filename``: with its column)."""
     files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths)
-    return f"read_csv([{files}], all_varchar = true, header = true, union_by_name = true"
+    extra = ", filename = true" if filename else ""
+    return f"read_csv([{files}], all_varchar = true, header = true, union_by_name = true{extra})"
 
 
 def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis.Table:
@@ -119,7 +121,7 @@ def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis
             f"{getattr(con, 'name', type(con).__name__)!r}. Fix: load the CSV where the backend "
             "can read it, or convert it to Parquet."
         )
-    source = _source(paths) + ")"
+    source = _source(paths)
     raw_names = [row[0] for row in con.raw_sql(f"DESCRIBE SELECT * FROM {source}").fetchall()]
     names = {raw: _canonical_name(raw) for raw in raw_names}
     seen: dict[str, str] = {}
@@ -136,7 +138,7 @@ def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis
             converted[name] = (raw, _number(raw))
         elif name in TIME_COLUMNS:
             converted[name] = (raw, _timestamp(raw))
-    _check(con, paths, source, converted, what)
+    _check(con, paths, converted, what)
     select = ", ".join(
         f"{converted[name][1] if name in converted else _quote(raw)} AS {_quote(name)}"
         for raw, name in names.items()
@@ -147,9 +149,7 @@ def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis
     return con.table(view)
 
 
-def _check(
-    con: Any, paths: list[Path], source: str, converted: dict[str, tuple[str, str]], what: str
-) -> None:
+def _check(con: Any, paths: list[Path], converted: dict[str, tuple[str, str]], what: str) -> None:
     """One scan counting the values of the typed columns that do not convert."""
     if not converted:
         return
@@ -160,7 +160,11 @@ def _check(
 
     counts = ", ".join(f"count(*) FILTER (WHERE {bad(n)})" for n in converted)
     found = dict(
-        zip(converted, con.raw_sql(f"SELECT {counts} FROM {source}").fetchone(), strict=True)
+        zip(
+            converted,
+            con.raw_sql(f"SELECT {counts} FROM {_source(paths)}").fetchone(),
+            strict=True,
+        )
     )
     failing = [n for n, k in found.items() if k]
     if not failing:
@@ -169,33 +173,38 @@ def _check(
     import duckdb
 
     local = duckdb.connect()
-    local.execute("SET threads = 1")
-    local.execute("SET TimeZone = 'UTC'")
-    problems = []
-    for name in failing:
-        raw, _ = converted[name]
-        rows = local.execute(
-            f"SELECT filename, row, value FROM (SELECT filename, {_quote(raw)} AS value, "
-            f"{bad(name)} AS bad, row_number() OVER (PARTITION BY filename) + 1 AS row "
-            f"FROM {_source(paths)}, filename = true)) WHERE bad LIMIT {_ROWS_SHOWN}"
-        ).fetchall()
-        file = Path(rows[0][0]).name if rows else paths[0].name
-        shown = ", ".join(repr(r[2]) for r in rows)
-        kind = "dates" if name in TIME_COLUMNS else "numbers"
-        fix = (
-            "write dates as 2026-11-25 10:30:00 (ISO 8601) or 25/11/2026 10:30"
-            if kind == "dates"
-            else f"write {name} as a number (decimal '.' or ',', e.g. 12.50 or 12,50)"
-        )
-        problems.append(
-            Problem(
-                file,
-                name,
-                f"{found[name]} value(s) of the {what} are not {kind} (e.g. {shown})",
-                fix,
-                tuple(int(r[1]) for r in rows if Path(r[0]).name == file),
-                int(found[name]),
-            )
-        )
-    local.close()
+    try:
+        local.execute("SET threads = 1")
+        local.execute("SET TimeZone = 'UTC'")
+        problems = [
+            _problem(local, paths, name, converted[name][0], bad(name), found[name], what)
+            for name in failing
+        ]
+    finally:
+        local.close()
     raise DataValidationError(problems)
+
+
+def _problem(
+    local: Any, paths: list[Path], name: str, raw: str, bad: str, n_bad: int, what: str
+) -> Problem:
+    """The problem of one typed column: its first failing rows (file, spreadsheet row, value)."""
+    rows = local.execute(
+        f"SELECT filename, row, value FROM (SELECT filename, {_quote(raw)} AS value, "
+        f"{bad} AS bad, row_number() OVER (PARTITION BY filename) + 1 AS row "
+        f"FROM {_source(paths, filename=True)}) WHERE bad LIMIT {_ROWS_SHOWN}"
+    ).fetchall()
+    file = Path(rows[0][0]).name if rows else paths[0].name
+    shown = ", ".join(repr(r[2]) for r in rows)
+    if name in TIME_COLUMNS:
+        kind, fix = "dates", "write dates as 2026-11-25 10:30:00 (ISO 8601) or 25/11/2026 10:30"
+    else:
+        kind, fix = "numbers", f"write {name} as a number (decimal '.' or ',', e.g. 12.50 or 12,50)"
+    return Problem(
+        file,
+        name,
+        f"{n_bad} value(s) of the {what} are not {kind} (e.g. {shown})",
+        fix,
+        tuple(int(r[1]) for r in rows if Path(r[0]).name == file),
+        n_bad,
+    )
