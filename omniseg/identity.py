@@ -602,7 +602,7 @@ class IdentityResolver:
         self._source_path_ = _path_key(interactions)
         bar.update(1)
         bar.set_postfix_str("summary")
-        self.summary_ = self._summary(customers, combos, channels)
+        self.summary_ = self._summary(combos, channels)
         bar.update(1)
         bar.close()
         return self
@@ -993,14 +993,12 @@ class IdentityResolver:
 
     # -------------------------------------------------------------------------------- summary
 
-    def _summary(
-        self, customers: pd.DataFrame, combos: pa.Table, channels: list[str]
-    ) -> dict[str, Any]:
-        # persons are the CRM's customers first (their normalised ids), then the unknown ones
-        person_is_crm = np.arange(len(self._persons_)) < self._n_crm_persons_
+    def _summary(self, combos: pa.Table, channels: list[str]) -> dict[str, Any]:
         person = self._combo_person_
         resolved = person >= 0
-        to_crm = resolved & person_is_crm[np.maximum(person, 0)] if len(person_is_crm) else resolved
+        # persons are the CRM's customers first (codes below n_crm), then the unknown ones
+        n_crm = self._n_crm_persons_
+        to_crm = resolved & (person < n_crm)
         n_rows = self._weights_
         total = int(n_rows.sum())
         per_channel = {}
@@ -1020,8 +1018,8 @@ class IdentityResolver:
         return {
             "identifiers": len(node_person),
             "persons": len(used),
-            "crm_persons_seen": int(person_is_crm[used].sum()),
-            "unknown_persons": int((used >= self._n_crm_persons_).sum()),
+            "crm_persons_seen": int((used < n_crm).sum()),
+            "unknown_persons": int((used >= n_crm).sum()),
             "identifiers_per_person": float(sizes.mean()) if len(sizes) else float("nan"),
             "largest_persons": [int(s) for s in sizes[:5]],
             "interactions": total,
