@@ -93,12 +93,15 @@ def as_table(source: Any, con: Any = None, *, what: str = "interactions") -> tup
     if isinstance(source, pd.DataFrame):
         return ibis.memtable(source), con
     if isinstance(source, str | Path):
+        path = Path(source)
+        if path.is_dir() and any(path.glob("*.parquet")):
+            return con.read_parquet(str(path / "*.parquet")), con
+        if path.suffix.lower() in (".parquet", ".pq") and path.exists():
+            return con.read_parquet(str(path)), con
+        # CSV support imports the loader's rules (and pandera with them: 0.3 s), so only here
         from omniseg.csv_source import csv_parts, is_csv, read_csv
 
-        path = Path(source)
         if path.is_dir():
-            if any(path.glob("*.parquet")):
-                return con.read_parquet(str(path / "*.parquet")), con
             parts = csv_parts(path)
             if parts:
                 return read_csv(con, parts, what=what), con
@@ -109,9 +112,7 @@ def as_table(source: Any, con: Any = None, *, what: str = "interactions") -> tup
         if path.suffix.lower() in (".parquet", ".pq") or is_csv(path):
             if not path.exists():
                 raise ParameterError(f"The {what} file {path} does not exist.")
-            if is_csv(path):
-                return read_csv(con, [path], what=what), con
-            return con.read_parquet(str(path)), con
+            return read_csv(con, [path], what=what), con
     raise ParameterError(
         f"The {what} must be a DataFrame, an Ibis table, or a Parquet or CSV file or folder. "
         f"Got {source!r}."
