@@ -109,6 +109,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "omni.single": {"en": "Single-channel", "es": "Un solo canal"},
     "omni.multi": {"en": "Multi-channel", "es": "Varios canales"},
     "omni.value_axis": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
+    "omni.share_of_customers": {"en": "{share} of customers", "es": "{share} de los clientes"},
     "omni.overlap_lead": {
         "en": "Which channels are used together: each row's users, and the share of them who "
         "also use each column's channel.",

@@ -146,10 +146,19 @@ def channel_overlap(features: pd.DataFrame) -> pd.DataFrame:
 def plot_multichannel_value(
     summary: pd.DataFrame, *, language: str = "en", fig: go.Figure | None = None
 ) -> go.Figure:
-    """Bars of mean value for single- and multi-channel customers, with interval whiskers."""
+    """Bars of mean value for single- and multi-channel customers, with interval whiskers.
+
+    Each value is written above its whisker (written at the bar's top, it collided with the
+    whisker); each group's share of the customers is in its axis label.
+    """
     check_language(language)
     part = summary.loc[["single", "multi"]]
-    labels = [t("omni.single", language), t("omni.multi", language)]
+    names = [t("omni.single", language), t("omni.multi", language)]
+    labels = [
+        f"{name}<br>{t('omni.share_of_customers', language, share=format_percent(s, language))}"
+        for name, s in zip(names, part["share"], strict=True)
+    ]
+    values = [format_money(m, language) for m in part["mean"]]
     fig = fig if fig is not None else go.Figure()
     fig.add_trace(
         go.Bar(
@@ -162,14 +171,15 @@ def plot_multichannel_value(
                 "array": (part["high"] - part["mean"]).tolist(),
                 "arrayminus": (part["mean"] - part["low"]).tolist(),
             },
-            text=[
-                f"{format_money(m, language)} · {format_percent(s, language)}"
-                for m, s in zip(part["mean"], part["share"], strict=True)
-            ],
-            textposition="outside",
+            text=values,
+            textposition="none",
             hovertemplate="%{x}: %{text}<extra></extra>",
         )
     )
+    for x, top, value in zip(labels, part["high"].fillna(part["mean"]), values, strict=True):
+        fig.add_annotation(
+            x=x, y=top, text=f"<b>{value}</b>", showarrow=False, yanchor="bottom", yshift=4
+        )
     fig.update_layout(
         title=t("fig.multichannel", language),
         template="plotly_white",

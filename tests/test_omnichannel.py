@@ -55,6 +55,11 @@ def test_figures_and_lead(features, language):
     s = om.multichannel_value(features, n_boot=200)
     fig = om.plot_multichannel_value(s, language=language)
     assert len(fig.data[0].x) == 2 and fig.data[0].error_y.array is not None
+    # values sit above the whiskers; each group's share of customers is in its axis label
+    tops = [a.y for a in fig.layout.annotations]
+    assert tops == pytest.approx(s.loc[["single", "multi"], "high"].tolist())
+    share = "40.0% of customers" if language == "en" else "40,0\u00a0% de los clientes"
+    assert share in fig.data[0].x[0]
     heat = om.plot_channel_overlap(om.channel_overlap(features), language=language)
     assert heat.data[0].zmax == 1
     lead = om.multichannel_lead(s, language)
