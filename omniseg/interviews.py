@@ -11,12 +11,14 @@ strategist can read:
    table or chart can show them;
 3. :func:`detect_language` tells Spanish from English per document (stop words and accented
    letters), which chooses nothing but is reported per theme;
-4. :func:`extract_themes` represents every distinct answer sentence by TF-IDF weights of its
-   words -- lower-cased, accents folded, Spanish and English stop words removed, every word cut to
-   its first :data:`STEM_LENGTH` letters (a crude stemmer that also joins most inflections and
-   many Spanish/English cognates: *notificaciones* and *notifications* both become ``notif``) --
-   and factorises that matrix with non-negative matrix factorisation (NMF). The number of themes
-   is chosen in a range by topic coherence (see :func:`extract_themes`);
+4. :func:`extract_themes` leaves out self-introductions (age, where the interviewee lives, years
+   as a customer: :data:`INTRODUCTION_PATTERNS`) and represents every other distinct answer
+   sentence by TF-IDF weights of its words -- lower-cased, accents folded, Spanish and English
+   stop words removed, every word cut to its first :data:`STEM_LENGTH` letters (a crude stemmer
+   that also joins most inflections and many Spanish/English cognates: *notificaciones* and
+   *notifications* both become ``notif``) -- and factorises that matrix with non-negative matrix
+   factorisation (NMF). The number of themes is the elbow of the reconstruction error over a
+   range (see :func:`extract_themes`);
 5. :class:`InterviewThemes` holds the themes (labelled by their top words), each interview's
    share of talk per theme, the interviews tagged with each theme, representative quotes (the
    answer sentences closest to a theme, scrubbed), prevalence and lift per segment, a plotly
@@ -49,6 +51,7 @@ __all__ = [
     "DEFAULT_CONFIG",
     "ENGLISH_STOP_WORDS",
     "INTERVIEWER_LABELS",
+    "INTRODUCTION_PATTERNS",
     "SPANISH_STOP_WORDS",
     "STEM_LENGTH",
     "InterviewThemes",
@@ -142,9 +145,27 @@ DEFAULT_CONFIG: dict[str, Any] = {
     "min_df": 2,  # a word must appear in at least this many distinct sentences
     "tag_threshold": 0.15,  # share of an interview's talk on a theme to tag it
     "max_iter": 2000,
+    "drop_introductions": True,  # self-introductions never shape a theme (INTRODUCTION_PATTERNS)
 }
 
 _PLACEHOLDERS = ("[email]", "[phone]", "[name]")
+
+#: Self-introductions (age, where the interviewee lives, how long they have been a customer),
+#: matched on the folded sentence (lower case, no accents). They say who speaks, which the CRM
+#: already holds, not what they care about, so they are left out like sentences without a
+#: content word: they shape no theme, are never quoted and do not count in the share of talk.
+#: Left in, their words made themes of their own ("anos · marca · sms · vivo") or joined others
+#: ("shop · live · good · look"). ``config["drop_introductions"] = False`` keeps them.
+INTRODUCTION_PATTERNS: tuple[str, ...] = (
+    r"\bi(?:['’]| a)m (?:about |around |nearly |almost )?\d{1,3}\b",  # I'm 28
+    r"\b\d{1,3} years old\b",
+    r"\bi(?: have|['’]ve| am|['’]m)? ?(?:live|lived|living) in\b",  # I live in ...
+    r"\b(?:a |your )?customer (?:for|since)\b",  # a customer for about 5 years
+    r"\btengo (?:unos |casi )?\d{1,3} anos\b",  # tengo 28 años
+    r"\bvivo en\b",
+    r"\bcliente desde\b",  # soy cliente desde hace unos 5 años
+)
+_INTRODUCTION = re.compile("|".join(INTRODUCTION_PATTERNS))
 
 # --------------------------------------------------------------------------------------------
 # text helpers
@@ -457,7 +478,11 @@ def _sentences(
     language: str | None,
     names: Any,
     exclude: frozenset[str] = frozenset(),
+    drop_introductions: bool = False,
 ) -> pd.DataFrame:
+    """Every answer sentence, scrubbed, with its ``key``: the content stems that shape themes
+    (empty, like a sentence without content words, for a self-introduction when
+    ``drop_introductions``)."""
     pattern = None if names is None else _name_pattern(_as_list(names))
     rows = []
     for _, row in interviews.iterrows():
@@ -469,13 +494,14 @@ def _sentences(
             lang = given if given in ("es", "en") else detect_language(text)
         for pos, sentence in enumerate(split_answers(text)):
             clean = scrub_pii(sentence, pattern)
+            intro = drop_introductions and _INTRODUCTION.search(_fold(clean)) is not None
             rows.append(
                 {
                     "interview_id": str(row["interview_id"]),
                     "position": pos,
                     "language": lang,
                     "sentence": clean,
-                    "key": " ".join(w for w in _stems(clean) if w not in exclude),
+                    "key": "" if intro else " ".join(w for w in _stems(clean) if w not in exclude),
                 }
             )
     return pd.DataFrame(rows, columns=["interview_id", "position", "language", "sentence", "key"])
@@ -625,7 +651,13 @@ def extract_themes(
         raise ParameterError(
             f"The 'language' parameter must be 'es', 'en' or None. Got {language!r} instead."
         )
-    sentences = _sentences(interviews, language, names, _excluded_stems(exclude_terms))
+    sentences = _sentences(
+        interviews,
+        language,
+        names,
+        _excluded_stems(exclude_terms),
+        drop_introductions=bool(cfg["drop_introductions"]),
+    )
     content = sentences[sentences["key"] != ""]
     distinct = content.drop_duplicates("key")["key"].tolist()
     vectorizer = TfidfVectorizer(

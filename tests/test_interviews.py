@@ -219,18 +219,57 @@ def test_place_names_are_not_theme_words(demo, fitted):
     crm = load_demo().customers
     places = sorted(set(crm["city"].dropna()) | set(crm["region"].dropna()))
     place_stems = {w for p in places for w in _stems(p)}
-    # without the exclusion, the self-introductions ("I live in Santiago de Compostela") put
-    # city names among a theme's top words
-    shown = {w for stems in fitted.themes["top_stems"] for w in stems}
+    # without the exclusion, and with the self-introductions kept ("I live in Santiago de
+    # Compostela"), city names are among a theme's top words
+    kept = extract_themes(demo, config={"drop_introductions": False})
+    shown = {w for stems in kept.themes["top_stems"] for w in stems}
     assert shown & place_stems
-    cleaned = extract_themes(demo, exclude_terms=places)
+    # where places are named only in introductions, dropping those is enough
+    assert not {w for stems in fitted.themes["top_stems"] for w in stems} & place_stems
+    cleaned = extract_themes(demo, exclude_terms=places, config={"drop_introductions": False})
     shown = {w for stems in cleaned.themes["top_stems"] for w in stems}
     assert not shown & place_stems
-    assert len(cleaned.sentences) == len(fitted.sentences)  # the sentences are all kept
+    assert len(cleaned.sentences) == len(kept.sentences)  # the sentences are all kept
     # and the planted themes come out more cleanly (measured: 14 of 15, trust mixed in)
     assert len(_recovered(cleaned)) >= 14, _recovered(cleaned)
     with pytest.raises(ParameterError, match="exclude_terms"):
         extract_themes(demo, exclude_terms="Madrid")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intro"),
+    [
+        ("I'm 28 and I live in Vitoria.", True),
+        ("I’m about 40.", True),
+        ("I've lived in Vigo all my life.", True),
+        ("I've been a customer for about 7 years now.", True),
+        ("Tengo 44 años y vivo en Bilbao.", True),
+        ("Soy cliente desde hace unos 3 años.", True),
+        ("Confío en esta marca desde hace muchos años.", False),
+        ("I buy for the whole family in the shop.", False),
+        ("The delivery came in 2 days.", False),
+    ],
+)
+def test_introduction_patterns(sentence, intro):
+    from omniseg.interviews import _INTRODUCTION
+
+    assert (_INTRODUCTION.search(_fold(sentence)) is not None) is intro
+
+
+def test_self_introductions_never_shape_a_theme(demo, fitted):
+    """The demo's interviews open with age, city or years as a customer (planted by the
+    generator, one per interview); those sentences are left out and none of their words labels
+    a theme."""
+    kept = extract_themes(demo, config={"drop_introductions": False})
+    intro = r"\bI live in\b|\bvivo en\b|customer for|cliente desde"
+    n_intro = kept.sentences["sentence"].str.contains(intro, regex=True).sum()
+    assert n_intro == len(demo)
+    assert len(kept.sentences) - len(fitted.sentences) == n_intro
+    assert not fitted.sentences["sentence"].str.contains(intro, regex=True).any()
+    assert {w for stems in kept.themes["top_stems"] for w in stems} & {"live", "vivo"}
+    assert not {w for stems in fitted.themes["top_stems"] for w in stems} & {"live", "vivo"}
+    # the planted themes still come out (measured: 15 of 15 with the defaults)
+    assert len(_recovered(fitted)) >= 14, _recovered(fitted)
 
 
 def test_themes_table_and_tags(fitted, demo):
