@@ -49,7 +49,6 @@ from pathlib import Path
 
 PER_CUSTOMER = 28.8  # interactions per customer in the demo generator (measured)
 _TABLE_STEPS = ("pipeline", "features", "pandas")  # steps that make the whole feature table
-_EVENT_COLUMNS = ["person_id", "timestamp", "channel", "event", "revenue", "satisfaction"]
 
 
 def _customers(folder: Path):
@@ -134,12 +133,12 @@ def _child(step: str, folder: str) -> None:
         parts["features"] = time.perf_counter() - start - parts["crm"]
     elif step in ("pandas", "pandas_core"):
         import pandas as pd
-        from pandas_features import pandas_core_features, pandas_features
+        from pandas_features import EVENT_COLUMNS, pandas_core_features, pandas_features
 
         if step == "pandas":
             customers = _customers(folder_p)
             parts["crm"] = time.perf_counter() - start
-        events = pd.read_parquet(folder_p / "resolved", columns=_EVENT_COLUMNS)
+        events = pd.read_parquet(folder_p / "resolved", columns=EVENT_COLUMNS)
         parts["read"] = time.perf_counter() - start - sum(parts.values())
         if step == "pandas":
             table = pandas_features(events, customers)

@@ -32,10 +32,11 @@ from omniseg.vocabulary import (
     order_channels,
 )
 
-__all__ = ["pandas_core_features", "pandas_features"]
+__all__ = ["EVENT_COLUMNS", "pandas_core_features", "pandas_features"]
 
 _DAY = 86_400
-_COLUMNS = ["person_id", "timestamp", "channel", "event", "revenue", "satisfaction"]
+#: the columns of the resolved events that the table is computed from (what to read)
+EVENT_COLUMNS = ["person_id", "timestamp", "channel", "event", "revenue", "satisfaction"]
 
 
 def _events(frame: pd.DataFrame) -> pd.DataFrame:
@@ -127,7 +128,6 @@ def pandas_features(
     )
     # per channel: one pivot of counts and sums
     ev["is_click"] = ev["ev"] == click
-    ev["has_sat"] = ev["satisfaction"].notna()
     cells = ev.groupby(["pid", "ch"]).agg(
         n=("sec", "size"),
         buys=("is_buy", "sum"),
@@ -136,24 +136,21 @@ def pandas_features(
         clicks=("is_click", "sum"),
     )
     wide = cells.unstack("ch")
+
+    def per_person(what: str, c: int, fill: float, dtype: str) -> np.ndarray:
+        """One (person, channel) aggregate of channel code ``c`` per person (``fill``: none)."""
+        got = (what, c) in wide.columns
+        values = wide[(what, c)].reindex(n.index) if got else pd.Series(np.nan, index=n.index)
+        return values.fillna(fill).to_numpy().astype(dtype)
+
     for name in CANONICAL_CHANNELS:
         c = ch_of.get(name, -1)
-        has = c in wide.columns.get_level_values(1)
-        for col, what, fill in (
-            ("interactions", "n", 0),
-            ("share", None, None),
-            ("purchases", "buys", 0),
-            ("revenue", "rev", 0.0),
-        ):
-            if what is None:
-                table[f"share_{name}"] = table[f"interactions_{name}"] / table["n_interactions"]
-                continue
-            values = wide[(what, c)].fillna(fill) if has else pd.Series(fill, index=n.index)
-            table[f"{col}_{name}"] = values.reindex(n.index).to_numpy().astype(type(fill))
-        table[f"_sat_{name}"] = wide[("sat", c)].reindex(n.index).to_numpy() if has else np.nan
-        table[f"_clicks_{name}"] = (
-            wide[("clicks", c)].reindex(n.index).fillna(0).to_numpy() if has else 0
-        )
+        table[f"interactions_{name}"] = per_person("n", c, 0, "int64")
+        table[f"share_{name}"] = table[f"interactions_{name}"] / table["n_interactions"]
+        table[f"purchases_{name}"] = per_person("buys", c, 0, "int64")
+        table[f"revenue_{name}"] = per_person("rev", c, 0.0, "float64")
+        table[f"_sat_{name}"] = per_person("sat", c, np.nan, "float64")
+        table[f"_clicks_{name}"] = per_person("clicks", c, 0, "int64")
     table["n_channels"] = g["ch"].nunique().to_numpy()
     table["omnichannel"] = table["n_channels"] >= 2
     names = np.array(channels, dtype=object)
