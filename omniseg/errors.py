@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "DataValidationError",
+    "ModelFileError",
     "OmnisegError",
     "ParameterError",
     "Problem",
@@ -29,6 +30,10 @@ class OmnisegError(Exception):
 
 class ParameterError(OmnisegError, ValueError):
     """A parameter has the wrong type or value (run parameters, function arguments)."""
+
+
+class ModelFileError(OmnisegError, ValueError):
+    """A model file cannot be used: missing, damaged, of another kind, or not trusted."""
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,12 @@ medians, scales, the average channel mix; its clustering), the optional
 features it needs, its segment names). It is written with `skops <https://skops.readthedocs.io>`_,
 not pickle: loading a pickle runs whatever code the file says, so a pickle from an untrusted
 place is a security hole. skops stores plain data and rebuilds only the object types it is told
-to trust; :func:`load_model` trusts exactly the types omniseg itself writes (omniseg's models,
-scikit-learn and StepMix estimators, NumPy arrays) and refuses a file that asks for any other type
-(a tampered or foreign file) with a :class:`ModelFileError` naming the types. A file that was
-truncated or edited by hand fails its integrity check the same way.
+to trust; :func:`load_model` trusts skops' safe defaults plus exactly the type names omniseg
+itself writes (:data:`ALLOWED_TYPES`, matched whole, never by module prefix) and refuses a file
+that asks for any other type or function (a tampered or foreign file) with a
+:class:`~omniseg.errors.ModelFileError` naming them, before anything in the file is built. A file
+that was truncated, edited by hand or is not a skops file at all (a pickle renamed ``.skops``)
+fails the same way.
 
 Files are written to a temporary name and renamed, so an interrupted save never leaves a broken
 model where a scheduled job will look for it.
@@ -18,7 +20,6 @@ model where a scheduled job will look for it.
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -26,37 +27,44 @@ import numpy as np
 import pandas as pd
 
 from omniseg.atomic import atomic_write
-from omniseg.errors import OmnisegError, ParameterError
+from omniseg.errors import ModelFileError, ParameterError
 from omniseg.segment import Segmenter
 
-__all__ = ["MODEL_FORMAT", "ModelFileError", "load_model", "model_info", "save_model"]
+__all__ = [
+    "ALLOWED_TYPES",
+    "MODEL_FORMAT",
+    "ModelFileError",
+    "load_model",
+    "model_info",
+    "save_model",
+]
 
 #: Format tag and version written into every model file.
 MODEL_FORMAT = "omniseg-segmentation"
 _FORMAT_VERSION = 1
 
-#: Modules whose types a model file may contain (prefix match on the dotted type name).
-_TRUSTED_PREFIXES = (
-    "omniseg.segment.",
-    "omniseg.basis.",
-    "omniseg.typing_tool.",
-    "sklearn.",
-    "stepmix.",
-    "numpy.",
-    "builtins.",  # skops lists some builtins (e.g. slice) explicitly; functions are not allowed
+#: The exact object types :func:`save_model` writes beyond skops' own safe defaults (plain
+#: containers, NumPy arrays, scikit-learn estimators), found by saving every method
+#: (k-means, GMM, Ward, latent class with continuous and categorical columns) with both typing
+#: tools; ``tests/battery/test_battery_models.py`` checks that every file ``save_model`` can
+#: write needs nothing else. Names are matched exactly: trusting a module prefix (``numpy.``,
+#: ``builtins.``) would let a crafted file call any function under it while loading, such as
+#: ``numpy.testing._private.utils.runstring`` (an ``exec``) or ``builtins.exit``.
+ALLOWED_TYPES: frozenset[str] = frozenset(
+    {
+        "numpy.dtype",
+        "omniseg.basis.SegmentationBasis",
+        "omniseg.segment.Segmenter",
+        "omniseg.segment._Fitted",
+        "omniseg.typing_tool.TypingTool",
+        "sklearn.tree._tree.Tree",
+        "stepmix.stepmix.StepMix",
+        "stepmix.emission.nested.Nested",
+        "stepmix.emission.gaussian.GaussianDiag",
+        "stepmix.emission.gaussian.GaussianDiagNan",
+        "stepmix.emission.categorical.MultinoulliNan",
+    }
 )
-#: Dotted names that are never trusted even under a trusted prefix.
-_NEVER = (
-    "builtins.eval",
-    "builtins.exec",
-    "builtins.open",
-    "builtins.__import__",
-    "builtins.compile",
-)
-
-
-class ModelFileError(OmnisegError, ValueError):
-    """A model file cannot be used: missing, damaged, of another kind, or not trusted."""
 
 
 def _version() -> str:
@@ -132,23 +140,28 @@ def _plain(value: Any) -> Any:
 
 
 def _untrusted(path: Path) -> list[str]:
+    """The non-default types ``path`` asks for, refused unless each is in ``ALLOWED_TYPES``.
+
+    ``skops.io.get_untrusted_types`` only reads the file's schema (JSON): nothing in the file is
+    imported or called before every type it names has been checked.
+    """
     import skops.io as sio
 
     try:
         types = sio.get_untrusted_types(file=path)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except Exception as exc:  # not a zip, no schema, bad JSON, unknown node kinds ...
         raise ModelFileError(
-            f"{path} is not a readable omniseg model file ({type(exc).__name__}: {exc}). It may "
-            "be damaged or truncated. Fix: save the model again with `omniseg report` or "
-            "omniseg.models.save_model."
+            f"{path} is not a readable omniseg model file ({type(exc).__name__}). It may be "
+            "damaged or truncated, or be another kind of file (a pickle, for example). Fix: "
+            "save the model again with `omniseg report` or omniseg.models.save_model."
         ) from None
-    bad = [t for t in types if t in _NEVER or not any(t.startswith(p) for p in _TRUSTED_PREFIXES)]
+    bad = sorted(set(types) - ALLOWED_TYPES)
     if bad:
         raise ModelFileError(
-            f"{path} asks to rebuild object types omniseg does not trust: {sorted(bad)}. A model "
-            "file written by omniseg contains only omniseg, scikit-learn, StepMix and NumPy "
-            "types, so this file was modified or comes from elsewhere; it was not loaded. Fix: "
-            "use a model file saved by omniseg from a source you trust."
+            f"{path} asks to rebuild object types omniseg does not trust: {bad}. A model file "
+            "written by omniseg contains only the types in omniseg.models.ALLOWED_TYPES, so "
+            "this file was modified or comes from elsewhere; nothing in it was loaded or run. "
+            "Fix: use a model file saved by omniseg from a source you trust."
         )
     return list(types)
 
