@@ -21,10 +21,18 @@ A params file looks like this (paths are relative to the params file's folder)::
     cell_timeout: 1800                        # optional: seconds per notebook cell
 
 Unknown keys are an error, not a warning: a typo such as ``langauge`` would otherwise be ignored.
+
+A params file is untrusted input (it may come from a shared folder or a scheduler's
+configuration), so it cannot reach outside the run: notebook entries are plain file names inside
+the notebooks folder, the run name is matched whole, and the YAML is read with limits on its size,
+nesting depth, aliases and expanded size (:data:`YAML_LIMITS`), so an alias bomb is refused
+instead of exhausting memory. Every parameter, segmentation and channel plan settings included,
+is checked here, before any data is read or any notebook starts.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,9 +42,19 @@ import yaml
 
 from omniseg.errors import ParameterError
 
-__all__ = ["DataPaths", "RunParams", "load_params"]
+__all__ = ["YAML_LIMITS", "DataPaths", "RunParams", "load_params", "read_yaml"]
 
-_RUN_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_RUN_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+#: A notebook entry: a plain ``.ipynb`` file name (no folder part, not hidden).
+_NOTEBOOK_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _.-]{0,126}\.ipynb")
+#: Limits of a params file: bytes, nesting depth, aliases (``*name``), and values after aliases
+#: are expanded (a chain of 30 aliases of aliases stands for 2**30 values).
+YAML_LIMITS: dict[str, int] = {
+    "max_bytes": 1_000_000,
+    "max_depth": 20,
+    "max_aliases": 50,
+    "max_values": 100_000,
+}
 LANGUAGES = ("en", "es")
 DEFAULT_NOTEBOOKS = (
     "01_data_overview.ipynb",
@@ -132,7 +150,7 @@ class RunParams:
 
     def __post_init__(self) -> None:
         _check(
-            isinstance(self.run_name, str) and bool(_RUN_NAME_RE.match(self.run_name)),
+            isinstance(self.run_name, str) and bool(_RUN_NAME_RE.fullmatch(self.run_name)),
             "run_name",
             "a folder name of letters, digits, '_', '.' or '-' (at most 64, not starting with "
             "'.', '_' or '-')",
@@ -154,37 +172,18 @@ class RunParams:
         _check(
             isinstance(self.notebooks, tuple)
             and len(self.notebooks) > 0
-            and all(isinstance(n, str) and n.endswith(".ipynb") for n in self.notebooks),
+            and all(isinstance(n, str) and _NOTEBOOK_RE.fullmatch(n) for n in self.notebooks)
+            and len(set(self.notebooks)) == len(self.notebooks),
             "notebooks",
-            "a non-empty list of .ipynb file names",
+            "a non-empty list of distinct plain .ipynb file names inside the notebooks folder "
+            "(no folder part such as '../' or '/'; put your own notebooks in 'notebook_dir')",
             self.notebooks,
         )
         _check(self.title is None or isinstance(self.title, str), "title", "a string", self.title)
         _check(isinstance(self.segmentation, dict), "segmentation", "a mapping", self.segmentation)
         _check(isinstance(self.channels, dict), "channels", "a mapping", self.channels)
-        bad = sorted(set(self.channels) - {"weights", "costs"})
-        if bad:
-            raise ParameterError(
-                f"Unknown key(s) under 'channels': {bad}. Allowed: ['weights', 'costs']."
-            )
-        for key in ("weights", "costs"):
-            value = self.channels.get(key)
-            if value is not None and not (
-                isinstance(value, dict)
-                and all(
-                    isinstance(v, int | float) and not isinstance(v, bool) and v >= 0
-                    for v in value.values()
-                )
-            ):
-                raise ParameterError(
-                    f"'channels.{key}' must map names to numbers >= 0. Got {value!r}."
-                )
-        unknown = sorted(set(self.segmentation) - set(SEGMENTATION_KEYS))
-        if unknown:
-            raise ParameterError(
-                f"Unknown key(s) under 'segmentation': {unknown}. Allowed: "
-                f"{list(SEGMENTATION_KEYS)}."
-            )
+        _check_channels(self.channels)
+        _check_segmentation(self.segmentation)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (paths as strings) for the run manifest."""
@@ -204,6 +203,159 @@ class RunParams:
 def _check(ok: bool, name: str, expected: str, got: object) -> None:
     if not ok:
         raise ParameterError(f"The '{name}' parameter must be {expected}. Got {got!r} instead.")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_channels(channels: dict[str, Any]) -> None:
+    """``channels.weights`` (components of the plan's score) and ``channels.costs``."""
+    from omniseg.channels import DEFAULT_WEIGHTS
+
+    bad = sorted(set(channels) - {"weights", "costs"})
+    if bad:
+        raise ParameterError(
+            f"Unknown key(s) under 'channels': {bad}. Allowed: ['weights', 'costs']."
+        )
+    for key in ("weights", "costs"):
+        value = channels.get(key)
+        if value is not None and not (
+            isinstance(value, dict)
+            and all(isinstance(k, str) and _is_number(v) and v >= 0 for k, v in value.items())
+        ):
+            raise ParameterError(
+                f"'channels.{key}' must map names to numbers >= 0 (finite). Got {value!r} instead."
+            )
+    unknown = sorted(set(channels.get("weights") or {}) - set(DEFAULT_WEIGHTS))
+    if unknown:
+        raise ParameterError(
+            f"'channels.weights' names unknown component(s) {unknown}. Allowed: "
+            f"{list(DEFAULT_WEIGHTS)}."
+        )
+    weights = channels.get("weights") or {}
+    if weights and all(weights.get(k, w) == 0 for k, w in DEFAULT_WEIGHTS.items()):
+        raise ParameterError("'channels.weights' gives every component weight 0: nothing to rank.")
+
+
+def _check_segmentation(settings: dict[str, Any]) -> None:
+    """Check ``segmentation:`` with the estimators' own checks, before any data is read."""
+    from omniseg.basis import SegmentationBasis
+    from omniseg.segment import Segmenter
+
+    unknown = sorted(set(settings) - set(SEGMENTATION_KEYS))
+    if unknown:
+        raise ParameterError(
+            f"Unknown key(s) under 'segmentation': {unknown}. Allowed: {list(SEGMENTATION_KEYS)}."
+        )
+    kw = {k: settings[k] for k in ("method", "n_segments") if settings.get(k) is not None}
+    if isinstance(kw.get("n_segments"), list):
+        kw["n_segments"] = tuple(kw["n_segments"])
+    try:
+        segmenter = Segmenter(**kw)
+        segmenter._check_params()
+        segmenter._candidates()
+        SegmentationBasis(
+            blocks=settings.get("blocks"), block_weights=settings.get("block_weights")
+        )._blocks()
+    except ParameterError as exc:
+        raise ParameterError(f"segmentation: {exc}") from None
+
+
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with limits on nesting depth and aliases (see ``YAML_LIMITS``)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > YAML_LIMITS["max_aliases"]:
+                raise ParameterError(
+                    f"more than {YAML_LIMITS['max_aliases']} YAML aliases (*name); a params "
+                    "file needs none. Fix: write the values out."
+                )
+        self._depth += 1
+        if self._depth > YAML_LIMITS["max_depth"]:
+            raise ParameterError(
+                f"the YAML is nested more than {YAML_LIMITS['max_depth']} levels deep. Fix: a "
+                "params file needs three or four levels; check the indentation."
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _expanded_size(value: object, limit: int) -> int:
+    """Number of values in ``value`` with aliases expanded, counting stops past ``limit``."""
+    count, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > limit:
+            break
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return count
+
+
+def read_yaml(path: Path, what: str = "params file") -> Any:
+    """Read a YAML file safely: no Python objects, and within :data:`YAML_LIMITS`.
+
+    Parameters
+    ----------
+    path : Path
+    what : str
+        What the file is, for messages.
+
+    Returns
+    -------
+    object
+        The plain data (mappings, lists, strings, numbers, ...).
+
+    Raises
+    ------
+    ParameterError
+        Missing, too big, not UTF-8 YAML, too deep, too many aliases, or too big once expanded.
+    """
+    if not path.is_file():
+        raise ParameterError(
+            f"{what.capitalize()} not found: {path}. Fix: pass an existing YAML file."
+        )
+    size = path.stat().st_size
+    if size > YAML_LIMITS["max_bytes"]:
+        raise ParameterError(
+            f"{path.name}: the {what} is {size:,} bytes, more than the "
+            f"{YAML_LIMITS['max_bytes']:,} a params file can be. Fix: pass the params file, not a "
+            "data file."
+        )
+    try:
+        text = path.read_bytes().decode("utf-8")
+        loader = _LimitedLoader(text)
+        try:
+            value = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except ParameterError as exc:
+        raise ParameterError(f"{path.name}: {exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ParameterError(
+            f"{path.name} is not valid UTF-8 YAML: {detail}. Fix: check the indentation and quotes."
+        ) from None
+    if _expanded_size(value, YAML_LIMITS["max_values"]) > YAML_LIMITS["max_values"]:
+        raise ParameterError(
+            f"{path.name}: the {what} expands to more than {YAML_LIMITS['max_values']:,} values "
+            "(aliases of aliases, an 'alias bomb'). Fix: write the values out without aliases."
+        )
+    return value
 
 
 def _path(value: object, base: Path, key: str) -> Path:
@@ -299,12 +451,7 @@ def load_params(source: str | Path | dict[str, Any], **overrides: Any) -> RunPar
         raw, base, origin = dict(source), Path.cwd(), "parameters"
     else:
         path = Path(source)
-        if not path.is_file():
-            raise ParameterError(f"Params file not found: {path}. Fix: pass an existing YAML file.")
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ParameterError(f"{path.name} is not valid UTF-8 YAML: {exc}") from None
+        raw = read_yaml(path)
         if not isinstance(raw, dict):
             raise ParameterError(f"{path.name} must hold a YAML mapping of parameters.")
         base, origin = path.resolve().parent, path.name
