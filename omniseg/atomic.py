@@ -3,6 +3,12 @@
 Every file omniseg writes for users (reports, manifests, model files, CSV outputs, the feature
 cache) is written to a temporary file in the destination folder and renamed over the target:
 a crash or a full disk leaves the previous file (or none), never a truncated one.
+
+Permissions: files that hold customer ids (``segments.csv``, ``activation/*.csv``,
+``features.parquet``, ``person_ids.parquet``) are written ``private``: readable by their owner
+only (0600), whatever the umask, so that a report folder shared with a team does not share the
+customer lists by accident. Every other file gets the permissions the umask gives a new file
+(0644 with the usual umask 022), as any other program's output would.
 """
 
 from __future__ import annotations
@@ -12,10 +18,22 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["atomic_write", "atomic_write_text"]
+__all__ = ["PRIVATE_MODE", "atomic_write", "atomic_write_text", "default_mode"]
+
+#: Mode of files holding customer ids.
+PRIVATE_MODE = 0o600
 
 
-def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
+def default_mode(directory: bool = False) -> int:
+    """The mode a new file (or folder) gets under the process's umask (0644 / 0755 for 022)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if directory else 0o666) & ~mask
+
+
+def atomic_write(
+    path: str | Path, write: Callable[[str], object], *, private: bool = False
+) -> Path:
     """Write ``path`` atomically: ``write(tmp)`` fills a temporary file that is then renamed.
 
     Parameters
@@ -24,6 +42,8 @@ def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
         Destination; its folder is created if needed.
     write : callable
         Called with the temporary file's path (a ``str``), e.g. ``frame.to_csv``.
+    private : bool
+        The file holds customer ids: mode :data:`PRIVATE_MODE` (0600) instead of the umask's.
 
     Returns
     -------
@@ -35,7 +55,7 @@ def atomic_write(path: str | Path, write: Callable[[str], object]) -> Path:
     os.close(fd)
     try:
         write(tmp)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, PRIVATE_MODE if private else default_mode())
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -323,6 +323,52 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             out[:, j] = (x - spec["mean"]) / spec["scale"] * spec["factor"]
         return out
 
+    def unseen_levels(self, X: pd.DataFrame) -> pd.DataFrame:
+        """Values of ``X`` that the basis did not see in ``fit`` and so cannot place.
+
+        A text level new since ``fit`` (a new region, a new gender code) counts as no level of
+        its column, an ordered level outside the fitted ranks as the median, and interactions on
+        a channel new since ``fit`` are left out of the channel mix: the customers are still
+        scored, but on less information than the model was fitted with. ``omniseg score`` prints
+        this table so that the change is seen instead of silently absorbed.
+
+        Parameters
+        ----------
+        X : DataFrame
+            A feature table with the basis' columns.
+
+        Returns
+        -------
+        DataFrame
+            One row per column and unseen value: ``column``, ``value`` (a level, or the new
+            channel's column), ``customers`` (how many rows hold it), sorted by column and
+            decreasing count. Empty when everything was seen.
+        """
+        check_is_fitted(self, "columns_")
+        rows: list[dict[str, Any]] = []
+        known: dict[str, set[str]] = {}
+        for spec in self.columns_:
+            if spec["kind"] == "level":
+                known.setdefault(spec["source"], set()).add(spec["level"])
+            elif spec["kind"] == "ordinal":
+                known.setdefault(spec["source"], set()).update(spec["levels"])
+        for column, levels in known.items():
+            if column not in X:
+                continue
+            text = X[column].astype("string").dropna()
+            text = text[~text.isin(levels - {"(missing)"})]
+            for value, n in text.value_counts().items():
+                rows.append({"column": column, "value": str(value), "customers": int(n)})
+        if any(spec["kind"] == "mix" for spec in self.columns_):
+            fitted = {f"interactions_{c}" for c in self.channels_}
+            for column in sorted(c for c in X.columns if str(c).startswith("interactions_")):
+                if column in fitted or not pd.api.types.is_numeric_dtype(X[column].dtype):
+                    continue
+                n = int((X[column].fillna(0) > 0).sum())
+                if n:
+                    rows.append({"column": "channel mix", "value": column, "customers": n})
+        return pd.DataFrame(rows, columns=["column", "value", "customers"])
+
     def transform_mixed(self, X: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """The basis split for likelihood models of mixed data (latent class analysis).
 

@@ -798,6 +798,7 @@ def activation_lists(
     customers: pd.DataFrame | None = None,
     top: int = 1,
     hash_key_env: str | None = None,
+    default_country: str = "ES",
     output_dir: str | Path | None = None,
 ) -> dict[tuple[Any, str], pd.DataFrame]:
     """Customer lists per segment x recommended channel, ready for an email, SMS or ads tool.
@@ -810,10 +811,15 @@ def activation_lists(
     customers : DataFrame, optional
         CRM table with ``customer_id`` and ``email``/``phone``; with ``hash_key_env`` their
         HMAC-SHA256 (key from that environment variable, never written anywhere) is added as
-        ``email_hash``/``phone_hash`` (lower-cased, trimmed email; phone as given).
+        ``email_hash``/``phone_hash``, computed on the identifier as identity resolution
+        normalises it (:func:`omniseg.identity.normalise_email`, ``normalise_phone`` to E.164),
+        so ``612 345 678`` and ``+34 612-345-678`` hash alike, as an ads platform's matching
+        expects; an identifier that is not valid gets no hash.
     top : int
         How many of each segment's first-ranked channels get a list (thin ones are skipped).
     hash_key_env : str, optional
+    default_country : str
+        Country of phone numbers written without an international prefix.
     output_dir : path, optional
         Write each list to ``<output_dir>/activation/<segment>_<channel>.csv`` (atomic).
 
@@ -822,6 +828,8 @@ def activation_lists(
     dict
         ``{(segment, channel): DataFrame}`` with ``person_id`` (and hashes).
     """
+    from omniseg.identity import normalise_email, normalise_phone
+
     key = None
     if hash_key_env:
         secret = os.environ.get(hash_key_env)
@@ -839,8 +847,8 @@ def activation_lists(
         if key is not None and customers is not None:
             crm = customers.set_index(customers["customer_id"].astype(str))
             for col, norm in (
-                ("email", lambda s: s.str.strip().str.lower()),
-                ("phone", lambda s: s),
+                ("email", normalise_email),
+                ("phone", lambda s: normalise_phone(s, default_country)),
             ):
                 if col in crm:
                     values = norm(crm[col].astype("string")).reindex(frame["person_id"])
@@ -855,6 +863,7 @@ def activation_lists(
             atomic_write(
                 Path(output_dir) / "activation" / f"{plan.name(r.segment)}_{r.channel}.csv",
                 frame.set_index("person_id").to_csv,
+                private=True,
             )
     return out
 

@@ -70,7 +70,7 @@ def resolved_events(
     person = resolver.transform(interactions)
     if cache is not None:
         frame = pd.DataFrame({"person_id": person.to_numpy()})
-        atomic_write(cache, lambda tmp: frame.to_parquet(tmp, index=False))
+        atomic_write(cache, lambda tmp: frame.to_parquet(tmp, index=False), private=True)
     return interactions.assign(person_id=person)
 
 
@@ -122,7 +122,7 @@ def customer_features(
     floats = table.select_dtypes("float").columns
     table[floats] = table[floats].round(9)
     if cache is not None:
-        atomic_write(cache, table.to_parquet)
+        atomic_write(cache, table.to_parquet, private=True)
     return table
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from omniseg.atomic import atomic_write
@@ -29,6 +30,8 @@ class ScoreResult:
     segments: pd.DataFrame
     drift: Any
     summary: str
+    #: values the model did not see when fitted (``SegmentationBasis.unseen_levels``)
+    unseen: pd.DataFrame | None = None
 
 
 def read_feature_table(path: str | Path) -> pd.DataFrame:
@@ -120,13 +123,14 @@ def score_customers(
         table = features
     else:
         table = read_feature_table(features)
+    unseen = bundle["segmenter"].basis_.unseen_levels(table)
     seg = Segmentation.from_segmenter(bundle["segmenter"], table, profile=False)
     names = bundle["segment_names"]
     frame = seg.to_frame()
     frame["segment_name"] = [names[s] for s in frame["segment"]]
     frame.index.name = "person_id"
     out = Path(output)
-    atomic_write(out, frame.round({"confidence": 4}).to_csv)
+    atomic_write(out, frame.round({"confidence": 4}).to_csv, private=True)
     counts = frame["segment_name"].value_counts().reindex(names, fill_value=0)
     lines = [
         f"Scored {len(frame):,} customers with {Path(model).name} ({bundle['method']}, "
@@ -134,10 +138,27 @@ def score_customers(
         *(f"  {n}: {c:,} ({c / max(len(frame), 1):.1%})" for n, c in counts.items()),
         f"  between segments: {frame['borderline'].mean():.1%}",
     ]
+    if len(unseen):
+        hit = np.zeros(len(table), dtype=bool)
+        for r in unseen.itertuples():
+            if r.column == "channel mix":
+                hit |= (table[r.value].fillna(0) > 0).to_numpy()
+            else:
+                hit |= (table[r.column].astype("string") == r.value).fillna(False).to_numpy()
+        lines.append(
+            f"  {int(hit.sum()):,} customer(s) ({hit.mean():.1%}) hold values the model did not "
+            "see when it was fitted; they were scored on their other columns (refit the "
+            "segmentation if these values matter):"
+        )
+        lines += [
+            f"    {r.column}: {r.value!r}, {r.customers:,} customer(s)" for r in unseen.itertuples()
+        ]
     drift = None
     if previous is not None:
         from omniseg.drift import compare_runs
 
         drift = compare_runs(read_segments(previous), frame["segment_name"])
         lines.append(drift.summary())
-    return ScoreResult(path=out, segments=frame, drift=drift, summary="\n".join(lines))
+    return ScoreResult(
+        path=out, segments=frame, drift=drift, summary="\n".join(lines), unseen=unseen
+    )

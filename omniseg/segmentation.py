@@ -706,7 +706,7 @@ def report_segmentation(
             )
         frame = result.to_frame()
         frame.index.name = "person_id"
-        atomic_write(out / SEGMENTS_FILE, frame.round({"confidence": 4}).to_csv)
+        atomic_write(out / SEGMENTS_FILE, frame.round({"confidence": 4}).to_csv, private=True)
     drift = None
     if previous:
         from omniseg.drift import compare_runs
