@@ -293,6 +293,21 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             kind = spec["kind"]
             if kind == "mix":
                 if mix is None:
+                    absent = [c for c in self.channels_ if f"interactions_{c}" not in frame]
+                    if absent:
+                        raise DataValidationError(
+                            [
+                                _problem(
+                                    f"interactions_{absent[0]}",
+                                    f"the channel mix was fitted on {len(self.channels_)} "
+                                    f"channels; the table lacks the columns of "
+                                    f"{absent} (interactions_<channel>)",
+                                    "build the table with omniseg.features.build_features, add "
+                                    "the columns with 0 where a channel had no interactions, or "
+                                    "refit the segmentation",
+                                )
+                            ]
+                        )
                     counts, _ = _channel_counts(frame, self.channels_)
                     mix = self._mix(counts)
                 x = mix[:, spec["index"]].copy()

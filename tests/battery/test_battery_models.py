@@ -206,7 +206,7 @@ def test_method_of_an_allowed_type_is_refused(good_model, tmp_path):
         "__id__": 900_000_010,
     }
     evil = _craft(good_model, tmp_path / "m.skops", gadget)
-    with pytest.raises(ModelFileError, match="Segmenter.fit"):
+    with pytest.raises(ModelFileError, match=r"Segmenter\.fit"):
         load_model(evil)
 
 

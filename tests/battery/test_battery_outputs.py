@@ -46,7 +46,9 @@ def test_ordinary_outputs_follow_the_umask(tmp_path, umask, mask, expected):
 @pytest.mark.parametrize("mask", [0o000, 0o022, 0o077])
 def test_files_holding_ids_are_owner_only_whatever_the_umask(tmp_path, umask, mask):
     umask(mask)
-    path = atomic_write(tmp_path / "segments.csv", lambda t: Path(t).write_text("id\n"), private=True)
+    path = atomic_write(
+        tmp_path / "segments.csv", lambda t: Path(t).write_text("id\n"), private=True
+    )
     assert _mode(path) == PRIVATE_MODE == 0o600
 
 
@@ -119,3 +121,17 @@ def test_score_reports_unseen_categories_and_how_many_customers(tmp_path):
     assert _mode(tmp_path / "out.csv") == 0o600
     same = score_customers(model, features=X, output=tmp_path / "same.csv")
     assert same.unseen.empty and "did not see" not in same.summary
+
+
+def test_score_with_a_feature_table_missing_a_fitted_channel_says_which(tmp_path):
+    from omniseg.errors import DataValidationError
+
+    X = _blobs()
+    model = save_model(Segmenter(n_segments=2, random_state=0).fit(X), tmp_path / "m.skops")
+    table = X.drop(columns=["interactions_web"])
+    table.index.name = "person_id"
+    table.to_csv(tmp_path / "features.csv")
+    with pytest.raises(DataValidationError, match=r"lacks the columns of \['web'\]") as err:
+        score_customers(model, features=tmp_path / "features.csv", output=tmp_path / "o.csv")
+    assert err.value.problems[0].column == "interactions_web"
+    assert not (tmp_path / "o.csv").exists()

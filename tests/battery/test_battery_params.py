@@ -96,8 +96,10 @@ def test_yaml_expansion_limit_catches_a_bomb_with_few_aliases(tmp_path, monkeypa
 
 
 def test_yaml_nesting_and_size_limits(tmp_path):
-    deep = DATA + "segmentation:\n  blocks:\n" + "".join(
-        "  " * (i + 2) + f"k{i}:\n" for i in range(30)
+    deep = (
+        DATA
+        + "segmentation:\n  blocks:\n"
+        + "".join("  " * (i + 2) + f"k{i}:\n" for i in range(30))
     )
     with pytest.raises(ParameterError, match="nested more than 20 levels"):
         load_params(_write(tmp_path, deep))
@@ -225,11 +227,11 @@ def test_too_few_customers_for_the_segments_asked_is_refused_with_the_number(tmp
 
 
 def test_a_missing_or_untrusted_model_file_is_refused_before_notebooks(tmp_path, small_data):
-    with pytest.raises(ParameterError, match="segmentation.model.*does not exist"):
+    with pytest.raises(ParameterError, match=r"segmentation\.model.*does not exist"):
         check_run(small_data, _params(tmp_path, model="runs/old/model.skops"))
     bad = tmp_path / "bad.skops"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
-    with pytest.raises(ParameterError, match="segmentation.model: .*not a readable omniseg model"):
+    with pytest.raises(ParameterError, match=r"segmentation\.model: .*not a readable"):
         check_run(small_data, _params(tmp_path, model=str(bad)))
 
 
@@ -242,13 +244,13 @@ def test_a_valid_model_file_needs_no_minimum_size(tmp_path, small_data):
 
 
 def test_an_unreadable_previous_run_is_refused_before_notebooks(tmp_path, small_data):
-    with pytest.raises(ParameterError, match="segmentation.previous: .*does not exist"):
+    with pytest.raises(ParameterError, match=r"segmentation\.previous: .*does not exist"):
         check_run(small_data, _params(tmp_path, n_segments=2, previous="reports/none"))
     junk = tmp_path / "segments.csv"
     junk.write_bytes(b"\x00\xff\xfe binary")
-    with pytest.raises(ParameterError, match="segmentation.previous"):
+    with pytest.raises(ParameterError, match=r"segmentation\.previous"):
         check_run(small_data, _params(tmp_path, n_segments=2, previous=str(junk)))
     wrong = tmp_path / "other.csv"
     wrong.write_text("a,b\n1,2\n")
-    with pytest.raises(ParameterError, match="not a segments.csv written by omniseg"):
+    with pytest.raises(ParameterError, match=r"not a segments\.csv written by omniseg"):
         check_run(small_data, _params(tmp_path, n_segments=2, previous=str(wrong)))
