@@ -553,7 +553,10 @@ class IdentityResolver:
             rank = np.empty(len(order), dtype="int64")
             rank[order] = np.arange(len(order))  # dictionary position -> rank among the values
             codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            rank = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            if len(rank):
+                rank = np.where(codes >= 0, rank[np.maximum(codes, 0)], -1)
+            else:  # every value of this kind is missing (an empty column): no node
+                rank = np.full(len(codes), -1, dtype="int64")
             return sides, enc.dictionary.take(pa.array(order)), rank
 
         for kind, (sides, sorted_values, rank) in zip(
