@@ -70,11 +70,23 @@ def _text(column: str) -> str:
 
 
 def _number(column: str) -> str:
-    text = _text(column)
-    comma = f"replace(replace({text}, '.', ''), ',', '.')"  # "1.234,56" -> "1234.56"
-    decimal = f"CASE WHEN contains({text}, ',') THEN {comma} ELSE {text} END"
-    plain = f"regexp_replace({decimal}, '^[€$£]\\s*|\\s*[€$£]$', '')"
-    return f"try_cast(replace({plain}, ' ', '') AS DOUBLE)"
+    """The loader's number rules (``omniseg.io._to_number``) in SQL: a single comma is the
+    decimal mark; with both marks the last is the decimal mark and the other must group
+    thousands; several of one mark group thousands."""
+    text = f"replace(regexp_replace({_text(column)}, '^[€$£]\\s*|\\s*[€$£]$', ''), ' ', '')"
+    dots = r"'^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$'"
+    commas = r"'^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$'"
+    n_commas = f"(length({text}) - length(replace({text}, ',', '')))"
+    n_dots = f"(length({text}) - length(replace({text}, '.', '')))"
+    value = (
+        f"CASE WHEN {n_commas} = 0 AND {n_dots} <= 1 THEN {text} "
+        f"WHEN {n_commas} = 1 AND {n_dots} = 0 THEN replace({text}, ',', '.') "
+        f"WHEN regexp_full_match({text}, {dots}) "
+        f"THEN replace(replace({text}, '.', ''), ',', '.') "
+        f"WHEN regexp_full_match({text}, {commas}) THEN replace({text}, ',', '') "
+        "ELSE 'not a number' END"
+    )
+    return f"try_cast({value} AS DOUBLE)"
 
 
 def _timestamp(column: str) -> str:

@@ -1133,6 +1133,11 @@ _LOADER_WARNINGS_ES: tuple[tuple[str, str], ...] = (
         "con channel_aliases= si son canales conocidos",
     ),
     (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) optional column\(s\) empty on every row, dropped: "
+        r"(?P<rest>.*)$",
+        "{src}: {n} columna(s) opcionales vacías en todas las filas, descartadas: {rest}",
+    ),
+    (
         r"^(?P<src>.+?): event label\(s\) outside the canonical set kept as-is: (?P<rest>.*)$",
         "{src}: etiquetas de evento fuera del conjunto canónico, se mantienen tal cual: {rest}",
     ),

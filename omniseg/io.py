@@ -7,6 +7,11 @@ value that breaks the contract is reported, all at once, in one
 :class:`~omniseg.errors.DataValidationError` naming the file, the column, the spreadsheet row
 numbers (the header is row 1) and the fix.
 
+Values must also be plausible, not just readable: numbers finite (no ``inf``/``1e400``),
+timestamps within :data:`DEFAULT_TIME_WINDOW` (or ``time_window=``), Likert/NPS answers on whole
+points, at least one data row per table and at least one identified interaction. Parquet folders are
+checked part by part, and transcript problems name the transcript's file.
+
 Text files are read as strings first and converted column by column, so that a bad cell is
 reported by row instead of turning a whole column into ``object`` silently. Parquet and DataFrame
 inputs keep their types when they already match.
@@ -14,13 +19,15 @@ inputs keep their types when they already match.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import gzip
 import io
 import re
+import warnings as pywarnings
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +37,10 @@ import pandera.pandas as pa
 import yaml
 
 from omniseg.data import CustomerData, TableReport, ValidationReport
-from omniseg.errors import DataValidationError, Problem
+from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.schemas import (
     PII_COLUMNS,
+    Window,
     customers_schema,
     interactions_schema,
     interviews_schema,
@@ -49,6 +57,8 @@ from omniseg.vocabulary import (
 )
 
 __all__ = [
+    "DEFAULT_SIGNUP_START",
+    "DEFAULT_TIME_WINDOW",
     "ITEM_TYPES",
     "load_codebook",
     "load_customers",
@@ -62,6 +72,21 @@ __all__ = [
 ]
 
 Source = str | Path | pd.DataFrame
+#: A ``time_window=`` argument: ``(start, end)``, each a date, datetime, ISO text or ``None``.
+TimeWindow = tuple[date | datetime | str | pd.Timestamp | None, date | datetime | str | None]
+
+#: The plausible period of interaction timestamps, ``(earliest, latest)``, both days included.
+#: ``None`` as the latest means "the end of the day the data is loaded (UTC)": nothing can have
+#: happened after the run. Before 1990 there were no digital channels to export from, so such
+#: dates are placeholders (``1900-01-01``) or misread formats. Change it per call with
+#: ``load_data(..., time_window=(start, end))``.
+DEFAULT_TIME_WINDOW: tuple[date, date | None] = (date(1990, 1, 1), None)
+#: The earliest plausible ``signup_date``: long-standing customers may have signed up (on paper)
+#: long before 1990, so signups get the same lower bound as birth years. Their latest plausible
+#: date is the end of the time window.
+DEFAULT_SIGNUP_START: date = date(1900, 1, 1)
+#: Share of NUL bytes in a file's first 8 KB above which it is binary rather than damaged text.
+_BINARY_NUL_SHARE = 0.01
 
 ITEM_TYPES = ("likert", "single_choice", "multi_choice", "nps", "numeric")
 _NA = {"", "na", "n/a", "nan", "null", "none", "-", "#n/a"}
@@ -127,18 +152,38 @@ def _apply_columns(
 
 
 def _decode(data: bytes, source: str) -> str:
-    if b"\x00" in data[:8192]:
+    """Text of a file: UTF-16 with a byte-order mark, UTF-8 (BOM or not), or Windows-1252.
+
+    Raises
+    ------
+    DataValidationError
+        A binary file, bytes of no known encoding, or NUL characters in the text (named by line,
+        which is the spreadsheet row number when no cell spans several lines).
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # "Unicode text" exports of Excel: UTF-16 with a byte-order mark
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _fail(
+                source,
+                f"the file starts as UTF-16 text but byte offset {exc.start} is not UTF-16",
+                "re-save the file as UTF-8 CSV",
+            ) from None
+        return _without_nul(text, source)
+    head = data[:8192]
+    if head.count(b"\x00") > max(1, int(len(head) * _BINARY_NUL_SHARE)):
         raise _fail(
             source,
             "the file contains binary data (NUL bytes): it is not a text CSV file",
             "export the table as CSV (UTF-8), or pass the original .xlsx/.parquet file",
         )
     try:
-        return data.decode("utf-8-sig")
+        return _without_nul(data.decode("utf-8-sig"), source)
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
-        return data.decode("cp1252")
+        return _without_nul(data.decode("cp1252"), source)
     except UnicodeDecodeError as exc:
         raise _fail(
             source,
@@ -146,6 +191,27 @@ def _decode(data: bytes, source: str) -> str:
             f"neither UTF-8 (failed at offset {utf8_error.start}) nor Latin-1/Windows-1252 text",
             "re-save the file as UTF-8 CSV",
         ) from None
+
+
+def _without_nul(text: str, source: str) -> str:
+    """``text`` unchanged, or a problem naming the lines that hold NUL characters."""
+    if "\x00" not in text:
+        return text
+    lines = [n for n, line in enumerate(text.split("\n"), start=1) if "\x00" in line]
+    raise DataValidationError(
+        [
+            Problem(
+                source,
+                None,
+                f"{len(lines)} line(s) contain NUL bytes (\\x00), which a text export never "
+                "has: the file is damaged or partly binary",
+                "export the table again as text (CSV UTF-8); if only a few rows are damaged, "
+                "delete them",
+                tuple(lines[:5]),
+                len(lines),
+            )
+        ]
+    )
 
 
 def _read_csv_text(text: str, source: str, sep: str | None) -> tuple[pd.DataFrame, str]:
@@ -159,20 +225,25 @@ def _read_csv_text(text: str, source: str, sep: str | None) -> tuple[pd.DataFram
         counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
         sep = max(counts, key=counts.get)
         if counts[sep] == 0:
-            try:
-                sep = csv.Sniffer().sniff("\n".join(lines)).delimiter
-            except csv.Error:
-                sep = ","
+            sep = ","  # no delimiter in the header: a single column
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-            skipinitialspace=False,
-        )
+        with pywarnings.catch_warnings(record=True) as caught:
+            pywarnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: a first data row longer than the header must not silently turn
+            # the first column into the index (shifting every value one column to the left)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=True,
+                skipinitialspace=False,
+                index_col=False,
+            )
+        if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+            _check_long_lines(text, sep, source)
     except pd.errors.ParserError as exc:
+        _check_long_lines(text, sep, source)  # names every long line, with the header's width
         found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         detail = (
             f"line {found.group(2)} has {found.group(3)} fields but the header has {found.group(1)}"
@@ -187,6 +258,49 @@ def _read_csv_text(text: str, source: str, sep: str | None) -> tuple[pd.DataFram
     except pd.errors.EmptyDataError:
         raise _fail(source, "the file is empty", "export it again with a header row") from None
     return frame, sep
+
+
+def _check_long_lines(text: str, sep: str, source: str) -> None:
+    """Refuse lines with more (non-empty) fields than the header; trailing delimiters are fine.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the lines whose extra fields hold values.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    width, long_lines = None, []
+    try:
+        for fields in reader:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # blank line
+            if width is None:
+                width = len(fields)
+            elif len(fields) > width and any(f.strip() for f in fields[width:]):
+                long_lines.append((reader.line_num, len(fields)))
+    except csv.Error:  # e.g. a field over the csv module's size limit: lines cannot be named
+        raise _fail(
+            source,
+            f"the file cannot be read as a '{sep}'-delimited table: some lines have more fields "
+            "than the header",
+            "quote fields that contain the delimiter, or check the delimiter",
+        ) from None
+    if long_lines:
+        line, n = long_lines[0]
+        raise DataValidationError(
+            [
+                Problem(
+                    source,
+                    None,
+                    f"the file cannot be read as a '{sep}'-delimited table: {len(long_lines)} "
+                    f"line(s) have more fields than the header: line {line} has {n} fields but "
+                    f"the header has {width}",
+                    "quote fields that contain the delimiter, or check the delimiter",
+                    tuple(ln for ln, _ in long_lines[:5]),
+                    len(long_lines),
+                )
+            ]
+        )
 
 
 def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None) -> _Raw:
@@ -205,15 +319,7 @@ def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None)
             )
         suffixes = "".join(path.suffixes[-2:]).lower()
         if path.is_dir():
-            parts = sorted(path.glob("*.parquet"))
-            if not parts:
-                raise _fail(
-                    label,
-                    f"{path} is a folder without .parquet files",
-                    f"pass a file ({_FILE_TYPES}) or a folder of Parquet parts",
-                )
-            frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-            raw = _Raw(frame, label, 2)
+            raw = _Raw(_read_parquet_parts(path, label), label, 2)
         elif path.suffix.lower() in (".parquet", ".pq"):
             try:
                 frame = pd.read_parquet(path)
@@ -266,9 +372,122 @@ def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None)
                 f"pass a {_FILE_TYPES} file",
             )
     raw.frame = _apply_columns(raw.frame, columns, raw.source)
-    if raw.frame.shape[1] == 0 or (raw.frame.shape[0] == 0 and raw.frame.shape[1] <= 1):
+    if raw.frame.shape[1] == 0:
         raise _fail(raw.source, "the file has no columns", "export it again with a header row")
+    nested = _nested_columns(raw)
+    if nested:
+        raise DataValidationError(nested)
     return raw
+
+
+def _kind(series: pd.Series) -> str:
+    """What a column holds, for comparing Parquet parts: number, text, date/time, ... or empty."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _kind(pd.Series(dtype.categories))
+    if pd.api.types.is_bool_dtype(dtype):
+        return "true/false"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date/time"
+    inferred = pd.api.types.infer_dtype(series, skipna=True)
+    return {
+        "empty": "empty",
+        "string": "text",
+        "integer": "number",
+        "floating": "number",
+        "mixed-integer-float": "number",
+        "decimal": "number",
+        "boolean": "true/false",
+        "datetime": "date/time",
+        "datetime64": "date/time",
+        "date": "date/time",
+    }.get(inferred, f"mixed ({inferred})")
+
+
+def _read_parquet_parts(folder: Path, label: str) -> pd.DataFrame:
+    """Read a folder of Parquet parts one by one, and check that they share one schema.
+
+    Raises
+    ------
+    DataValidationError
+        No parts; a part that is not readable Parquet (named by its file name); a column missing
+        from some parts, or holding different kinds of values in different parts.
+    """
+    parts = sorted(folder.glob("*.parquet"))
+    if not parts:
+        raise _fail(
+            label,
+            f"{folder} is a folder without .parquet files",
+            f"pass a file ({_FILE_TYPES}) or a folder of Parquet parts",
+        )
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for part in parts:
+        try:
+            frame = pd.read_parquet(part)
+        except Exception as exc:  # pyarrow raises several types
+            problems.append(
+                Problem(
+                    f"{label}/{part.name}",
+                    None,
+                    f"part '{part.name}' is not a readable Parquet file ({type(exc).__name__})",
+                    "write the part again with pandas/pyarrow, or remove it from the folder",
+                )
+            )
+            continue
+        frame = frame.rename(columns={c: _canonical_name(c) for c in frame.columns})
+        if frame.columns.duplicated().any():
+            dupes = sorted(set(frame.columns[frame.columns.duplicated()]))
+            problems.append(
+                Problem(
+                    f"{label}/{part.name}",
+                    None,
+                    f"several columns of part '{part.name}' end up named {dupes} after "
+                    "case/accent folding",
+                    "rename or drop one of them",
+                )
+            )
+            continue
+        frames[part.name] = frame
+    if problems:
+        raise DataValidationError(problems)
+    names = list(frames)
+    columns = list(dict.fromkeys(c for f in frames.values() for c in f.columns))
+    for col in columns:
+        missing = [n for n in names if col not in frames[n].columns]
+        if missing:
+            problems.append(
+                Problem(
+                    label,
+                    col,
+                    f"column '{col}' is missing from part(s) {missing} but present in "
+                    f"{[n for n in names if n not in missing]}",
+                    "write every part with the same columns (an empty column is fine)",
+                )
+            )
+            continue
+        kinds: dict[str, list[str]] = {}
+        for n in names:
+            kind = _kind(frames[n][col])
+            if kind != "empty":
+                kinds.setdefault(kind, []).append(n)
+        if len(kinds) > 1:
+            found = "; ".join(f"{kind} in {ns}" for kind, ns in kinds.items())
+            problems.append(
+                Problem(
+                    label,
+                    col,
+                    f"column '{col}' holds different types in different parts: {found}",
+                    f"write '{col}' with the same type in every part (e.g. numbers as float, "
+                    "not text)",
+                )
+            )
+    if problems:
+        raise DataValidationError(problems)
+    # the parts' columns were compared after folding; give them one spelling before concatenating
+    return pd.concat([frames[n][columns] for n in names], ignore_index=True)
 
 
 def read_table(
@@ -320,21 +539,66 @@ def _to_string(series: pd.Series) -> pd.Series:
     return out.mask(_blank(out))
 
 
+#: "1.234.567,89": dots group thousands, a comma marks the decimals.
+_GROUPED_DOTS = r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"
+#: "1,234,567.89": commas group thousands, a dot marks the decimals.
+_GROUPED_COMMAS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+
+
 def _to_number(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, np.ndarray]:
+    """Numbers from numeric or text cells (decimal comma or point, thousands separators).
+
+    A single comma is the decimal mark (``12,5``); with both marks the last one is the decimal
+    mark and the other must group thousands (``1.234,56``, ``1,234.56``); several of one mark
+    group thousands (``1.234.567``). A currency sign before or after the number is ignored.
+    ``decimal_comma`` (``;``-delimited files) is kept for callers; the cells decide.
+    """
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
         return series.astype("float64"), np.zeros(len(series), dtype=bool)
-    text = series.astype("string").str.strip().str.replace("\u00a0", "", regex=False)
+    text = series.astype("string").str.strip()
+    signs = np.zeros(len(text), dtype=bool)
+    for mark in ("\u00a0", "\u202f", "€", "$", "£"):  # plain searches: Arrow-fast
+        signs |= text.str.contains(mark, regex=False).fillna(False).to_numpy(dtype=bool)
+    if signs.any():  # the regular expressions run only on the cells that need them
+        text[signs] = (
+            text[signs]
+            .str.replace(r"[\u00a0\u202f]", "", regex=True)
+            .str.replace(r"^([+-]?)\s*[€$£]\s*|\s*[€$£]$", r"\1", regex=True)
+        )
     blank = _blank(text)
-    has_comma = text.str.contains(",", regex=False).fillna(False)
-    if decimal_comma or has_comma.any():
-        comma_rows = has_comma & ~blank
-        # "1.234,56" and "12,5": dots are thousands separators when a comma is the decimal mark
-        fixed = text.where(~comma_rows, text.str.replace(".", "", regex=False))
-        text = fixed.str.replace(",", ".", regex=False)
-    text = text.str.replace(r"^[€$£]\s*|\s*[€$£]$", "", regex=True)
+    commas = text.str.count(",").fillna(0)
+    dots = text.str.count(r"\.").fillna(0)
+    marked = ((commas > 0) | (dots > 1)).to_numpy()
+    if marked.any():
+        part, commas, dots = text[marked], commas[marked], dots[marked]
+        grouped_dots = part.str.fullmatch(_GROUPED_DOTS).fillna(False).astype(bool)
+        grouped_commas = part.str.fullmatch(_GROUPED_COMMAS).fillna(False).astype(bool)
+        no_dots, no_commas = part.str.replace(".", "", regex=False), part.str.replace(",", "")
+        # every case below that matches no pattern is left as is: to_numeric refuses it
+        part = part.mask((commas == 1) & (dots == 0), part.str.replace(",", ".", regex=False))
+        part = part.mask((commas == 0) & (dots > 1) & grouped_dots, no_dots)
+        part = part.mask((commas > 1) & (dots == 0) & grouped_commas, no_commas)
+        both = (commas > 0) & (dots > 0)
+        part = part.mask(both & grouped_dots, no_dots.str.replace(",", ".", regex=False))
+        part = part.mask(both & grouped_commas, no_commas)
+        part = part.mask(both & ~grouped_dots & ~grouped_commas, "not a number")
+        text[marked] = part
     values = pd.to_numeric(text.mask(blank), errors="coerce").astype("float64")
     bad = (values.isna() & ~blank).to_numpy()
     return values, bad
+
+
+#: The dates a nanosecond timestamp can hold (pandas' default resolution).
+_NS_RANGE = (pd.Timestamp.min.ceil("s"), pd.Timestamp.max.floor("s"))
+
+
+def _as_ns(values: pd.Series, bad: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Datetimes at nanosecond resolution; dates it cannot hold (year 3000) are unreadable."""
+    outside = values.notna() & ((values < _NS_RANGE[0]) | (values > _NS_RANGE[1]))
+    if outside.any():
+        values = values.mask(outside)
+        bad = bad | outside.to_numpy()
+    return values.astype("datetime64[ns]"), bad
 
 
 def _to_datetime(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -342,7 +606,7 @@ def _to_datetime(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         values = series
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-        return values.astype("datetime64[ns]"), np.zeros(len(series), dtype=bool)
+        return _as_ns(values, np.zeros(len(series), dtype=bool))
     text = series.astype("string").str.strip()
     blank = _blank(text)
     text = text.mask(blank)
@@ -355,12 +619,25 @@ def _to_datetime(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
         parsed = pd.to_datetime(text[missing], format=fmt, errors="coerce")
         values.loc[parsed.index] = values.loc[parsed.index].fillna(parsed)
         missing = values.isna() & ~blank
-    return values.astype("datetime64[ns]"), missing.to_numpy()
+    return _as_ns(values, missing.to_numpy())
+
+
+def _date_fix(series: pd.Series, fix: str) -> str:
+    """The fix for unreadable dates; numbers (epoch seconds? milliseconds?) are never guessed."""
+    if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return (
+            "store dates as a Parquet timestamp column or as ISO 8601 text; numbers (epoch "
+            "seconds or milliseconds) are not guessed"
+        )
+    return fix
 
 
 def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.astype("boolean"), np.zeros(len(series), dtype=bool)
+    if pd.api.types.is_numeric_dtype(series.dtype):  # 1/0 stored as numbers
+        out = series.map({1: True, 0: False}).astype("boolean")
+        return out, (out.isna() & series.notna()).to_numpy()
     text = series.astype("string").str.strip().str.lower()
     blank = _blank(text)
     out = pd.Series(pd.NA, index=series.index, dtype="boolean")
@@ -370,15 +647,174 @@ def _to_bool(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return out, bad
 
 
+def _choice_text(series: pd.Series) -> pd.Series:
+    """Choice answers as text, as the codebook's options are compared: ``2`` and ``2.0`` -> '2'.
+
+    Numeric Parquet or DataFrame columns (a float column when some answers are missing) would
+    otherwise never equal the options written in the codebook.
+    """
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+        return series
+    values = series.astype("float64")
+    whole = values.notna() & np.isfinite(values) & (values == values.round())
+    text = values.astype("string")
+    return text.mask(whole, values.where(whole).round().astype("Int64").astype("string"))
+
+
+def _nested_columns(raw: _Raw) -> list[Problem]:
+    """Columns holding lists, arrays or mappings (nested Parquet/DataFrame data), one problem each.
+
+    Such cells are no single value the contract could check (and they cannot be compared, so
+    duplicate detection would fail on them).
+    """
+    problems = []
+    for col in raw.frame.columns:
+        series = raw.frame[col]
+        if series.dtype != object or pd.api.types.infer_dtype(series, skipna=True) not in (
+            "mixed",
+            "unknown-array",
+        ):
+            continue
+        nested = series.map(lambda v: isinstance(v, list | tuple | dict | set | np.ndarray))
+        if nested.any():
+            positions = np.nonzero(nested.to_numpy(dtype=bool))[0]
+            problems.append(
+                Problem(
+                    raw.source,
+                    str(col),
+                    f"{len(positions)} cell(s) hold lists or mappings (nested data), not single "
+                    "values",
+                    f"flatten '{col}' into one value per cell (e.g. join a list with '|'), or "
+                    "drop the column before loading",
+                    tuple(int(p) + raw.row_offset for p in positions[:5]),
+                    len(positions),
+                )
+            )
+    return problems
+
+
 def _bad_cells(raw: _Raw, column: str, bad: np.ndarray, expected: str, fix: str) -> Problem:
     positions = np.nonzero(bad)[0]
     raw.unreadable.setdefault(column, set()).update(raw.frame.index[positions])
     rows = tuple(int(raw.frame.index[p]) + raw.row_offset for p in positions[:5])
     message = f"{len(positions)} value(s) that are not {expected}"
     if column not in PII_COLUMNS:
-        examples = list(dict.fromkeys(str(v) for v in raw.frame[column].to_numpy()[positions][:3]))
+        examples = list(
+            dict.fromkeys(_short(v) for v in raw.frame[column].to_numpy()[positions][:3])
+        )
         message += f", e.g. {', '.join(repr(v) for v in examples)}"
     return Problem(raw.source, column, message, fix, rows, len(positions))
+
+
+def _numbers(
+    raw: _Raw, df: pd.DataFrame, column: str, expected: str, fix: str, problems: list[Problem]
+) -> pd.Series:
+    """``df[column]`` as float64, reporting cells that are not numbers or not finite.
+
+    ``inf``, ``-inf`` and ``1e400`` (too large for a float) are no amount, score or age: they
+    come from a division by zero or a broken formula in the export. They are reported and blanked
+    (so that later conversions cannot fail on them).
+    """
+    values, bad = _to_number(df[column], raw.decimal_comma)
+    if bad.any():
+        problems.append(_bad_cells(raw, column, bad, expected, fix))
+    infinite = np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
+    if infinite.any():
+        problems.append(
+            _bad_cells(
+                raw,
+                column,
+                infinite,
+                "finite numbers",
+                f"write a real {column} value or leave the cell blank; 'inf' or a number like "
+                "1e400 comes from a division by zero or a broken formula in the export",
+            )
+        )
+        values = values.mask(infinite)
+    return values
+
+
+def _no_rows(table: str, raw: _Raw) -> list[Problem]:
+    """A problem when the table has a header but no data rows (nothing to analyse)."""
+    if len(raw.frame):
+        return []
+    return [
+        Problem(
+            raw.source,
+            None,
+            f"the {table} table has a header but no data rows. Columns found: "
+            f"{list(raw.frame.columns)}",
+            f"export the {table} table again with its rows (check the export's filters and "
+            "date range)",
+        )
+    ]
+
+
+def _drop_empty_columns(raw: _Raw, keep: set[str], warnings: list[str]) -> list[str]:
+    """Drop optional columns that are blank on every row, with a warning; return their names.
+
+    An empty optional column carries no information, and later stages treat an absent optional
+    column correctly, whereas an all-missing one (no revenue at all, no email at all) would reach
+    them as a column of missing values.
+    """
+    empty = [c for c in raw.frame.columns if c not in keep and _blank(raw.frame[c]).all()]
+    if empty and len(raw.frame):
+        raw.frame = raw.frame.drop(columns=empty)
+        warnings.append(
+            f"{raw.source}: {len(empty)} optional column(s) empty on every row, dropped: {empty}"
+        )
+        return empty
+    return []
+
+
+def _resolve_window(time_window: TimeWindow | None) -> Window:
+    """``(start, end)`` Timestamps (naive UTC) from a ``time_window=`` argument.
+
+    ``None`` (or a ``None`` bound) takes :data:`DEFAULT_TIME_WINDOW`; an end given as a day
+    includes that whole day; the default end is the end of today (UTC).
+
+    Raises
+    ------
+    ParameterError
+        Not a pair, an unreadable bound, or a start after the end.
+    """
+    if time_window is None:
+        time_window = (None, None)
+    if not isinstance(time_window, list | tuple) or len(time_window) != 2:
+        raise ParameterError(
+            f"time_window must be a pair (start, end), got {time_window!r}; "
+            "e.g. time_window=('2015-01-01', '2026-12-31') or (None, None) for the default"
+        )
+    bounds = []
+    for which, value, default in zip(
+        ("start", "end"), time_window, DEFAULT_TIME_WINDOW, strict=True
+    ):
+        value = default if value is None else value
+        if value is None:  # the default end: today, UTC
+            value = pd.Timestamp.now(tz="UTC").tz_localize(None).normalize()
+        try:
+            stamp = pd.Timestamp(value)
+        except (TypeError, ValueError):
+            stamp = pd.NaT
+        if pd.isna(stamp):
+            raise ParameterError(
+                f"time_window {which} {value!r} is not a date; give a date such as '2026-12-31'"
+            )
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC").tz_localize(None)
+        if which == "end" and stamp == stamp.normalize():
+            stamp = stamp + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")  # the whole last day
+        bounds.append(stamp)
+    start, end = bounds
+    if start > end:
+        raise ParameterError(f"time_window starts ({start}) after it ends ({end})")
+    return start, end
+
+
+def _short(value: object, limit: int = 40) -> str:
+    """A cell value for a message, cut to ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _missing_required(raw: _Raw, required: list[str]) -> list[Problem]:
@@ -447,32 +883,40 @@ def _iso(value) -> str | None:
 # ------------------------------------------------------------------------------------------
 
 
-def _customers(raw: _Raw, warnings: list[str]) -> tuple[pd.DataFrame, TableReport, list[Problem]]:
+def _customers(
+    raw: _Raw, warnings: list[str], window: Window | None = None
+) -> tuple[pd.DataFrame, TableReport, list[Problem]]:
+    window = window or _resolve_window(None)
     rows_read = len(raw.frame)
-    problems = _missing_required(raw, ["customer_id"])
+    problems = _missing_required(raw, ["customer_id"]) or _no_rows("customers", raw)
     if problems:
         return _not_loaded("customers", raw, problems)
     _drop_exact_duplicates(raw, warnings)
+    _drop_empty_columns(raw, {"customer_id"}, warnings)
     df = raw.frame.copy()
     for col in df.columns:
         if col in ("age", "birth_year"):
-            df[col], bad = _to_number(df[col], raw.decimal_comma)
-            if bad.any():
+            found: list[Problem] = []
+            df[col] = _numbers(raw, df, col, "whole numbers", f"write {col} as a number", found)
+            problems += found
+            # a whole number of a size Int64 can hold (1e300 is finite but no age)
+            fraction = df[col].notna() & ((df[col] != df[col].round()) | (df[col].abs() > 1e15))
+            if not found and fraction.any():
                 problems.append(
-                    _bad_cells(raw, col, bad, "whole numbers", f"write {col} as a number")
-                )
-            else:
-                whole = df[col].dropna()
-                if (whole != whole.round()).any():
-                    bad = (df[col].notna() & (df[col] != df[col].round())).to_numpy()
-                    problems.append(
-                        _bad_cells(raw, col, bad, "whole numbers", f"write {col} as a whole number")
+                    _bad_cells(
+                        raw,
+                        col,
+                        fraction.to_numpy(),
+                        "whole numbers",
+                        f"write {col} as a whole number",
                     )
-            df[col] = df[col].round().astype("Int64")
+                )
+            df[col] = df[col].mask(df[col].abs() > 1e15).round().astype("Int64")
         elif col in ("signup_date",):
+            fix = _date_fix(df[col], "use YYYY-MM-DD or DD/MM/YYYY")
             df[col], bad = _to_datetime(df[col])
             if bad.any():
-                problems.append(_bad_cells(raw, col, bad, "dates", "use YYYY-MM-DD or DD/MM/YYYY"))
+                problems.append(_bad_cells(raw, col, bad, "dates", fix))
         elif col.startswith("consent_"):
             df[col], bad = _to_bool(df[col])
             if bad.any():
@@ -483,7 +927,10 @@ def _customers(raw: _Raw, warnings: list[str]) -> tuple[pd.DataFrame, TableRepor
                 )
         elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
             df[col] = _to_string(df[col])
-    problems += _validate(raw, df, customers_schema(list(df.columns), date.today().year))
+    signup_window = (min(window[0], pd.Timestamp(DEFAULT_SIGNUP_START)), window[1])
+    problems += _validate(
+        raw, df, customers_schema(list(df.columns), date.today().year, signup_window)
+    )
     date_col = df["signup_date"] if "signup_date" in df else pd.Series(dtype="datetime64[ns]")
     report = TableReport(
         "customers",
@@ -499,8 +946,12 @@ def _customers(raw: _Raw, warnings: list[str]) -> tuple[pd.DataFrame, TableRepor
 
 
 def _interactions(
-    raw: _Raw, warnings: list[str], channel_aliases: dict[str, str] | None
+    raw: _Raw,
+    warnings: list[str],
+    channel_aliases: dict[str, str] | None,
+    window: Window | None = None,
 ) -> tuple[pd.DataFrame, TableReport, list[Problem]]:
+    window = window or _resolve_window(None)
     rows_read = len(raw.frame)
     problems = _missing_required(raw, ["timestamp", "channel", "event"])
     if not any(c in raw.frame.columns for c in IDENTIFIER_COLUMNS):
@@ -515,41 +966,62 @@ def _interactions(
                 "loyalty_id or device_id), or map yours with columns=",
             )
         )
+    problems = problems or _no_rows("interactions", raw)
     if problems:
         return _not_loaded("interactions", raw, problems)
     _drop_exact_duplicates(raw, warnings)
+    id_columns = [c for c in IDENTIFIER_COLUMNS if c in raw.frame.columns]
+    _drop_empty_columns(raw, {"timestamp", "channel", "event"}, warnings)
     df = raw.frame.copy()
+    fix = _date_fix(df["timestamp"], "use ISO 8601 (2026-01-31 14:05:00) or DD/MM/YYYY HH:MM")
     df["timestamp"], bad = _to_datetime(df["timestamp"])
     if bad.any():
-        problems.append(
-            _bad_cells(
-                raw,
-                "timestamp",
-                bad,
-                "dates/times",
-                "use ISO 8601 (2026-01-31 14:05:00) or DD/MM/YYYY HH:MM",
+        problems.append(_bad_cells(raw, "timestamp", bad, "dates/times", fix))
+    for col, what in (("channel", "channel names"), ("event", "event names")):
+        dtype = df[col].dtype
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            held = "true/false values" if pd.api.types.is_bool_dtype(dtype) else "numbers"
+            problems.append(
+                _bad_cells(
+                    raw,
+                    col,
+                    df[col].notna().to_numpy(),
+                    what,
+                    f"the column holds {held}: export the {col} names as text (web, store, "
+                    "purchase, ...)",
+                )
             )
-        )
     raw_channels = df["channel"]
     df["channel"] = normalise_channels(df["channel"], channel_aliases)
     df["event"] = normalise_events(df["event"])
     for col in ("revenue", "satisfaction"):
         if col in df:
-            df[col], bad = _to_number(df[col], raw.decimal_comma)
-            if bad.any():
-                problems.append(
-                    _bad_cells(
-                        raw, col, bad, "numbers", f"write {col} as a number (decimal '.' or ',')"
-                    )
-                )
+            df[col] = _numbers(
+                raw, df, col, "numbers", f"write {col} as a number (decimal '.' or ',')", problems
+            )
     for col in df.columns:
         if col not in ("timestamp", "channel", "event", "revenue", "satisfaction") and (
             df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype)
         ):
             df[col] = _to_string(df[col])
-    problems += _validate(raw, df, interactions_schema(list(df.columns)))
+    problems += _validate(raw, df, interactions_schema(list(df.columns), window))
     present = [c for c in IDENTIFIER_COLUMNS if c in df]
     anonymous = int(df[present].isna().all(axis=1).sum()) if present else len(df)
+    if anonymous == len(df):
+        problems.append(
+            Problem(
+                raw.source,
+                None,
+                f"none of the {len(df):,} rows has a value in its identifier column(s) "
+                f"{id_columns}: every interaction is anonymous, so none can be linked to a "
+                "customer",
+                "export the interactions with who interacted (customer_id, email, phone, "
+                "loyalty_id or device_id), or map the column that holds it with columns=",
+                tuple(int(i) + raw.row_offset for i in df.index[:5]),
+                len(df),
+            )
+        )
+        anonymous = 0  # reported as a problem, not also as a warning
     channel_counts = {str(k): int(v) for k, v in df["channel"].value_counts().items()}
     unknown = sorted(c for c in channel_counts if c not in CANONICAL_CHANNELS)
     if unknown:
@@ -742,18 +1214,23 @@ def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
                     "add the column, rename it, or remove the item from the codebook",
                 )
             )
+    problems = problems or _no_rows("survey", raw)
     if problems:
         return _not_loaded("survey", raw, problems)
     _drop_exact_duplicates(raw, warnings)
+    _drop_empty_columns(raw, {"respondent_id", *items}, warnings)
     df = raw.frame.copy()
     for col in df.columns:
         spec = items.get(col)
         if col == "weight" or (spec and spec["type"] in ("likert", "nps", "numeric")):
-            df[col], bad = _to_number(df[col], raw.decimal_comma)
-            if bad.any():
-                problems.append(
-                    _bad_cells(raw, col, bad, "numbers", "answer with a number on the item's scale")
-                )
+            fix = (
+                "write weights as positive numbers"
+                if col == "weight"
+                else ("answer with a number on the item's scale")
+            )
+            df[col] = _numbers(raw, df, col, "numbers", fix, problems)
+        elif spec and spec["type"] in ("single_choice", "multi_choice"):
+            df[col] = _to_string(_choice_text(df[col]))
         elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
             df[col] = _to_string(df[col])
     problems += _validate(raw, df, survey_schema(list(df.columns), items))
@@ -769,45 +1246,106 @@ def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
     return df.reset_index(drop=True), report, problems
 
 
-_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.DOTALL)
+#: A front-matter block: ``key: value`` lines between two lines of ``---``.
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?(?:\n|\Z)", re.DOTALL | re.MULTILINE)
+
+
+def _transcript(path: Path, source: str) -> tuple[dict | None, list[Problem]]:
+    """One transcript file as a record, or the problems that keep it from being one."""
+    try:
+        text = _decode(path.read_bytes(), source)
+    except DataValidationError as exc:
+        return None, exc.problems
+    record: dict[str, object] = {"interview_id": path.stem}
+    match = _FRONT.match(text)
+    if match:
+        for line in match.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep and _canonical_name(key):
+                record[_canonical_name(key)] = value.strip() or None
+        text = text[match.end() :]
+    elif text.split("\n", 1)[0].strip() == "---":
+        return None, [
+            Problem(
+                source,
+                None,
+                f"transcript '{path.name}' opens a front-matter block with '---' but never "
+                "closes it",
+                "add a line with only '---' after the 'key: value' lines, or remove the "
+                "opening '---'",
+            )
+        ]
+    record["text"] = text.strip()
+    if not record["text"]:
+        what = "has only front matter, no text" if match else "is empty"
+        return None, [
+            Problem(
+                source,
+                "text",
+                f"transcript '{path.name}' {what}",
+                "put the interview's transcript in the file, or remove the file",
+            )
+        ]
+    return record, []
 
 
 def _interviews(source: Source, columns: dict[str, str] | None):
     if isinstance(source, str | Path) and Path(source).is_dir():
         folder = Path(source)
-        records = []
+        records, names, problems = [], [], []
         for path in sorted([*folder.glob("*.txt"), *folder.glob("*.md")]):
-            data = path.read_bytes()
-            text = _decode(data, path.name)
-            record = {"interview_id": path.stem}
-            match = _FRONT.match(text)
-            if match:
-                for line in match.group(1).splitlines():
-                    key, sep, value = line.partition(":")
-                    if sep and _canonical_name(key):
-                        record[_canonical_name(key)] = value.strip() or None
-                text = text[match.end() :]
-            record["text"] = text.strip()
-            records.append(record)
-        if not records:
+            record, found = _transcript(path, f"{folder.name}/{path.name}")
+            problems += found
+            if record is not None:
+                records.append(record)
+                names.append(path.name)
+        if not records and not problems:
             raise _fail(
                 folder.name,
                 f"no .txt or .md transcripts in {folder}",
                 "put one transcript per .txt/.md file in the folder",
             )
-        raw = _Raw(pd.DataFrame(records), folder.name, 0)
+        raw = _Raw(
+            pd.DataFrame(records, columns=None if records else ["interview_id", "text"]),
+            folder.name,
+            0,
+        )
         raw.frame = _apply_columns(raw.frame, columns, raw.source)
+        if "interview_id" in raw.frame:
+            ids = raw.frame["interview_id"].astype("string")
+            for _, group in raw.frame.groupby(ids, sort=False):
+                if len(group) > 1:
+                    files = [names[i] for i in group.index]
+                    problems.append(
+                        Problem(
+                            raw.source,
+                            "interview_id",
+                            f"{len(files)} transcripts have the same interview_id (the file "
+                            f"name without its ending, or the front matter's): {files}",
+                            "rename the files (or fix their front matter) so that each "
+                            "transcript has its own interview_id",
+                            n_rows=len(files),
+                        )
+                    )
+                    raw.unreadable.setdefault("interview_id", set()).update(group.index)
+        if problems and not records:
+            raise DataValidationError(problems)
         row_note = "file"
     else:
         raw = _read(source, "interviews", columns)
         row_note = "row"
-    problems = _missing_required(raw, ["interview_id", "text"])
-    if problems:
+        problems = []
+    problems += _missing_required(raw, ["interview_id", "text"]) or _no_rows("interviews", raw)
+    if problems and not {"interview_id", "text"} <= set(raw.frame.columns):
         return _not_loaded("interviews", raw, problems)
     df = raw.frame.copy()
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
-            df[col] = _to_string(df[col]) if col != "text" else df[col].astype("string")
+            if col == "text":  # kept as written, but a blank transcript is a missing one
+                text = df[col].astype("string")
+                df[col] = text.mask(text.str.strip().fillna("") == "")
+            else:
+                df[col] = _to_string(df[col])
     problems += _validate(raw, df, interviews_schema())
     report = TableReport(
         "interviews",
@@ -833,9 +1371,31 @@ def _checked(result: tuple[pd.DataFrame, TableReport, list[Problem]]) -> pd.Data
     return df
 
 
-def load_customers(source: Source, *, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """Load and validate the customers (CRM) table. See ``docs/data_contract.md``."""
-    return _checked(_customers(_read(source, "customers", columns), []))
+def load_customers(
+    source: Source,
+    *,
+    columns: dict[str, str] | None = None,
+    time_window: TimeWindow | None = None,
+) -> pd.DataFrame:
+    """Load and validate the customers (CRM) table. See ``docs/data_contract.md``.
+
+    Parameters
+    ----------
+    source : path or DataFrame
+    columns : dict, optional
+        Renames ``{"your column": "canonical name"}``.
+    time_window : (start, end), optional
+        Its end is the latest plausible ``signup_date`` (default: the end of today, UTC);
+        signups start at :data:`DEFAULT_SIGNUP_START` (or the window's start if earlier).
+
+    Raises
+    ------
+    DataValidationError
+        Every problem of the table. :class:`~omniseg.errors.ParameterError` for a bad
+        ``time_window``.
+    """
+    window = _resolve_window(time_window)
+    return _checked(_customers(_read(source, "customers", columns), [], window))
 
 
 def load_interactions(
@@ -843,9 +1403,30 @@ def load_interactions(
     *,
     columns: dict[str, str] | None = None,
     channel_aliases: dict[str, str] | None = None,
+    time_window: TimeWindow | None = None,
 ) -> pd.DataFrame:
-    """Load and validate the interactions table (channels and events normalised)."""
-    return _checked(_interactions(_read(source, "interactions", columns), [], channel_aliases))
+    """Load and validate the interactions table (channels and events normalised).
+
+    Parameters
+    ----------
+    source : path or DataFrame
+    columns : dict, optional
+        Renames ``{"your column": "canonical name"}``.
+    channel_aliases : dict, optional
+        Extra channel labels, e.g. ``{"kiosko": "store"}``.
+    time_window : (start, end), optional
+        Plausible timestamps, both days included; ``None`` for either bound takes
+        :data:`DEFAULT_TIME_WINDOW` (1990-01-01 to the end of today, UTC).
+
+    Raises
+    ------
+    DataValidationError
+        Every problem of the table. :class:`~omniseg.errors.ParameterError` for a bad
+        ``time_window``.
+    """
+    window = _resolve_window(time_window)
+    raw = _read(source, "interactions", columns)
+    return _checked(_interactions(raw, [], channel_aliases, window))
 
 
 def load_survey(
@@ -885,6 +1466,7 @@ def load_data(
     *,
     columns: dict[str, dict[str, str]] | None = None,
     channel_aliases: dict[str, str] | None = None,
+    time_window: TimeWindow | None = None,
 ) -> CustomerData:
     """Load, type and validate every input; report all problems of all inputs at once.
 
@@ -900,6 +1482,11 @@ def load_data(
         Per table renames, e.g. ``{"interactions": {"fecha": "timestamp"}}``.
     channel_aliases : dict, optional
         Extra channel labels, e.g. ``{"kiosko": "store"}``.
+    time_window : (start, end), optional
+        The plausible period of interaction timestamps, both days included, e.g.
+        ``("2015-01-01", "2026-12-31")``; ``None`` for either bound takes
+        :data:`DEFAULT_TIME_WINDOW` (1990-01-01 to the end of today, UTC). Its end also bounds
+        customers' ``signup_date``, which may start at :data:`DEFAULT_SIGNUP_START` (1900).
 
     Returns
     -------
@@ -909,6 +1496,8 @@ def load_data(
     ------
     DataValidationError
         Listing every problem found in every input.
+    ParameterError
+        A ``time_window`` that is not a pair of dates, or starts after it ends.
 
     Examples
     --------
@@ -924,6 +1513,7 @@ def load_data(
     12.5
     """
     columns = columns or {}
+    window = _resolve_window(time_window)
     problems: list[Problem] = []
     warnings: list[str] = []
     report = ValidationReport(warnings=warnings)
@@ -940,9 +1530,11 @@ def load_data(
         report.tables[table] = table_report
         return df
 
-    out["customers"] = run("customers", customers, lambda raw: _customers(raw, warnings))
+    out["customers"] = run("customers", customers, lambda raw: _customers(raw, warnings, window))
     out["interactions"] = run(
-        "interactions", interactions, lambda raw: _interactions(raw, warnings, channel_aliases)
+        "interactions",
+        interactions,
+        lambda raw: _interactions(raw, warnings, channel_aliases, window),
     )
     cb = None
     if survey is not None:
@@ -1004,10 +1596,10 @@ def load_data(
     )
 
 
-def load_data_dir(folder: str | Path) -> CustomerData:
+def load_data_dir(folder: str | Path, *, time_window: TimeWindow | None = None) -> CustomerData:
     """Load a folder laid out like the demo: ``customers.csv``, ``interactions.csv[.gz]`` or
     ``interactions/`` (Parquet parts), and optional ``survey.csv`` + ``survey_codebook.yaml``
-    and ``interviews/``."""
+    and ``interviews/``. ``time_window`` as in :func:`load_data`."""
     folder = Path(folder)
 
     def first(*names):
@@ -1026,7 +1618,14 @@ def load_data_dir(folder: str | Path) -> CustomerData:
     survey = first("survey.csv", "survey.parquet", "survey.xlsx")
     codebook = first("survey_codebook.yaml", "codebook.yaml")
     interviews = first("interviews")
-    return load_data(customers, interactions, survey if codebook else None, codebook, interviews)
+    return load_data(
+        customers,
+        interactions,
+        survey if codebook else None,
+        codebook,
+        interviews,
+        time_window=time_window,
+    )
 
 
 def load_demo() -> CustomerData:

@@ -55,6 +55,17 @@ CHECKS: dict[str, tuple[str, str]] = {
         "{n} row(s) share an id with another row that has different values",
         "give each row its own {column}, or remove the conflicting duplicate rows",
     ),
+    "in_window": (
+        "{n} date(s) outside the plausible period {lo} to {hi}",
+        "correct or remove those rows: dates such as 2099-12-31 or 1900-01-01 are usually "
+        "placeholders or a misread date format; if they are right, widen the period with "
+        "load_data(..., time_window=(start, end))",
+    ),
+    "whole_point": (
+        "{n} answer(s) that are not a whole point of the scale [{lo}, {hi}]",
+        "answer {column} with a whole point of its scale (e.g. 3, not 2.5); an item that takes "
+        "decimals should be declared 'type: numeric' in the codebook",
+    ),
     "column_in_dataframe": (
         "required column missing",
         "add the column, or map yours to it with columns={{'your name': '{column}'}}",
@@ -62,14 +73,64 @@ CHECKS: dict[str, tuple[str, str]] = {
 }
 
 
+#: A period of plausible dates: ``(earliest, latest)``, both included.
+Window = tuple[pd.Timestamp, pd.Timestamp]
+
+
 def _range(lo: float, hi: float) -> pa.Check:
     return pa.Check.in_range(lo, hi, error=f"in_range:{lo}:{hi}", ignore_na=True)
 
 
-def customers_schema(columns: list[str], max_birth_year: int) -> pa.DataFrameSchema:
-    """Value checks of the customers (CRM) table."""
+def _show_time(value: pd.Timestamp) -> str:
+    """A window bound as people read it: the day alone when it is a day's start or end."""
+    day_start = value.normalize()
+    if value == day_start or value == day_start + pd.Timedelta(days=1) - pd.Timedelta(1, "ns"):
+        return value.strftime("%Y-%m-%d")
+    return value.strftime("%Y-%m-%d %H.%M.%S")
+
+
+def _in_window(window: Window) -> pa.Check:
+    """Dates within ``window`` (both ends included). Bounds are separated by ``/`` in the key."""
+    lo, hi = window
+    return pa.Check(
+        lambda s: s.between(lo, hi),
+        element_wise=False,
+        ignore_na=True,
+        error=f"in_window:{_show_time(lo)}/{_show_time(hi)}",
+    )
+
+
+def _whole_point(lo: float, hi: float) -> pa.Check:
+    """Answers that are a whole number of points from the scale's low end."""
+    return pa.Check(
+        lambda s: ((s - lo) % 1) == 0,
+        element_wise=False,
+        ignore_na=True,
+        error=f"whole_point:{lo}:{hi}",
+    )
+
+
+def customers_schema(
+    columns: list[str], max_birth_year: int, signup_window: Window | None = None
+) -> pa.DataFrameSchema:
+    """Value checks of the customers (CRM) table.
+
+    Parameters
+    ----------
+    columns : list of str
+        The table's columns (checks of absent optional columns are left out).
+    max_birth_year : int
+        The latest plausible birth year (the run's year).
+    signup_window : (Timestamp, Timestamp), optional
+        Plausible ``signup_date`` values; unchecked when not given.
+    """
     cols = {
         "customer_id": pa.Column(nullable=False, unique=True, required=True),
+        "signup_date": pa.Column(
+            checks=[_in_window(signup_window)] if signup_window else [],
+            nullable=True,
+            required=False,
+        ),
         "age": pa.Column(checks=[_range(0, 120)], nullable=True, required=False),
         "birth_year": pa.Column(
             checks=[_range(1900, max_birth_year)], nullable=True, required=False
@@ -78,10 +139,20 @@ def customers_schema(columns: list[str], max_birth_year: int) -> pa.DataFrameSch
     return pa.DataFrameSchema({k: v for k, v in cols.items() if k in columns or v.required})
 
 
-def interactions_schema(columns: list[str]) -> pa.DataFrameSchema:
-    """Value checks of the interactions table."""
+def interactions_schema(columns: list[str], window: Window | None = None) -> pa.DataFrameSchema:
+    """Value checks of the interactions table.
+
+    Parameters
+    ----------
+    columns : list of str
+        The table's columns (checks of absent optional columns are left out).
+    window : (Timestamp, Timestamp), optional
+        Plausible timestamps; unchecked when not given.
+    """
     cols = {
-        "timestamp": pa.Column(nullable=False, required=True),
+        "timestamp": pa.Column(
+            checks=[_in_window(window)] if window else [], nullable=False, required=True
+        ),
         "channel": pa.Column(nullable=False, required=True),
         "event": pa.Column(nullable=False, required=True),
         "revenue": pa.Column(
@@ -109,6 +180,8 @@ def survey_schema(columns: list[str], codebook: Mapping[str, Mapping]) -> pa.Dat
         if kind in ("likert", "nps", "numeric") and item.get("scale"):
             lo, hi = item["scale"]
             checks.append(_range(lo, hi))
+            if kind in ("likert", "nps"):
+                checks.append(_whole_point(lo, hi))
         elif kind == "single_choice":
             options = [str(o) for o in item["options"]]
             checks.append(pa.Check.isin(options, error="in_options", ignore_na=True))
@@ -135,6 +208,12 @@ def interviews_schema() -> pa.DataFrameSchema:
             "text": pa.Column(nullable=False, required=True),
         }
     )
+
+
+def _short(value: object, limit: int = 40) -> str:
+    """A failing value for a message, cut to ``limit`` characters."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def problems_from_failures(
@@ -169,13 +248,22 @@ def problems_from_failures(
             base_message, fix = "{n} value(s) failed the check '" + base + "'", "correct them"
         else:
             base_message, fix = CHECKS[base]
-        lo, hi = [*bounds.split(":"), "", ""][:2]
+        if base == "in_window":
+            lo, _, hi = bounds.partition("/")
+        else:
+            lo, hi = [*bounds.split(":"), "", ""][:2]
         index = group["index"].dropna()
         rows = tuple(sorted({int(row_numbers.loc[i]) for i in index}))
         n = len(rows) or len(group)
         message = base_message.format(n=n, lo=lo, hi=hi, column=column)
-        if column not in PII_COLUMNS and base in ("in_range", "in_options", "non_negative"):
-            examples = list(dict.fromkeys(str(v) for v in group["failure_case"].head(3)))
+        if column not in PII_COLUMNS and base in (
+            "in_range",
+            "in_options",
+            "non_negative",
+            "in_window",
+            "whole_point",
+        ):
+            examples = list(dict.fromkeys(_short(v) for v in group["failure_case"].head(3)))
             message += f", e.g. {', '.join(repr(v) for v in examples)}"
         problems.append(
             Problem(

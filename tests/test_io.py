@@ -255,9 +255,11 @@ def test_empty_file(tmp_path):
     assert only_problem(exc).source == "crm.csv"
 
 
-def test_header_only_file_is_missing_nothing_but_has_no_rows(tmp_path):
-    df = load_customers(write(tmp_path, "crm.csv", "customer_id,email\n"))
-    assert len(df) == 0
+def test_header_only_file_is_refused_as_having_no_rows(tmp_path):
+    # was: loaded silently as an empty table (nothing to segment, failing later)
+    with pytest.raises(DataValidationError, match="has a header but no data rows") as exc:
+        load_customers(write(tmp_path, "crm.csv", "customer_id,email\n"))
+    assert only_problem(exc).source == "crm.csv"
 
 
 def test_wrong_file_type(tmp_path):
