@@ -5,7 +5,25 @@
 ``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks);
 ``omniseg score --model M --data D`` assigns segments to new data with a saved model.
 
-Exit codes: 0 success, 1 a report notebook failed, 2 bad input data or parameters.
+Exit codes (``omniseg report``; ``validate`` and ``demo`` use 0 and 2, ``score`` 0, 2 and 73):
+
+===  ==========================================================================================
+0    success: the report is in place.
+1    a report notebook failed on valid data (a failure of the report code); the failed
+     attempt's notebooks are in ``reports/.failed-<run>/``.
+2    bad input data or parameters, also when a notebook stops on an omniseg
+     ``DataValidationError``, ``ParameterError`` or ``ModelFileError``; an unusable path such as
+     an ``output_dir`` that is a file.
+73   the output cannot be written: read-only reports folder, no permission, full disk, full
+     temporary folder (``EX_CANTCREAT``).
+75   another ``omniseg report`` run of the same name is in progress (``EX_TEMPFAIL``: retry
+     later).
+130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: 128 + the signal number. The kernel was
+     stopped and the temporaries removed; the previous report is unchanged.
+===  ==========================================================================================
+
+In every failure case the previous report of the same name is left as it was, and one message
+(every line of it) is printed on stderr. See ``docs/reports.md``.
 """
 
 from __future__ import annotations
@@ -16,7 +34,13 @@ from typing import Annotated
 
 import typer
 
-from omniseg.errors import DataValidationError, OmnisegError, ParameterError, ReportError
+from omniseg.errors import (
+    EXIT_CANNOT_WRITE,
+    DataValidationError,
+    OmnisegError,
+    ParameterError,
+    RunInterrupted,
+)
 
 __all__ = ["app", "main"]
 
@@ -86,12 +110,12 @@ def report(
                 output_dir=str(output_dir.resolve()) if output_dir else None,
             )
         result = run_report(run_params, progress=not quiet, echo=None if quiet else _err)
-    except (DataValidationError, ParameterError) as exc:
+    except RunInterrupted as exc:
+        _err(str(exc))
+        raise typer.Exit(exc.exit_code) from None
+    except OmnisegError as exc:  # exit code by kind: see the module docstring
         _err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    except ReportError as exc:
-        _err(f"error: {exc}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(exc.exit_code) from None
     if not quiet:
         _err(f"Report written in {sum(result.manifest['timings_seconds'].values()):.1f} s.")
     typer.echo(str(result.report_path))
@@ -106,6 +130,7 @@ def validate(
 ) -> None:
     """Check the inputs against the data contract and print what was loaded."""
     from omniseg.params import load_params
+    from omniseg.preflight import check_run
 
     if demo == (params is not None):
         _err("Give exactly one of --demo or --params FILE.")
@@ -114,6 +139,7 @@ def validate(
         run_params = _demo_params(None, None, None) if demo else load_params(params)
         paths = run_params.data
         data = paths.load()
+        check_run(data, run_params)  # what `report` checks before its first notebook
     except (DataValidationError, ParameterError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(2) from None
@@ -181,9 +207,15 @@ def score(
             model, data=data, features=features, output=output, previous=previous,
             progress=not quiet,
         )  # fmt: skip
-    except (DataValidationError, ParameterError, OmnisegError) as exc:
+    except OmnisegError as exc:
         _err(f"error: {exc}")
-        raise typer.Exit(2) from None
+        raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:  # the output CSV cannot be written (read-only folder, full disk, ...)
+        _err(
+            f"error: cannot write {output}: {exc.strerror or exc}. Fix: give --output a file in "
+            "a folder you can write to, with free space."
+        )
+        raise typer.Exit(EXIT_CANNOT_WRITE) from None
     if not quiet:
         _err(result.summary)
     typer.echo(str(result.path))

@@ -22,10 +22,12 @@ from omniseg.errors import (
 )
 from omniseg.vocabulary import IDENTIFIER_COLUMNS
 
-__all__ = ["MIN_PERSONS", "check_run", "persons_needed"]
+__all__ = ["MIN_PERSONS", "SEGMENT_NOTEBOOKS", "check_run", "needs_segments", "persons_needed"]
 
 #: The fewest customers a segmentation is fitted on (with 2 per segment asked for, if more).
 MIN_PERSONS = 10
+#: The shipped report notebooks that segment the customers (the others describe the data).
+SEGMENT_NOTEBOOKS = ("03_segments.ipynb", "04_personas.ipynb", "05_channel_plan.ipynb")
 
 
 def persons_needed(segmentation: dict[str, Any]) -> int:
@@ -50,6 +52,17 @@ def persons_needed(segmentation: dict[str, Any]) -> int:
     if isinstance(kw.get("n_segments"), list):
         kw["n_segments"] = tuple(kw["n_segments"])
     return max(MIN_PERSONS, 2 * max(Segmenter(**kw)._candidates()))
+
+
+def needs_segments(params: Any) -> bool:
+    """Whether the run's notebooks segment the customers (the shipped sections from 03 on).
+
+    A run of your own notebooks (``notebook_dir``) or of the data sections only (01, 02) is not
+    held to the segmentation's minimum size.
+    """
+    return params.notebook_dir is None and any(
+        name in SEGMENT_NOTEBOOKS for name in params.notebooks
+    )
 
 
 def _persons_at_most(data: Any) -> int:
@@ -104,13 +117,16 @@ def check_run(data: Any, params: Any) -> None:
         ``segmentation.model`` missing, damaged or untrusted; ``segmentation.previous``
         unreadable.
     DataValidationError
-        Fewer customers than the segmentation needs.
+        Fewer customers than the segmentation needs (when the run segments them:
+        :func:`needs_segments`).
     """
     seg = params.segmentation
     if seg.get("model"):
         _check_model(Path(seg["model"]))
     if seg.get("previous"):
         _check_previous(Path(seg["previous"]))
+    if not needs_segments(params):
+        return
     need = persons_needed(seg)
     found = _persons_at_most(data)
     if found < need:

@@ -4,21 +4,60 @@ A snapshot is a folder with one Parquet file per table (dtypes kept), the codebo
 validation report as JSON. Reading it back skips parsing and validation, so each report notebook
 starts in a fraction of the time loading the raw CSV files takes, and all notebooks of a run see
 identical data. Snapshots hold raw identifiers: the runner writes them to a private temporary
-folder, never to ``reports/``.
+folder (:func:`create_snapshot_dir`: mode 0700, files 0600, outside ``reports/``) and removes it
+in every path, success, failure or signal. The folder's name carries the process id of the run
+and a host tag (``omniseg-snapshot-<pid>h<host>-<random>``), so that a later run can tell a live
+run's snapshot from the leftover of a killed one (see ``omniseg.runs.sweep_stale``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from omniseg.data import CustomerData, ValidationReport
 
-__all__ = ["load_snapshot", "save_snapshot"]
+__all__ = ["SNAPSHOT_PREFIX", "create_snapshot_dir", "load_snapshot", "save_snapshot"]
+
+#: Name prefix of snapshot folders in the temporary folder; the run's pid and a random tag follow.
+SNAPSHOT_PREFIX = "omniseg-snapshot-"
 
 _TABLES = ("customers", "interactions", "survey", "interviews")
+
+
+def create_snapshot_dir(parent: str | Path | None = None, owner: str = "") -> Path:
+    """Create a private, empty snapshot folder ``omniseg-snapshot-<owner>-<random>``.
+
+    Parameters
+    ----------
+    parent : path, optional
+        Where to create it; default :func:`tempfile.gettempdir` (``$TMPDIR``, else ``/tmp``).
+    owner : str
+        Tag naming the process that owns it (the report runner passes its pid and a host tag, so
+        that a later run can tell whether the owner is still alive); none if empty.
+
+    Returns
+    -------
+    Path
+        The folder, mode 0700 (checked: only the current user can list or read it).
+
+    Raises
+    ------
+    OSError
+        If it cannot be created, or if its mode lets other users in.
+    """
+    prefix = f"{SNAPSHOT_PREFIX}{owner}-" if owner else SNAPSHOT_PREFIX
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    mode = stat.S_IMODE(os.lstat(folder).st_mode)
+    if mode & 0o077:  # pragma: no cover - mkdtemp promises 0700
+        os.rmdir(folder)
+        raise PermissionError(f"The snapshot folder {folder} was created with mode {mode:o}.")
+    return folder
 
 
 def save_snapshot(data: CustomerData, folder: Path) -> None:
@@ -42,6 +81,9 @@ def save_snapshot(data: CustomerData, folder: Path) -> None:
         "sources": dict(data.sources),
     }
     (folder / "meta.json").write_text(json.dumps(meta, default=str), encoding="utf-8")
+    for path in folder.iterdir():  # raw identifiers: readable by the current user only
+        if path.is_file():
+            os.chmod(path, 0o600)
 
 
 def load_snapshot(folder: Path) -> CustomerData:

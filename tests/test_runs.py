@@ -102,10 +102,10 @@ def test_failing_cell_keeps_previous_report(workspace, monkeypatch):
     before = first.report_path.read_bytes()
     monkeypatch.setenv("OMNISEG_TEST_FAIL", "1")
     with pytest.raises(
-        ReportError, match=r"flaky.ipynb failed in cell 2 .*ZeroDivisionError"
+        ReportError, match=r"flaky.ipynb failed in cell 3 .*ZeroDivisionError"
     ) as err:
         run_report(params, progress=False)
-    assert err.value.notebook == "flaky.ipynb" and err.value.cell == 2
+    assert err.value.notebook == "flaky.ipynb" and err.value.cell == 3
     assert first.report_path.read_bytes() == before
     assert (workspace / "out" / ".failed-weekly" / "notebooks" / "flaky.ipynb").is_file()
     assert not list((workspace / "out").glob(".weekly.tmp-*"))
@@ -130,7 +130,7 @@ def test_cli_exit_codes(workspace, monkeypatch):
 
     monkeypatch.setenv("OMNISEG_TEST_FAIL", "1")
     failed = runner.invoke(app, ["report", "--params", params, "--quiet"])
-    assert failed.exit_code == 1 and "flaky.ipynb failed in cell 2" in failed.stderr
+    assert failed.exit_code == 1 and "flaky.ipynb failed in cell 3" in failed.stderr
 
     (workspace / "customers.csv").write_text("id,email\nC1,a@b.c\n", encoding="utf-8")
     bad = runner.invoke(app, ["report", "--params", params, "--quiet"])
