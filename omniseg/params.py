@@ -16,6 +16,7 @@ A params file looks like this (paths are relative to the params file's folder)::
       columns:                                # optional renames, per table
         interactions: {fecha: timestamp, canal: channel}
       channel_aliases: {kiosko: store}        # optional extra channel labels
+      time_window: [2015-01-01, null]         # optional: plausible dates (default 1990 to today)
     notebooks: [01_data_overview.ipynb, 02_one_view.ipynb]   # optional: sections, in order
     notebook_dir: my_sections/                # optional: folder of your own report notebooks
     cell_timeout: 1800                        # optional: seconds per notebook cell
@@ -79,6 +80,9 @@ class DataPaths:
     interviews: Path | None = None
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     channel_aliases: dict[str, str] = field(default_factory=dict)
+    #: plausible period of the data, ``(start, end)`` as ISO dates or ``None`` for the default
+    #: (:data:`omniseg.io.DEFAULT_TIME_WINDOW`: 1990-01-01 to the day of the run)
+    time_window: tuple[str | None, str | None] | None = None
 
     def inputs(self) -> dict[str, Path]:
         """The input paths that are set, by table name."""
@@ -97,6 +101,7 @@ class DataPaths:
             **self.inputs(),
             columns=self.columns or None,
             channel_aliases=self.channel_aliases or None,
+            time_window=self.time_window,
         )
 
 
@@ -402,7 +407,22 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
         raise ParameterError(
             f"{origin}: 'data.channel_aliases' must be a mapping of label: channel."
         )
+    window = data_raw.get("time_window")
+    if window is not None:
+        from omniseg.io import _resolve_window
+
+        if not isinstance(window, list | tuple) or len(window) != 2:
+            raise ParameterError(
+                f"{origin}: 'data.time_window' must be a pair [start, end] of dates (either may "
+                f"be null for the default). Got {window!r} instead."
+            )
+        window = tuple(None if v is None else str(v) for v in window)
+        try:
+            _resolve_window(window)
+        except ParameterError as exc:
+            raise ParameterError(f"{origin}: data.{exc}") from None
     data = DataPaths(
+        time_window=window,
         **{
             t: _path(data_raw[t], base, f"data.{t}") for t in _TABLES if data_raw.get(t) is not None
         },

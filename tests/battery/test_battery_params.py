@@ -254,3 +254,31 @@ def test_an_unreadable_previous_run_is_refused_before_notebooks(tmp_path, small_
     wrong.write_text("a,b\n1,2\n")
     with pytest.raises(ParameterError, match=r"not a segments\.csv written by omniseg"):
         check_run(small_data, _params(tmp_path, n_segments=2, previous=str(wrong)))
+
+
+def test_time_window_from_the_params_file_reaches_the_loader(tmp_path):
+    (tmp_path / "c.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    (tmp_path / "i.csv").write_text(
+        "timestamp,channel,event,customer_id\n2012-03-01 10:00,web,view,C1\n", encoding="utf-8"
+    )
+    params = load_params(_write(tmp_path, DATA + "  time_window: [2015-01-01, null]\n"))
+    assert params.data.time_window == ("2015-01-01", None)
+    assert params.to_dict()["data"]["time_window"] == ("2015-01-01", None)
+    with pytest.raises(DataValidationError, match="timestamp") as err:
+        params.data.load()
+    assert err.value.problems[0].rows == (2,)
+    assert load_params(_write(tmp_path, DATA)).data.load().interactions.shape[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ("[2015-01-01]", "must be a pair"),
+        ("2015-01-01", "must be a pair"),
+        ("[soon, null]", "is not a date"),
+        ("[2026-01-01, 2020-01-01]", "after it ends"),
+    ],
+)
+def test_bad_time_window_in_the_params_file(tmp_path, window, message):
+    with pytest.raises(ParameterError, match=message):
+        load_params(_write(tmp_path, DATA + f"  time_window: {window}\n"))
