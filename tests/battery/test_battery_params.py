@@ -6,6 +6,7 @@ message names the parameter and what was expected, or a run that is accepted.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -282,3 +283,49 @@ def test_time_window_from_the_params_file_reaches_the_loader(tmp_path):
 def test_bad_time_window_in_the_params_file(tmp_path, window, message):
     with pytest.raises(ParameterError, match=message):
         load_params(_write(tmp_path, DATA + f"  time_window: {window}\n"))
+
+
+def _tiny_inputs(folder: Path, n: int) -> None:
+    ids = [f"C{i}" for i in range(n)]
+    (folder / "c.csv").write_text("customer_id\n" + "".join(f"{i}\n" for i in ids), "utf-8")
+    rows = "".join(f"2026-01-0{1 + k % 9} 10:00,web,view,{i}\n" for k, i in enumerate(ids))
+    (folder / "i.csv").write_text("timestamp,channel,event,customer_id\n" + rows, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("n", "extra", "message"),
+    [
+        (1, "", "needs at least 20"),
+        (3, "", "needs at least 20"),
+        (3, "segmentation: {n_segments: 2}\n", "needs at least 10"),
+        (30, "segmentation: {n_segments: 0}\n", "n_segments must be"),
+        (30, "segmentation: {method: magic}\n", "method must be one of"),
+        (
+            30,
+            "segmentation: {model: gone.skops}\n",
+            r"segmentation\.model' parameter names .*does not exist",
+        ),
+        (30, "notebooks: [../x.ipynb]\n", "plain .ipynb"),
+    ],
+)
+def test_validate_exits_2_on_what_the_report_would_trip_on(tmp_path, n, extra, message):
+    from typer.testing import CliRunner
+
+    from omniseg.cli import app
+
+    _tiny_inputs(tmp_path, n)
+    params = _write(tmp_path, DATA + extra)
+    result = CliRunner().invoke(app, ["validate", "--params", str(params)])
+    assert result.exit_code == 2, result.output
+    assert re.search(message, result.stderr), result.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_validate_accepts_enough_customers(tmp_path):
+    from typer.testing import CliRunner
+
+    from omniseg.cli import app
+
+    _tiny_inputs(tmp_path, 30)
+    result = CliRunner().invoke(app, ["validate", "--params", str(_write(tmp_path, DATA))])
+    assert result.exit_code == 0, result.output
