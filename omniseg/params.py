@@ -403,6 +403,13 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
             f"{origin}: 'data.columns' must map a table name to a {{source: canonical}} mapping. "
             f"Got {columns!r} instead."
         )
+    tables = ("customers", "interactions", "survey", "interviews")
+    unknown = sorted(str(k) for k in columns if k not in tables)
+    if unknown:
+        raise ParameterError(
+            f"{origin}: 'data.columns' names unknown table(s) {unknown}; its renames would be "
+            f"ignored. Allowed: {list(tables)}."
+        )
     if not isinstance(aliases, dict):
         raise ParameterError(
             f"{origin}: 'data.channel_aliases' must be a mapping of label: channel."

@@ -93,6 +93,8 @@ HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 #: File in the run folder with the settings notebooks read through ``ReportContext.settings``.
 RUN_SETTINGS = "run_settings.json"
+#: The kernels' own console output during a run; kept only with a failed attempt.
+KERNEL_LOG = "kernel.log"
 
 #: The parameters every report notebook declares in its ``parameters`` cell (tested).
 NOTEBOOK_PARAMETERS: tuple[str, ...] = (
@@ -399,6 +401,7 @@ class _RunGuard:
     def __init__(self) -> None:
         self.pending: int | None = None
         self.kernels: list[Any] = []
+        self.logs: list[Any] = []  # kernel output files, closed with the kernels
         self._deferring = 0
         self._previous: dict[int, Any] = {}
 
@@ -473,15 +476,29 @@ class _RunGuard:
             with suppress(Exception):
                 km.cleanup_connection_file()
         self.kernels.clear()
+        for handle in self.logs:
+            handle.close()
+        self.logs.clear()
 
-    def kernel_manager_class(self) -> type:
-        """A jupyter ``AsyncKernelManager`` that records its kernels in :attr:`kernels`."""
+    def kernel_manager_class(self, log: Path | None = None) -> type:
+        """A jupyter ``AsyncKernelManager`` that records its kernels in :attr:`kernels`.
+
+        With ``log``, the kernel process's own output (ipykernel's start-up warnings, the
+        "KeyboardInterrupt caught" note of a normal shutdown, a crash's last words) is appended
+        to that file instead of the console, so ``omniseg report --quiet`` prints only the
+        report's path; cell outputs and errors go to the notebook as always.
+        """
         from jupyter_client.manager import AsyncKernelManager
 
         guard = self
 
         class TrackedKernelManager(AsyncKernelManager):
             async def start_kernel(self, **kw: Any) -> None:
+                if log is not None:
+                    handle = open(log, "ab")  # noqa: SIM115 - closed in reap_kernels
+                    guard.logs.append(handle)
+                    kw.setdefault("stdout", handle)
+                    kw.setdefault("stderr", handle)
                 guard.kernels.append(self)
                 try:
                     await super().start_kernel(**kw)
@@ -580,7 +597,7 @@ def _execute(
             request_save_on_cell_execute=False,
             execution_timeout=params.cell_timeout,
             cwd=str(cwd),
-            kernel_manager_class=guard.kernel_manager_class(),
+            kernel_manager_class=guard.kernel_manager_class(log=cwd / KERNEL_LOG),
         )
     except RunInterrupted:
         raise
@@ -863,6 +880,7 @@ def _run_locked(
         timings["export_html"] = round(time.perf_counter() - t0, 3)
         bar.update(1)
 
+        (tmp_dir / KERNEL_LOG).unlink(missing_ok=True)  # a report, not a debugging aid
         model.update(written=_model_hashes(params, tmp_dir)["written"])
         manifest = {
             "omniseg_version": _versions()["omniseg"],

@@ -59,7 +59,7 @@ CHECKS: dict[str, tuple[str, str]] = {
         "{n} date(s) outside the plausible period {lo} to {hi}",
         "correct or remove those rows: dates such as 2099-12-31 or 1900-01-01 are usually "
         "placeholders or a misread date format; if they are right, widen the period with "
-        "load_data(..., time_window=(start, end))",
+        "data.time_window: [start, end] in the params file (time_window= in load_data)",
     ),
     "whole_point": (
         "{n} answer(s) that are not a whole point of the scale [{lo}, {hi}]",

@@ -329,3 +329,9 @@ def test_validate_accepts_enough_customers(tmp_path):
     _tiny_inputs(tmp_path, 30)
     result = CliRunner().invoke(app, ["validate", "--params", str(_write(tmp_path, DATA))])
     assert result.exit_code == 0, result.output
+
+
+def test_column_renames_for_an_unknown_table_are_refused(tmp_path):
+    path = _write(tmp_path, DATA + "  columns:\n    interaction: {fecha: timestamp}\n")
+    with pytest.raises(ParameterError, match=r"unknown table\(s\) \['interaction'\]"):
+        load_params(path)

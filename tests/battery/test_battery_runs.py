@@ -128,11 +128,6 @@ def _start(ws: Path, params: Path, *args: str, **env: str) -> subprocess.Popen[s
     )
 
 
-def _ours(stderr: str) -> str:
-    """stderr without the kernels' own log lines (ipykernel warns about TCP transport)."""
-    return "\n".join(ln for ln in stderr.splitlines() if not ln.startswith("[IPKernelApp]"))
-
-
 def _report(ws: Path, params: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     proc = _start(ws, params, *args, **env)
     try:
@@ -141,7 +136,7 @@ def _report(ws: Path, params: Path, *args: str, **env: str) -> subprocess.Comple
         if proc.poll() is None:  # pragma: no cover - only if the run hangs
             proc.kill()
             proc.communicate()
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, _ours(err))
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 
 
 def _wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -234,7 +229,7 @@ def test_signal_mid_notebook_stops_kernel_and_cleans_up(ws, previous, sig, code)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
     took = time.monotonic() - t0
-    err = _ours(err)
+    err = err
 
     name = signal.Signals(sig).name
     assert proc.returncode == code, err
