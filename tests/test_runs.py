@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_builders import report_notebook
 from typer.testing import CliRunner
 
 from omniseg.cli import app
@@ -14,29 +15,12 @@ from omniseg.errors import DataValidationError, ReportError
 from omniseg.params import load_params
 from omniseg.runs import NOTEBOOK_PARAMETERS, file_sha256, run_report
 
-PARAMS_CELL = (
-    'data_snapshot = ""\nlanguage = "en"\nrun_name = "interactive"\nseed = 42\n'
-    'output_dir = ""\nreport_mode = False'
-)
 OPEN_CELL = (
     "from omniseg.notebook import open_report\n"
     "from omniseg.display import section\n"
     "ctx = open_report(data_snapshot, language, run_name, seed, output_dir, report_mode)\n"
     "display(section('Rows', anchor='rows'))"
 )
-
-
-def _notebook(*cells: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(PARAMS_CELL, metadata={"tags": ["parameters"]})]
-    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
-    return nb
 
 
 @pytest.fixture
@@ -54,7 +38,7 @@ def workspace(tmp_path: Path) -> Path:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     nbformat.write(
-        _notebook(
+        report_notebook(
             OPEN_CELL,
             "import plotly.express as px\n"
             "px.bar(ctx.data.interactions, x='channel', title='Interactions by channel')",
@@ -63,7 +47,7 @@ def workspace(tmp_path: Path) -> Path:
         nbs / "ok.ipynb",
     )
     nbformat.write(
-        _notebook(OPEN_CELL, "import os\nif os.environ.get('OMNISEG_TEST_FAIL'):\n    1 / 0"),
+        report_notebook(OPEN_CELL, "import os\nif os.environ.get('OMNISEG_TEST_FAIL'):\n    1 / 0"),
         nbs / "flaky.ipynb",
     )
     (tmp_path / "params.yaml").write_text(

@@ -22,16 +22,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_builders import report_notebook
 
 from omniseg.errors import EXIT_CANNOT_WRITE, EXIT_LOCKED, EXIT_USAGE
 from omniseg.runs import sweep_stale
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, /proc and tmpfs: Linux")
 
-PARAMS_CELL = (
-    'data_snapshot = ""\nlanguage = "en"\nrun_name = "interactive"\nseed = 42\n'
-    'output_dir = ""\nreport_mode = False'
-)
 #: Writes the kernel's pid to $OMNISEG_TEST_MARKER (if set), then sleeps $OMNISEG_TEST_SLEEP s
 #: or until the file $OMNISEG_TEST_RELEASE exists.
 SLEEPY_CELL = (
@@ -52,19 +49,6 @@ DVE_CELL = (
 )
 
 
-def _notebook(*cells: str) -> nbformat.NotebookNode:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(PARAMS_CELL, metadata={"tags": ["parameters"]})]
-    nb.cells += [nbformat.v4.new_code_cell(src) for src in cells]
-    return nb
-
-
 def _make_workspace(tmp_path: Path) -> Path:
     """Tiny inputs, tiny notebooks (no omniseg import in the kernel), a private TMPDIR."""
     tmp_path.mkdir(parents=True, exist_ok=True)
@@ -80,11 +64,11 @@ def _make_workspace(tmp_path: Path) -> Path:
     nbs = tmp_path / "nbs"
     nbs.mkdir()
     notebooks = {
-        "quick.ipynb": _notebook("print('quick', run_name)"),
-        "sleepy.ipynb": _notebook("print('before')", SLEEPY_CELL),
-        "dve.ipynb": _notebook("x = 1", DVE_CELL),
-        "zde.ipynb": _notebook("x = 1", "y = 2", "x / 0"),
-        "model.ipynb": _notebook(
+        "quick.ipynb": report_notebook("print('quick', run_name)"),
+        "sleepy.ipynb": report_notebook("print('before')", SLEEPY_CELL),
+        "dve.ipynb": report_notebook("x = 1", DVE_CELL),
+        "zde.ipynb": report_notebook("x = 1", "y = 2", "x / 0"),
+        "model.ipynb": report_notebook(
             "import pathlib\npathlib.Path(output_dir, 'model.skops').write_bytes(b'written model')"
         ),
     }
@@ -437,7 +421,7 @@ def test_full_reports_disk_fails_clearly_and_keeps_previous_report(ws, mount_tmp
 
 
 @pytest.mark.slow
-def test_full_temp_folder_fails_clearly_before_any_notebook(ws, previous, mount_tmpfs):
+def test_full_temp_folder_fails_clearly_before_anyreport_notebook(ws, previous, mount_tmpfs):
     tmp = mount_tmpfs(ws / "tmp", "1m")
     # One page left: Python's probe of TMPDIR (4 bytes) passes, the snapshot does not fit.
     _fill(tmp, leave=4096)
