@@ -49,13 +49,41 @@ from sklearn.utils.validation import check_is_fitted
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.vocabulary import CANONICAL_CHANNELS
 
-__all__ = ["CHANNEL_MIX", "DEFAULT_BLOCKS", "ORDINAL_LEVELS", "SegmentationBasis"]
+__all__ = [
+    "CHANNEL_MIX",
+    "DEFAULT_BLOCKS",
+    "LIFE_STAGE_COLUMNS",
+    "ORDINAL_LEVELS",
+    "VALUE_COLUMNS",
+    "VALUE_WEIGHT_WITH_CHANNELS",
+    "SegmentationBasis",
+    "default_blocks",
+]
 
 #: Block value meaning "the smoothed channel mix from the ``interactions_<channel>`` columns".
 CHANNEL_MIX = "channel_mix"
 
 #: The default basis (see the module docstring).
 DEFAULT_BLOCKS: dict[str, str | list[str]] = {"channels": CHANNEL_MIX, "demographics": ["age"]}
+
+#: Columns of the ``value`` block of the data-driven default basis (with purchases).
+VALUE_COLUMNS: tuple[str, ...] = ("frequency", "monetary", "recency_days", "tenure_days", "aov")
+#: Life-stage columns of the ``demographics`` block of the default basis (the first present).
+LIFE_STAGE_COLUMNS: tuple[str, ...] = ("age", "age_band")
+#: Weight of the value block when the channel mix is in the basis too. Measured on the demo
+#: (planted segments differ in channel mix and age): ARI 0.871 at 0.25, 0.858 at 0.35, and at 0.5
+#: the choice of k jumps to 7 (ARI 0.768); without a usable channel mix the value block weighs 1.
+VALUE_WEIGHT_WITH_CHANNELS = 0.25
+#: Columns never used as segmentation attributes of a plain customer table (identifiers,
+#: contacts, dates and the channel bookkeeping of the feature table).
+_NOT_ATTRIBUTES = frozenset(
+    {"person_id", "customer_id", "email", "phone", "loyalty_id", "device_id", "name",
+     "first_name", "last_name", "postcode", "postal_code", "zip", "first_seen", "last_seen",
+     "signup_date", "first_channel", "last_channel"}
+)  # fmt: skip
+#: A text column with more distinct values than this is an identifier or free text, not a
+#: category to segment on.
+_MAX_LEVELS = 30
 
 #: Known ordered levels of text columns (treated as ranks, not as unrelated categories).
 ORDINAL_LEVELS: dict[str, list[str]] = {
@@ -71,6 +99,108 @@ def _problem(column: str | None, message: str, fix: str, rows: Sequence[int] = (
     return Problem(_SOURCE, column, message, fix, tuple(int(r) for r in rows[:5]), len(rows))
 
 
+def _varies(values: pd.Series) -> bool:
+    return values.dropna().nunique() > 1
+
+
+def default_blocks(X: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float], list[dict]]:
+    """The basis that carries information in this table: blocks, weights and why.
+
+    - ``channels`` (the channel mix) when customers use at least two channels;
+    - ``demographics``: the first of :data:`LIFE_STAGE_COLUMNS` present and varying;
+    - ``value``: the :data:`VALUE_COLUMNS` that vary, when there are purchases; weight
+      :data:`VALUE_WEIGHT_WITH_CHANNELS` next to a channel mix (which then leads), else 1;
+    - with none of these (a plain customer table: socio-demographics only), ``attributes``:
+      every numeric, true/false or categorical column (at most 30 levels) that varies, except
+      identifiers, contacts and dates.
+
+    Parameters
+    ----------
+    X : DataFrame
+        A customer feature table.
+
+    Returns
+    -------
+    blocks : dict
+    weights : dict
+    notes : list of dict
+        One per block considered: ``block``, ``used`` (bool), ``reason`` (a code:
+        ``"used"``, ``"one_channel"``, ``"no_channels"``, ``"missing"``, ``"no_variance"``,
+        ``"no_purchases"``), ``columns``. Language-free: reports word them.
+    """
+    blocks: dict[str, Any] = {}
+    weights: dict[str, float] = {}
+    notes: list[dict] = []
+    channel_cols = [
+        c for c in X.columns if isinstance(c, str) and c.startswith("interactions_")
+        and pd.api.types.is_numeric_dtype(X[c].dtype)
+    ]  # fmt: skip
+    used = [c for c in channel_cols if (X[c].fillna(0) > 0).any()]
+    if len(used) >= 2:
+        blocks["channels"] = CHANNEL_MIX
+        notes.append({"block": "channels", "used": True, "reason": "used", "columns": used})
+    else:
+        reason = "one_channel" if used else "no_channels"
+        notes.append({"block": "channels", "used": False, "reason": reason, "columns": used})
+    life = [c for c in LIFE_STAGE_COLUMNS if c in X.columns]
+    varying = [c for c in life if _varies(X[c])]
+    if varying:
+        blocks["demographics"] = [varying[0]]
+        notes.append(
+            {"block": "demographics", "used": True, "reason": "used", "columns": varying[:1]}
+        )
+    else:
+        notes.append(
+            {
+                "block": "demographics",
+                "used": False,
+                "reason": "no_variance" if life else "missing",
+                "columns": life,
+            }
+        )
+    bought = "frequency" in X.columns and (X["frequency"].fillna(0) > 0).any()
+    value = [
+        c for c in VALUE_COLUMNS
+        if c in X.columns and pd.api.types.is_numeric_dtype(X[c].dtype) and _varies(X[c])
+    ]  # fmt: skip
+    if bought and value:
+        blocks["value"] = value
+        weights["value"] = VALUE_WEIGHT_WITH_CHANNELS if "channels" in blocks else 1.0
+        notes.append({"block": "value", "used": True, "reason": "used", "columns": value})
+    else:
+        notes.append(
+            {
+                "block": "value",
+                "used": False,
+                "reason": "no_purchases" if not bought else "no_variance",
+                "columns": value,
+            }
+        )
+    if not blocks:
+        attributes = [
+            c for c in X.columns
+            if isinstance(c, str) and c not in _NOT_ATTRIBUTES
+            and not c.startswith(("interactions_", "share_", "purchases_", "revenue_"))
+            and _varies(X[c]) and _attribute(X[c])
+        ]  # fmt: skip
+        if attributes:
+            blocks["attributes"] = attributes
+            notes.append(
+                {"block": "attributes", "used": True, "reason": "used", "columns": attributes}
+            )
+    return blocks, weights, notes
+
+
+def _attribute(values: pd.Series) -> bool:
+    """A column a plain customer table can be segmented on."""
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return True
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return False
+    return values.dropna().nunique() <= _MAX_LEVELS
+
+
 class SegmentationBasis(TransformerMixin, BaseEstimator):
     """Turn a customer feature table into the matrix segments are formed on.
 
@@ -78,8 +208,11 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
     ----------
     blocks : dict, optional
         ``{block name: list of feature columns}``; the value ``"channel_mix"`` stands for the
-        smoothed channel mix computed from the ``interactions_<channel>`` columns. Default
-        :data:`DEFAULT_BLOCKS`.
+        smoothed channel mix computed from the ``interactions_<channel>`` columns. Default: the
+        basis that carries information in the data (:func:`default_blocks`: channel mix when
+        two or more channels are used, life stage when present, value when there are
+        purchases; the attributes of a plain customer table); ``blocks_`` and ``notes_`` say
+        what was chosen and why.
     block_weights : dict, optional
         ``{block name: weight}``; blocks not named weigh 1. A weight of 0 drops the block.
     channel_prior : float
@@ -97,6 +230,11 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         parameters (median, mean, scale, level, ...).
     channels_ : list of str
         Channels of the channel mix (empty without a ``channel_mix`` block).
+    blocks_ : dict
+        The blocks used (``blocks``, or the data-driven default).
+    notes_ : list of dict
+        Why each block of the default basis was used or left out (see :func:`default_blocks`);
+        empty when ``blocks`` was given.
     channel_mean_ : ndarray
         The average channel mix the individual mixes are smoothed toward.
     imputed_ : dict
@@ -128,8 +266,16 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ parameters
 
-    def _blocks(self) -> dict[str, str | list[str]]:
-        blocks = DEFAULT_BLOCKS if self.blocks is None else self.blocks
+    def _blocks(self, blocks: Mapping[str, Any] | None = None) -> dict[str, str | list[str]]:
+        """Check ``blocks`` (default: the ``blocks`` parameter) and the other parameters.
+
+        With neither (the data-driven default, resolved in ``fit``), checks the parameters
+        that do not depend on the data and returns ``{}``.
+        """
+        blocks = self.blocks if blocks is None else blocks
+        if blocks is None:
+            self._check_weights_and_scaling(None)
+            return {}
         if not isinstance(blocks, Mapping) or not blocks:
             raise ParameterError(
                 "blocks must be a non-empty dict {block name: list of feature columns or "
@@ -148,8 +294,13 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
                     f"Block {name!r} must list feature column names (or be '{CHANNEL_MIX}'). "
                     f"Got {cols!r}."
                 )
+        self._check_weights_and_scaling(out)
+        return out
+
+    def _check_weights_and_scaling(self, out: dict[str, Any] | None) -> None:
+        """``block_weights`` (names checked against ``out`` when known), scaling, prior."""
         weights = dict(self.block_weights or {})
-        unknown = sorted(set(weights) - set(out))
+        unknown = sorted(set(weights) - set(out)) if out is not None else []
         if unknown:
             raise ParameterError(
                 f"block_weights name block(s) {unknown} that are not in the basis "
@@ -158,14 +309,13 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         for name, w in weights.items():
             if not isinstance(w, int | float) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
                 raise ParameterError(f"block_weights[{name!r}] must be a number >= 0. Got {w!r}.")
-        if all(weights.get(name, 1.0) == 0 for name in out):
+        if out is not None and all(weights.get(name, 1.0) == 0 for name in out):
             raise ParameterError("Every block has weight 0: nothing is left to segment on.")
         if self.scaling not in ("auto", "log", "none"):
             raise ParameterError(f"scaling must be 'auto', 'log' or 'none'. Got {self.scaling!r}.")
         prior = self.channel_prior
         if isinstance(prior, bool) or not isinstance(prior, int | float) or not prior >= 0:
             raise ParameterError(f"channel_prior must be a number >= 0. Got {prior!r}.")
-        return out
 
     # ------------------------------------------------------------------ fit
 
@@ -183,15 +333,45 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         self
         """
         blocks = self._blocks()
-        frame = _check_frame(X, blocks)
+        notes: list[dict] = []
         weights = dict(self.block_weights or {})
+        if self.blocks is None:
+            if not isinstance(X, pd.DataFrame):
+                _check_frame(X, {})
+            blocks, auto_weights, notes = default_blocks(X)
+            if not blocks:
+                raise DataValidationError(
+                    [
+                        _problem(
+                            None,
+                            "nothing in the table can form segments: no channel mix (fewer than "
+                            "two channels used), no life stage, no purchases and no other "
+                            "attribute that varies",
+                            "give blocks= the columns to segment on",
+                        )
+                    ]
+                )
+            unknown = sorted(set(weights) - set(blocks))
+            if unknown:
+                raise ParameterError(
+                    f"block_weights name block(s) {unknown} that are not in the basis "
+                    f"{sorted(blocks)} chosen from the data. Fix: use one of those names, or "
+                    "give blocks=."
+                )
+            weights = {**auto_weights, **weights}
+            if all(weights.get(name, 1.0) == 0 for name in blocks):
+                raise ParameterError("Every block has weight 0: nothing is left to segment on.")
+        frame = _check_frame(X, blocks)
+        self.blocks_ = dict(blocks)
+        self.notes_ = notes
+        self.weights_ = {name: float(weights.get(name, 1.0)) for name in blocks}
         columns: list[dict[str, Any]] = []
         self.imputed_: dict[str, float] = {}
         self.channels_: list[str] = []
         self.channel_mean_ = np.zeros(0)
         used: list[str] = []
         for block, cols in blocks.items():
-            weight = float(weights.get(block, 1.0))
+            weight = self.weights_[block]
             if weight == 0:
                 continue
             specs: list[dict[str, Any]] = []
@@ -285,7 +465,7 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "columns_")
         blocks = {c["block"] for c in self.columns_}
-        need = {b: v for b, v in self._blocks().items() if b in blocks}
+        need = {b: v for b, v in self.blocks_.items() if b in blocks}
         frame = _check_frame(X, need)
         out = np.empty((len(frame), len(self.columns_)), dtype="float64")
         mix = None

@@ -56,6 +56,8 @@ FEATURE_LABELS: dict[str, dict[str, str]] = {
         "es": "Contactos sin seguimiento en 48 h",
     },
     "age": {"en": "Age", "es": "Edad"},
+    "age_band": {"en": "Age band", "es": "Tramo de edad"},
+    "main_channel": {"en": "Main channel", "es": "Canal principal"},
     "gender": {"en": "Gender", "es": "Género"},
     "income_band": {"en": "Income band", "es": "Nivel de ingresos"},
     "region": {"en": "Region", "es": "Región"},

@@ -323,6 +323,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Nunca asignados: {segments}. Haga más preguntas o permita un árbol más profundo "
         "para distinguirlos.",
     },
+    "typing.unassigned_why": {
+        "en": "Cannot place {segment}: its customers answer these questions like those of "
+        "{other}, so the questions do not tell them apart.",
+        "es": "No puede asignar {segment}: sus clientes responden a estas preguntas como los de "
+        "{other}, así que las preguntas no los distinguen.",
+    },
+    "typing.skipped": {
+        "en": "Not asked (every customer answers it the same): {questions}.",
+        "es": "No se pregunta (todos los clientes responden lo mismo): {questions}.",
+    },
+    "typing.no_questions": {
+        "en": "None of the questions varies in this data: everyone is placed in the largest "
+        "segment.",
+        "es": "Ninguna de las preguntas varía en estos datos: todos van al segmento más grande.",
+    },
     "typing.questions": {"en": "Questions to ask", "es": "Preguntas que hacer"},
     "typing.rules": {"en": "Rules", "es": "Reglas"},
     # drift between runs (omniseg.drift)
@@ -422,6 +437,57 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # segmentation (omniseg.segmentation)
     "seg.title": {"en": "Customer segments", "es": "Segmentos de clientes"},
+    "seg.block_channels": {"en": "channel mix", "es": "mix de canales"},
+    "seg.block_demographics": {"en": "life stage", "es": "etapa de vida"},
+    "seg.block_value": {
+        "en": "value and recency (purchases, spend, recency, tenure)",
+        "es": "valor y recencia (compras, gasto, recencia, antigüedad)",
+    },
+    "seg.block_attributes": {"en": "the customer attributes", "es": "los atributos del cliente"},
+    "seg.basis_used": {
+        "en": "Segments are formed on: {blocks}.",
+        "es": "Los segmentos se forman según: {blocks}.",
+    },
+    "seg.basis_channels_one_channel": {
+        "en": "The channel mix is left out: the data has one channel, so it cannot tell "
+        "customers apart.",
+        "es": "El mix de canales no se usa: los datos tienen un solo canal, así que no distingue "
+        "a unos clientes de otros.",
+    },
+    "seg.basis_channels_no_channels": {
+        "en": "The channel mix is left out: the data has no interactions by channel.",
+        "es": "El mix de canales no se usa: los datos no tienen interacciones por canal.",
+    },
+    "seg.basis_demographics_missing": {
+        "en": "Life stage is left out: the customer data has no age or age band.",
+        "es": "La etapa de vida no se usa: los datos de clientes no tienen edad ni tramo de edad.",
+    },
+    "seg.basis_demographics_no_variance": {
+        "en": "Life stage is left out: it is the same for every customer.",
+        "es": "La etapa de vida no se usa: es la misma para todos los clientes.",
+    },
+    "seg.basis_value_no_purchases": {
+        "en": "Value and recency are left out: the data has no purchases.",
+        "es": "El valor y la recencia no se usan: los datos no tienen compras.",
+    },
+    "seg.basis_value_no_variance": {
+        "en": "Value and recency are left out: they are the same for every customer.",
+        "es": "El valor y la recencia no se usan: son iguales para todos los clientes.",
+    },
+    "seg.dominance": {
+        "en": "Caution: the segments follow one input almost entirely (they explain {value} of "
+        "{column}); they may be that input re-labelled rather than distinct kinds of customer.",
+        "es": "Atención: los segmentos siguen casi por completo a una sola variable (explican el "
+        "{value} de {column}); pueden ser esa variable con otro nombre más que tipos distintos "
+        "de cliente.",
+    },
+    "seg.not_meaningful": {"en": "not meaningful", "es": "no significativo"},
+    "seg.map_not_applicable": {
+        "en": "A map does not apply: the segments are formed on a single dimension, so the "
+        "table above says all there is.",
+        "es": "Un mapa no aplica: los segmentos se forman sobre una sola dimensión, así que la "
+        "tabla de arriba lo dice todo.",
+    },
     "seg.lead_chosen": {
         "en": "The customers fall into {k} segments: of the {lo} to {hi} segments tried, {k} is "
         "the largest number whose segments come back almost unchanged when the model is refitted "
@@ -715,6 +781,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "personas.rpc_col": {"en": "Revenue per customer", "es": "Ingresos por cliente"},
     "personas.nps_col": {"en": "NPS", "es": "NPS"},
     "personas.theme_col": {"en": "Top interview theme", "es": "Tema principal en entrevistas"},
+    # persona name traits: English before the noun; Spanish after it (masculine, ".f" feminine)
+    "personas.trait.value_high": {"en": "high-value", "es": "de alto valor"},
+    "personas.trait.value_high.f": {"en": "high-value", "es": "de alto valor"},
+    "personas.trait.value_low": {"en": "low-value", "es": "de bajo valor"},
+    "personas.trait.value_low.f": {"en": "low-value", "es": "de bajo valor"},
+    "personas.trait.recency_lapsed": {"en": "lapsed", "es": "inactivo"},
+    "personas.trait.recency_lapsed.f": {"en": "lapsed", "es": "inactiva"},
+    "personas.trait.recency_active": {"en": "active", "es": "activo"},
+    "personas.trait.recency_active.f": {"en": "active", "es": "activa"},
+    "personas.trait.frequency_high": {"en": "frequent", "es": "frecuente"},
+    "personas.trait.frequency_high.f": {"en": "frequent", "es": "frecuente"},
+    "personas.trait.frequency_low": {"en": "occasional", "es": "ocasional"},
+    "personas.trait.frequency_low.f": {"en": "occasional", "es": "ocasional"},
+    "personas.trait.tenure_high": {"en": "long-standing", "es": "veterano"},
+    "personas.trait.tenure_high.f": {"en": "long-standing", "es": "veterana"},
+    "personas.trait.tenure_low": {"en": "new", "es": "nuevo"},
+    "personas.trait.tenure_low.f": {"en": "new", "es": "nueva"},
+    "personas.trait.age_high": {"en": "older", "es": "de más edad"},
+    "personas.trait.age_high.f": {"en": "older", "es": "de más edad"},
+    "personas.trait.age_low": {"en": "younger", "es": "más joven"},
+    "personas.trait.age_low.f": {"en": "younger", "es": "más joven"},
+    "personas.trait.region": {"en": "from {v}", "es": "de {v}"},
+    "personas.trait.region.f": {"en": "from {v}", "es": "de {v}"},
+    "personas.trait.attitude_high": {"en": "{c}-minded", "es": "con {c} alta"},
+    "personas.trait.attitude_high.f": {"en": "{c}-minded", "es": "con {c} alta"},
+    "personas.trait.attitude_low": {"en": "low-{c}", "es": "con {c} baja"},
+    "personas.trait.attitude_low.f": {"en": "low-{c}", "es": "con {c} baja"},
     # channel plan (omniseg.channels)
     "channels.title": {"en": "Channel plan", "es": "Plan de canales"},
     "channels.lead": {
@@ -830,6 +923,66 @@ MESSAGES: dict[str, dict[str, str]] = {
     "channels.fig_scores": {
         "en": "Priority score by segment and channel (1 = the segment's best)",
         "es": "Puntuación por segmento y canal (1 = el mejor del segmento)",
+    },
+    "channels.not_in_data": {
+        "en": "Not in your data (no interactions at all, so not ranked): {channels}.",
+        "es": "No están en sus datos (ninguna interacción, así que no se ordenan): {channels}.",
+    },
+    "channels.untested": {
+        "en": "{reach} of this segment uses {ch} ({n} customers): an untested option, not a "
+        "recommendation.",
+        "es": "El {reach} de este segmento usa {ch} ({n} clientes): una opción sin probar, no una "
+        "recomendación.",
+    },
+    "channels.untested_row": {
+        "en": "Untested options (the segment barely uses them): {channels}.",
+        "es": "Opciones sin probar (el segmento apenas las usa): {channels}.",
+    },
+    "channels.role.untested": {"en": "untested", "es": "sin probar"},
+    "channels.only_channel": {
+        "en": " It is the only channel this segment uses: there is nothing to compare it with.",
+        "es": " Es el único canal que usa este segmento: no hay con qué compararlo.",
+    },
+    "channels.no_channel": {
+        "en": "This segment uses none of the channels in the data: nothing to rank.",
+        "es": "Este segmento no usa ninguno de los canales de los datos: nada que ordenar.",
+    },
+    "channels.na.attribution.one_channel": {
+        "en": "Attribution does not apply: every journey uses one channel ({ch}), so there is "
+        "nothing to split the purchases between.",
+        "es": "La atribución no aplica: todos los recorridos usan un solo canal ({ch}), así que "
+        "no hay entre qué repartir las compras.",
+    },
+    "channels.na.attribution.no_journeys": {
+        "en": "Attribution does not apply: there are no customer journeys in the data.",
+        "es": "La atribución no aplica: no hay recorridos de clientes en los datos.",
+    },
+    "channels.na.attribution.no_purchases": {
+        "en": "Attribution does not apply: no journey ends in a purchase.",
+        "es": "La atribución no aplica: ningún recorrido termina en una compra.",
+    },
+    "channels.na.journeys.one_channel": {
+        "en": "Journeys between channels do not apply: the data has one channel ({ch}).",
+        "es": "Los recorridos entre canales no aplican: los datos tienen un solo canal ({ch}).",
+    },
+    "channels.na.journeys.no_journeys": {
+        "en": "Journeys between channels do not apply: there are no customer journeys.",
+        "es": "Los recorridos entre canales no aplican: no hay recorridos de clientes.",
+    },
+    "channels.na.journeys.no_sequences": {
+        "en": "Journeys between channels do not apply: no journey moves from one channel to "
+        "another.",
+        "es": "Los recorridos entre canales no aplican: ningún recorrido pasa de un canal a otro.",
+    },
+    "channels.na.patterns.one_channel": {
+        "en": "Cross-channel patterns do not apply: the data has one channel ({ch}).",
+        "es": "Los patrones entre canales no aplican: los datos tienen un solo canal ({ch}).",
+    },
+    "channels.na.gaps.one_channel": {
+        "en": "Omnichannel gaps do not apply: the data has one channel ({ch}), so there is no "
+        "other channel to follow up on or compare.",
+        "es": "Los huecos omnicanal no aplican: los datos tienen un solo canal ({ch}), así que no "
+        "hay otro canal con el que seguir ni comparar.",
     },
     # interview themes (omniseg.interviews)
     "interviews.title": {"en": "Interview themes", "es": "Temas de las entrevistas"},

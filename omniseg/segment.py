@@ -145,6 +145,23 @@ def _lc_measurement(mixed: tuple) -> dict[str, Any]:
     return desc
 
 
+def _calinski_harabasz(Z: np.ndarray, labels: np.ndarray) -> float:
+    """Calinski-Harabasz index; ``inf`` when segments have no within-segment variation.
+
+    scikit-learn returns 1.0 in that case (and astronomically large values when the variation
+    is only rounding noise), which reads as a real number; ``inf`` is shown as "not
+    meaningful" by reports.
+    """
+    within = sum(
+        float(((Z[labels == c] - Z[labels == c].mean(axis=0)) ** 2).sum())
+        for c in np.unique(labels)
+    )
+    total = float(((Z - Z.mean(axis=0)) ** 2).sum())
+    if total == 0 or within <= 1e-12 * total:
+        return float("inf")
+    return float(calinski_harabasz_score(Z, labels))
+
+
 def _fit_method(
     method: str,
     X: np.ndarray,
@@ -526,7 +543,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
                     "silhouette": float(silhouette_score(Zs[sil_idx], sl))
                     if ok and len(np.unique(sl)) > 1
                     else float("nan"),
-                    "calinski_harabasz": float(calinski_harabasz_score(Zs, labels))
+                    "calinski_harabasz": _calinski_harabasz(Zs, labels)
                     if ok
                     else float("nan"),
                     "davies_bouldin": float(davies_bouldin_score(Zs, labels))

@@ -112,11 +112,12 @@ def test_basis_errors_name_the_column_and_the_fix():
     text = str(err.value)
     assert "'age'" in text and "every value is missing" in text
     assert "'missing_col'" in text and "is missing" in text
+    channel_mix = {"channels": "channel_mix", "demographics": ["age"]}
     with pytest.raises(DataValidationError, match="no 'interactions_<channel>' column"):
-        SegmentationBasis().fit(pd.DataFrame({"age": [1, 2]}))
+        SegmentationBasis(blocks=channel_mix).fit(pd.DataFrame({"age": [1, 2]}))
     bad = pd.DataFrame({"interactions_web": [1, -2, 3], "age": [1.0, np.inf, 3.0]})
     with pytest.raises(DataValidationError) as err:
-        SegmentationBasis().fit(bad)
+        SegmentationBasis(blocks=channel_mix).fit(bad)
     assert "negative interaction counts" in str(err.value)
     assert "infinite values" in str(err.value) and "row" in str(err.value)
     with pytest.raises(ParameterError, match="not in the basis"):
