@@ -52,6 +52,7 @@ from omniseg.vocabulary import CANONICAL_CHANNELS
 __all__ = [
     "CHANNEL_MIX",
     "DEFAULT_BLOCKS",
+    "DEFAULT_BLOCK_NAMES",
     "LIFE_STAGE_COLUMNS",
     "ORDINAL_LEVELS",
     "VALUE_COLUMNS",
@@ -66,6 +67,8 @@ CHANNEL_MIX = "channel_mix"
 #: The default basis (see the module docstring).
 DEFAULT_BLOCKS: dict[str, str | list[str]] = {"channels": CHANNEL_MIX, "demographics": ["age"]}
 
+#: The blocks the data-driven default basis may hold (:func:`default_blocks`).
+DEFAULT_BLOCK_NAMES: tuple[str, ...] = ("channels", "demographics", "value", "attributes")
 #: Columns of the ``value`` block of the data-driven default basis (with purchases).
 VALUE_COLUMNS: tuple[str, ...] = ("frequency", "monetary", "recency_days", "tenure_days", "aov")
 #: Life-stage columns of the ``demographics`` block of the default basis (the first present).
@@ -300,11 +303,12 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
     def _check_weights_and_scaling(self, out: dict[str, Any] | None) -> None:
         """``block_weights`` (names checked against ``out`` when known), scaling, prior."""
         weights = dict(self.block_weights or {})
-        unknown = sorted(set(weights) - set(out)) if out is not None else []
+        names = set(out) if out is not None else set(DEFAULT_BLOCK_NAMES)
+        unknown = sorted(set(weights) - names)
         if unknown:
             raise ParameterError(
                 f"block_weights name block(s) {unknown} that are not in the basis "
-                f"{sorted(out)}. Fix: use one of those names or add the block to 'blocks'."
+                f"{sorted(names)}. Fix: use one of those names or add the block to 'blocks'."
             )
         for name, w in weights.items():
             if not isinstance(w, int | float) or isinstance(w, bool) or not np.isfinite(w) or w < 0:

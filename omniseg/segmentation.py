@@ -23,6 +23,7 @@ from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
 from omniseg.atomic import atomic_write
+from omniseg.basis import DEFAULT_BLOCK_NAMES
 from omniseg.errors import ParameterError
 from omniseg.feature_labels import feature_labels
 from omniseg.i18n import check_language, format_money, format_number, format_percent, t
@@ -67,7 +68,7 @@ _OTHERS_WEAK = 0.5
 #: within-segment variation (ties, discrete inputs): shown as not meaningful.
 _CH_MEANINGFUL = 1e9
 #: Blocks of the basis with a report name (``seg.block_<name>``); others show as named.
-_BLOCK_KEYS = {f"seg.block_{b}" for b in ("channels", "demographics", "value", "attributes")}
+_BLOCK_KEYS = {f"seg.block_{b}" for b in DEFAULT_BLOCK_NAMES}
 #: Customers drawn in the 2-D map (a seeded sample when there are more).
 _MAP_POINTS = 3000
 

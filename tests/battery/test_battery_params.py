@@ -142,7 +142,10 @@ def test_yaml_that_is_not_utf8_or_not_a_mapping(tmp_path):
         ("  block_weights: {channels: -1}\n", r"block_weights\['channels'\] must be a number"),
         ("  block_weights: {channels: .inf}\n", r"block_weights\['channels'\] must be a number"),
         ("  block_weights: {nope: 1}\n", "not in the basis"),
-        ("  block_weights: {channels: 0, demographics: 0}\n", "Every block has weight 0"),
+        (
+            "  blocks: {channels: channel_mix}\n  block_weights: {channels: 0}\n",
+            "Every block has weight 0",
+        ),
         ("  blocks: {channels: 3}\n", "must list feature column names"),
         ("  blocks: []\n", "blocks must be a non-empty dict"),
         ("  k: 5\n", r"Unknown key\(s\) under 'segmentation': \['k'\]"),
