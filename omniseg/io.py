@@ -50,8 +50,12 @@ from omniseg.schemas import (
 from omniseg.vocabulary import (
     CANONICAL_CHANNELS,
     CANONICAL_EVENTS,
+    CONTRACT_COLUMNS,
+    CONTRACT_PREFIXES,
+    GENDER_CODES,
     IDENTIFIER_COLUMNS,
     fold_label,
+    gender_code_language,
     normalise_channels,
     normalise_events,
 )
@@ -122,6 +126,14 @@ class _Raw:
     decimal_comma: bool = False
     #: index labels of cells already reported as unreadable, per column (not reported twice)
     unreadable: dict[str, set] = field(default_factory=dict)
+    #: the stated ``number_format`` of the table (``None``: each column decides)
+    number_format: dict[str, str] | None = None
+    #: warnings found while converting (added to the report's warnings)
+    notes: list[str] = field(default_factory=list)
+    #: the table's name in the data contract (customers, interactions, survey, interviews)
+    table: str = ""
+    #: extra copies of each kept row removed as exact duplicates (index of the kept rows)
+    duplicate_copies: pd.Series | None = None
 
 
 def _fail(source: str, message: str, fix: str, column: str | None = None) -> DataValidationError:
@@ -138,7 +150,12 @@ def _apply_columns(
 ) -> pd.DataFrame:
     frame = frame.rename(columns={c: _canonical_name(c) for c in frame.columns})
     if columns:
-        mapping = {_canonical_name(k): v for k, v in columns.items()}
+        mapping = {_canonical_name(k): _canonical_name(v) for k, v in columns.items()}
+        missing = [k for k in columns if _canonical_name(k) not in frame.columns]
+        if missing:
+            raise DataValidationError(
+                [_missing_source(source, name, list(frame.columns)) for name in missing]
+            )
         frame = frame.rename(columns=mapping)
     dupes = frame.columns[frame.columns.duplicated()].tolist()
     if dupes:
@@ -149,6 +166,58 @@ def _apply_columns(
             "rename or drop one of them",
         )
     return frame
+
+
+def _missing_source(source: str, name: str, found: list[str]) -> Problem:
+    """The problem of a ``columns:`` rename whose source column is not in the file."""
+    folded = _canonical_name(name)
+    guesses = difflib.get_close_matches(folded, found, n=1, cutoff=0.6)
+    return Problem(
+        source,
+        str(name),
+        f"the columns: mapping renames '{name}', but the file has no such column (names are "
+        f"compared trimmed, lower-cased and accent-folded, as '{folded}'). Columns found: "
+        f"{found}",
+        (f"Did you mean '{guesses[0]}'? Correct" if guesses else "Correct")
+        + " the source name in data.columns (columns= in load_data), or remove the rename if "
+        "this export does not have the column",
+    )
+
+
+def _contract_names(table: str, extra: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The column names of the data contract for ``table`` (plus ``extra``, codebook items)."""
+    return (*CONTRACT_COLUMNS.get(table, ()), *extra)
+
+
+def _target_problems(
+    table: str, columns: dict[str, str] | None, extra: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Renames of ``columns:`` whose target is not a column name of the data contract.
+
+    A file's own extra columns are kept under their own names; a rename, though, says "this is
+    the contract's column X", and a misspelt X would silently leave the contract's column absent.
+    """
+    problems = []
+    names = _contract_names(table, extra)
+    prefixes = CONTRACT_PREFIXES.get(table, ())
+    for source, target in (columns or {}).items():
+        name = _canonical_name(target)
+        if name in names or name.startswith(prefixes):
+            continue
+        guesses = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        hint = f"Did you mean '{guesses[0]}'? " if guesses else ""
+        problems.append(
+            Problem(
+                f"<columns: {table}>",
+                str(target),
+                f"the columns: mapping renames '{source}' to '{target}', which is not a column "
+                f"of the {table} table in the data contract. Contract columns: {list(names)}"
+                + (f" and {[p + '...' for p in prefixes]}" if prefixes else ""),
+                f"{hint}Rename to a contract column, or remove the rename: a column that is "
+                "not renamed is kept under its own name",
+            )
+        )
+    return problems
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -303,7 +372,23 @@ def _check_long_lines(text: str, sep: str, source: str) -> None:
         )
 
 
-def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None) -> _Raw:
+def _read(
+    source: Source,
+    name: str,
+    columns: dict[str, str] | None,
+    sheet=None,
+    number_format: dict[str, str] | None = None,
+) -> _Raw:
+    if sheet is not None and not (
+        isinstance(source, str | Path) and Path(source).suffix.lower() in (".xlsx", ".xlsm", ".xls")
+    ):
+        label = "<DataFrame>" if isinstance(source, pd.DataFrame) else Path(source).name
+        raise _fail(
+            label,
+            f"a worksheet ({sheet!r}) is given for the {name} table, but its input is not an "
+            "Excel file",
+            f"remove data.sheets['{name}'] (sheets= in load_data), or pass the .xlsx file",
+        )
     if isinstance(source, pd.DataFrame):
         label = f"<DataFrame {name}>"
         frame = source.reset_index(drop=True).copy()
@@ -334,11 +419,16 @@ def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None)
             try:
                 frame = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=str)
             except ValueError as exc:
-                if "not found" in str(exc).lower():
+                if "not found" in str(exc).lower() or "out of range" in str(exc).lower():
+                    try:
+                        names = pd.ExcelFile(path).sheet_names
+                    except Exception:  # only for the message
+                        names = []
                     raise _fail(
                         label,
-                        f"worksheet {sheet!r} not found",
-                        "pass the name of an existing sheet",
+                        f"worksheet {sheet!r} not found. Sheets found: {names}",
+                        "pass the name of an existing sheet (data.sheets in the params file, "
+                        "sheets= in load_data)",
                     ) from None
                 raise _fail(
                     label, f"not a readable Excel file: {exc}", "save it again as .xlsx"
@@ -371,6 +461,7 @@ def _read(source: Source, name: str, columns: dict[str, str] | None, sheet=None)
                 f"unsupported file type '{path.suffix or path.name}'",
                 f"pass a {_FILE_TYPES} file",
             )
+    raw.table, raw.number_format = name, number_format
     raw.frame = _apply_columns(raw.frame, columns, raw.source)
     if raw.frame.shape[1] == 0:
         raise _fail(raw.source, "the file has no columns", "export it again with a header row")
@@ -543,18 +634,115 @@ def _to_string(series: pd.Series) -> pd.Series:
 _GROUPED_DOTS = r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"
 #: "1,234,567.89": commas group thousands, a dot marks the decimals.
 _GROUPED_COMMAS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
+#: "15.597" / "1,234": one mark followed by exactly three digits. A thousands separator (15597)
+#: or a decimal mark (15.597)? The cell cannot say; the column (or the file) decides.
+_AMBIGUOUS_DOT = r"[+-]?[1-9]\d{0,2}\.\d{3}"
+_AMBIGUOUS_COMMA = r"[+-]?[1-9]\d{0,2},\d{3}"
+#: A decimal written with one mark and no grouping ("12.5", "0,597", ".5").
+_ONE_DOT = r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?"
+_ONE_COMMA = r"[+-]?\d*,\d+"
+#: The marks a ``number_format`` may name.
+_DECIMAL_MARKS = (".", ",")
+_THOUSANDS_MARKS = (".", ",", " ", "")
+#: ``number_format`` -> how messages name it
+_FORMAT_EXAMPLE = {",": "1.234,56", ".": "1,234.56"}
+#: Tables a per-table ``number_format`` / ``value_maps`` / ``sheets`` may name.
+_TABLES = ("customers", "interactions", "survey", "interviews")
 
 
-def _to_number(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, np.ndarray]:
-    """Numbers from numeric or text cells (decimal comma or point, thousands separators).
+@dataclass
+class _NumberReading:
+    """How a column's numbers were read: the decimal mark it used and why."""
 
-    A single comma is the decimal mark (``12,5``); with both marks the last one is the decimal
-    mark and the other must group thousands (``1.234,56``, ``1,234.56``); several of one mark
-    group thousands (``1.234.567``). A currency sign before or after the number is ignored.
-    ``decimal_comma`` (``;``-delimited files) is kept for callers; the cells decide.
+    #: "," or "." for the decimal mark of the column's ambiguous cells
+    decimal: str
+    #: why: "stated", "column", "mixed" or the file hint's reason
+    reason: str
+    #: cells whose reading depended on the decision (one mark followed by three digits)
+    ambiguous: int = 0
+    example: str | None = None
+
+
+def check_number_format(value: object, where: str = "number_format") -> dict[str, str]:
+    """A checked ``number_format``: ``{"decimal": ",", "thousands": "."}``.
+
+    Either mark may be left out: the other of ``.`` and ``,`` is taken for it.
+
+    Parameters
+    ----------
+    value : dict
+    where : str
+        What the value is called in messages (``data.number_format`` in a params file).
+
+    Returns
+    -------
+    dict
+        Both keys filled in.
+
+    Raises
+    ------
+    ParameterError
+        Not a mapping of ``decimal``/``thousands``, a mark not allowed, or the same mark twice.
+
+    Examples
+    --------
+    >>> check_number_format({"decimal": ","})
+    {'decimal': ',', 'thousands': '.'}
     """
-    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
-        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+    if not isinstance(value, dict) or not value or set(value) - {"decimal", "thousands"}:
+        raise ParameterError(
+            f"{where} must be a mapping with 'decimal' and/or 'thousands', e.g. "
+            f"{{'decimal': ',', 'thousands': '.'}}. Got {value!r} instead."
+        )
+    decimal, thousands = value.get("decimal"), value.get("thousands")
+    if decimal is None:
+        decimal = "," if thousands == "." else "."
+    if thousands is None:
+        thousands = "." if decimal == "," else ","
+    if decimal not in _DECIMAL_MARKS:
+        raise ParameterError(
+            f"{where}: the decimal mark must be '.' or ','. Got {decimal!r} instead."
+        )
+    if thousands not in _THOUSANDS_MARKS:
+        raise ParameterError(
+            f"{where}: the thousands separator must be '.', ',', ' ' (a space) or '' (none). "
+            f"Got {thousands!r} instead."
+        )
+    if decimal == thousands:
+        raise ParameterError(
+            f"{where}: the decimal mark and the thousands separator must differ; both are "
+            f"{decimal!r}. Fix: e.g. {{'decimal': ',', 'thousands': '.'}} for 1.234,56."
+        )
+    return {"decimal": decimal, "thousands": thousands}
+
+
+def _number_formats(number_format: object) -> dict[str, dict[str, str] | None]:
+    """``number_format=`` of :func:`load_data` per table: one format for all, or per table.
+
+    Raises
+    ------
+    ParameterError
+        A bad format, or an unknown table name.
+    """
+    if number_format is None:
+        return {}
+    if isinstance(number_format, dict) and number_format and set(number_format) <= set(_TABLES):
+        return {
+            t: check_number_format(f, f"number_format['{t}']") for t, f in number_format.items()
+        }
+    if isinstance(number_format, dict) and set(number_format) - {"decimal", "thousands"}:
+        unknown = sorted(str(k) for k in set(number_format) - set(_TABLES))
+        raise ParameterError(
+            f"number_format names unknown table(s) or key(s) {unknown}. Give one format "
+            "{'decimal': ',', 'thousands': '.'} for every table, or one per table of "
+            f"{list(_TABLES)}."
+        )
+    fmt = check_number_format(number_format)
+    return dict.fromkeys(_TABLES, fmt)
+
+
+def _strip_signs(series: pd.Series) -> pd.Series:
+    """Cells as text, trimmed, without currency signs and non-breaking spaces."""
     text = series.astype("string").str.strip()
     signs = np.zeros(len(text), dtype=bool)
     for mark in ("\u00a0", "\u202f", "€", "$", "£"):  # plain searches: Arrow-fast
@@ -565,17 +753,160 @@ def _to_number(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, np.nd
             .str.replace(r"[\u00a0\u202f]", "", regex=True)
             .str.replace(r"^([+-]?)\s*[€$£]\s*|\s*[€$£]$", r"\1", regex=True)
         )
-    blank = _blank(text)
+    return text
+
+
+def _full(text: pd.Series, pattern: str) -> pd.Series:
+    return text.str.fullmatch(pattern).fillna(False).astype(bool)
+
+
+def _decimal_evidence(text: pd.Series) -> tuple[int, int]:
+    """Cells that show a decimal comma, and cells that show a decimal point, unambiguously.
+
+    Comma: ``12,5``, ``0,597``, ``1.234,56``, ``1.234.567``; point: ``12.5``, ``0.597``,
+    ``1,234.56``, ``1,234,567``. ``15.597`` and ``1,234`` show neither.
+    """
     commas = text.str.count(",").fillna(0)
     dots = text.str.count(r"\.").fillna(0)
-    marked = ((commas > 0) | (dots > 1)).to_numpy()
+    one_dot, one_comma = (dots == 1) & (commas == 0), (commas == 1) & (dots == 0)
+    several = ((commas + dots) > 1).to_numpy()
+    comma = point = 0
+    if one_dot.any():
+        part = text[one_dot]
+        point += int((_full(part, _ONE_DOT) & ~_full(part, _AMBIGUOUS_DOT)).sum())
+    if one_comma.any():
+        part = text[one_comma]
+        comma += int((_full(part, _ONE_COMMA) & ~_full(part, _AMBIGUOUS_COMMA)).sum())
+    if several.any():
+        part = text[several]
+        comma += int(_full(part, _GROUPED_DOTS).sum())
+        point += int(_full(part, _GROUPED_COMMAS).sum())
+    return comma, point
+
+
+def _file_hint(raw: _Raw, skip: str) -> tuple[str, str]:
+    """The decimal mark a file's other columns, or its delimiter, point to: (mark, reason)."""
+    comma = point = 0
+    for col in raw.frame.columns:
+        if col == skip or col in PII_COLUMNS or col in _NOT_NUMBERS:
+            continue
+        series = raw.frame[col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            c, p = _decimal_evidence(series.astype("string").str.strip())
+            comma, point = comma + c, point + p
+    if comma and not point:
+        return ",", "other columns of the file write decimals with a comma"
+    if point and not comma:
+        return ".", "other columns of the file write decimals with a point"
+    if raw.decimal_comma:
+        return ",", "the file is ';'-delimited, as Spanish-locale exports are"
+    return ".", "nothing in the file shows a decimal comma"
+
+
+#: Columns never holding amounts: not read as evidence of a file's decimal mark.
+_NOT_NUMBERS = frozenset({"timestamp", "signup_date", "date", "order_id", "respondent_id"})
+
+
+def _stated_numbers(text: pd.Series, fmt: dict[str, str]) -> pd.Series:
+    """Cells in the stated format as plain ``1234.5`` text; others as ``'not a number'``."""
+    decimal, thousands = fmt["decimal"], fmt["thousands"]
+    other = (
+        next(m for m in _DECIMAL_MARKS if m not in (decimal, thousands))
+        if thousands
+        in (
+            "",
+            " ",
+        )
+        else None
+    )
+    out = text
+    bad = pd.Series(False, index=text.index)
+    if other is not None:
+        bad |= text.str.contains(other, regex=False).fillna(False).astype(bool)
+    if thousands == " ":
+        out = out.str.replace(" ", "", regex=False)
+    elif thousands:
+        has = text.str.contains(thousands, regex=False).fillna(False).astype(bool)
+        t, d = re.escape(thousands), re.escape(decimal)
+        grouped = _full(text, rf"[+-]?\d{{1,3}}(?:{t}\d{{3}})+(?:{d}\d*)?")
+        bad |= has & ~grouped
+        out = out.str.replace(thousands, "", regex=False)
+    bad |= out.str.count(re.escape(decimal)).fillna(0) > 1
+    out = out.str.replace(decimal, ".", regex=False)
+    return out.mask(bad, "not a number")
+
+
+def _read_numbers(
+    series: pd.Series, decimal: str | None = None, fmt: dict[str, str] | None = None
+) -> tuple[pd.Series, np.ndarray, _NumberReading]:
+    """Numbers from numeric or text cells, read per column.
+
+    With ``fmt`` (a checked ``number_format``) every cell must be written in it. Otherwise each
+    cell that shows its format is read by it: a single comma with other than three digits after
+    it is the decimal mark (``12,5``); with both marks the last one is the decimal mark and the
+    other must group thousands (``1.234,56``, ``1,234.56``); several of one mark group thousands
+    (``1.234.567``). A cell with one mark followed by exactly three digits (``15.597``,
+    ``1,234``) is read as the other cells of its column show (a decimal comma anywhere in the
+    column makes ``15.597`` 15597; a decimal point makes it 15.597), and when they show nothing,
+    or both, by ``decimal`` (the file's hint). A currency sign before or after is ignored.
+
+    Returns
+    -------
+    values, bad, reading
+        float64 values, the positions of cells that are not numbers, and how the ambiguous cells
+        were read.
+    """
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series):
+        return (
+            series.astype("float64"),
+            np.zeros(len(series), dtype=bool),
+            _NumberReading(".", "typed"),
+        )
+    text = _strip_signs(series)
+    blank = _blank(text)
+    if fmt is not None:
+        text = _stated_numbers(text.mask(blank), fmt)
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+        return values, (values.isna() & ~blank).to_numpy(), _NumberReading(fmt["decimal"], "stated")
+    commas = text.str.count(",").fillna(0)
+    dots = text.str.count(r"\.").fillna(0)
+    one_dot = ((dots == 1) & (commas == 0)).to_numpy()
+    one_comma = ((commas == 1) & (dots == 0)).to_numpy()
+    ambiguous_dot = np.zeros(len(text), dtype=bool)
+    ambiguous_comma = np.zeros(len(text), dtype=bool)
+    if one_dot.any():
+        ambiguous_dot[one_dot] = _full(text[one_dot], _AMBIGUOUS_DOT).to_numpy()
+    if one_comma.any():
+        ambiguous_comma[one_comma] = _full(text[one_comma], _AMBIGUOUS_COMMA).to_numpy()
+    n_ambiguous = int(ambiguous_dot.sum() + ambiguous_comma.sum())
+    reading = _NumberReading(decimal or ".", "hint")
+    if n_ambiguous:
+        comma, point = _decimal_evidence(text[~(ambiguous_dot | ambiguous_comma)])
+        if comma and not point:
+            reading = _NumberReading(",", "column")
+        elif point and not comma:
+            reading = _NumberReading(".", "column")
+        elif comma and point:
+            reading.reason = "mixed"
+        first = np.flatnonzero(ambiguous_dot | ambiguous_comma)[0]
+        reading.ambiguous, reading.example = n_ambiguous, str(text.iloc[first])
+    marked = ((commas > 0) | (dots > 1)).to_numpy() | ambiguous_dot
     if marked.any():
         part, commas, dots = text[marked], commas[marked], dots[marked]
         grouped_dots = part.str.fullmatch(_GROUPED_DOTS).fillna(False).astype(bool)
         grouped_commas = part.str.fullmatch(_GROUPED_COMMAS).fillna(False).astype(bool)
         no_dots, no_commas = part.str.replace(".", "", regex=False), part.str.replace(",", "")
+        three_dot = pd.Series(ambiguous_dot[marked], index=part.index)
+        three_comma = pd.Series(ambiguous_comma[marked], index=part.index)
+        comma_decimal = reading.decimal == ","
         # every case below that matches no pattern is left as is: to_numeric refuses it
-        part = part.mask((commas == 1) & (dots == 0), part.str.replace(",", ".", regex=False))
+        single = (commas == 1) & (dots == 0)
+        if comma_decimal:
+            part = part.mask(single, part.str.replace(",", ".", regex=False))
+            part = part.mask(three_dot, no_dots)
+        else:
+            part = part.mask(single & ~three_comma, part.str.replace(",", ".", regex=False))
+            part = part.mask(single & three_comma, no_commas)
         part = part.mask((commas == 0) & (dots > 1) & grouped_dots, no_dots)
         part = part.mask((commas > 1) & (dots == 0) & grouped_commas, no_commas)
         both = (commas > 0) & (dots > 0)
@@ -585,6 +916,14 @@ def _to_number(series: pd.Series, decimal_comma: bool) -> tuple[pd.Series, np.nd
         text[marked] = part
     values = pd.to_numeric(text.mask(blank), errors="coerce").astype("float64")
     bad = (values.isna() & ~blank).to_numpy()
+    return values, bad, reading
+
+
+def _to_number(
+    series: pd.Series, decimal_comma: bool, fmt: dict[str, str] | None = None
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`_read_numbers` with ``decimal_comma`` as the hint for ambiguous cells."""
+    values, bad, _ = _read_numbers(series, "," if decimal_comma else ".", fmt)
     return values, bad
 
 
@@ -715,9 +1054,21 @@ def _numbers(
     come from a division by zero or a broken formula in the export. They are reported and blanked
     (so that later conversions cannot fail on them).
     """
-    values, bad = _to_number(df[column], raw.decimal_comma)
+    hint, reason = (None, "")
+    if raw.number_format is None:
+        hint, reason = _file_hint(raw, column)
+    values, bad, reading = _read_numbers(df[column], hint, raw.number_format)
     if bad.any():
+        if raw.number_format is not None:
+            fmt = raw.number_format
+            fix = (
+                f"{fix}; the numbers of {raw.table or 'this table'} are read in the stated format "
+                f"(decimal {fmt['decimal']!r}, thousands {fmt['thousands']!r}): write them so, or "
+                "correct data.number_format"
+            )
         problems.append(_bad_cells(raw, column, bad, expected, fix))
+    if reading.ambiguous and reading.reason in ("hint", "mixed"):
+        raw.notes.append(_ambiguous_note(raw, column, reading, reason))
     infinite = np.isinf(values.to_numpy(dtype="float64", na_value=np.nan))
     if infinite.any():
         problems.append(
@@ -732,6 +1083,78 @@ def _numbers(
         )
         values = values.mask(infinite)
     return values
+
+
+def _ambiguous_note(raw: _Raw, column: str, reading: _NumberReading, reason: str) -> str:
+    """The warning for a column whose ``15.597``-like cells only the file's hint could read."""
+    example = reading.example or "15.597"
+    mark = "." if "." in example else ","
+    if reading.decimal == mark:
+        how = f"as decimals ({example} = {float(example.replace(',', '.')):g})"
+    else:
+        how = f"with '{mark}' as thousands separator ({example} = {example.replace(mark, '')})"
+    why = (
+        "the column writes other numbers both with a decimal comma and with a decimal point"
+        if reading.reason == "mixed"
+        else f"no other value of the column shows the decimal mark, and {reason}"
+    )
+    stated = (
+        "{decimal: ',', thousands: '.'}"
+        if reading.decimal == ","
+        else ("{decimal: '.', thousands: ','}")
+    )
+    return (
+        f"{raw.source}, column '{column}': {reading.ambiguous:,} value(s) such as {example} have "
+        f"one '{mark}' followed by three digits, which can be a thousands separator or a decimal "
+        f"mark; read {how} because {why}. If that is wrong, state the format: "
+        f"number_format: {stated} under data: in the params file (number_format= in load_data)"
+    )
+
+
+def _resolve_gender_codes(raw: _Raw, df: pd.DataFrame) -> None:
+    """Write a gender column's one-letter ``M`` codes as words, in the column's language.
+
+    ``H``/``M`` is Spanish (*hombre*/*mujer*), ``M``/``F`` English (*male*/*female*)
+    (:func:`omniseg.vocabulary.gender_code_language`). When the codes do not say (``M`` alone,
+    or ``H``, ``M`` and ``F``), the column's words, else the file's locale (a ``;``-delimited or
+    decimal-comma file is Spanish), decide, with a warning. Codes are rewritten as ``male`` /
+    ``female``; other labels are kept as written.
+    """
+    if "gender" not in df:
+        return
+    language, ambiguous = gender_code_language(df["gender"])
+    if language is None and not ambiguous:
+        return
+    if ambiguous:
+        codes = sorted(
+            {str(v).strip().upper() for v in df["gender"].dropna() if len(str(v).strip()) == 1}
+        )
+        if language is not None:
+            reason = "the column's other labels are in " + (
+                "Spanish" if language == "es" else "English"
+            )
+        else:
+            spanish = raw.decimal_comma or _file_hint(raw, "gender")[0] == ","
+            language = "es" if spanish else "en"
+            reason = (
+                "the file is a Spanish-locale export (';'-delimited or decimal commas)"
+                if spanish
+                else "nothing in the file points to a Spanish-locale export"
+            )
+        meaning = "female (mujer)" if language == "es" else "male"
+        other = "male" if language == "es" else "female"
+        raw.notes.append(
+            f"{raw.source}, column 'gender': the code M can mean mujer (Spanish, where H is "
+            f"hombre) or male (English, where F is female), and the column's codes {codes} do "
+            f"not say which; M was read as {meaning} because {reason}. If that is wrong, state "
+            f"it: value_maps: {{{raw.table or 'customers'}: {{gender: {{M: {other}}}}}}} under "
+            "data: in the params file (value_maps= in load_data)"
+        )
+    mapping = GENDER_CODES[language]
+    folded = df["gender"].astype("string").map(fold_label, na_action="ignore")
+    coded = folded.isin(list(mapping)).fillna(False).astype(bool)
+    if coded.any():
+        df["gender"] = df["gender"].astype("string").mask(coded, folded.map(mapping))
 
 
 def _no_rows(table: str, raw: _Raw) -> list[Problem]:
@@ -844,13 +1267,49 @@ def _not_loaded(name: str, raw: _Raw, problems: list[Problem]):
     return raw.frame, TableReport(name, raw.source, n, n, list(raw.frame.columns)), problems
 
 
+#: Share of rows (or of revenue) removed as exact duplicates above which the warning says that
+#: genuine lines may have been removed.
+_DUPLICATE_SHARE = 0.01
+
+
 def _drop_exact_duplicates(raw: _Raw, warnings: list[str]) -> int:
+    """Drop exact duplicate rows, keeping the first; warn with how many (and their share).
+
+    The revenue they held is added to the warning by :func:`_duplicate_note` once revenue is
+    read (interactions): ``raw.duplicate_copies`` counts the removed copies of each kept row.
+    """
     dup = raw.frame.duplicated(keep="first")
     n = int(dup.sum())
     if n:
+        hashes = pd.util.hash_pandas_object(raw.frame, index=False)
+        counts = hashes.map(hashes.value_counts())
+        raw.duplicate_copies = (counts[~dup] - 1).astype("int64")
+        rows_read = len(raw.frame)
         raw.frame = raw.frame[~dup]
-        warnings.append(f"{raw.source}: {n:,} exact duplicate row(s) dropped")
+        if raw.table != "interactions":  # interactions: with revenue, once it is read
+            warnings.append(_duplicate_note(raw, n, rows_read, None, None))
     return n
+
+
+def _duplicate_note(
+    raw: _Raw, n: int, rows_read: int, removed: float | None, total: float | None
+) -> str:
+    """The warning of dropped exact duplicates: rows, revenue, and a caution above 1%."""
+    share = n / max(rows_read, 1)
+    note = f"{raw.source}: {n:,} exact duplicate row(s) dropped ({share:.1%} of {rows_read:,} rows"
+    revenue_share = 0.0
+    if removed is not None and total:
+        revenue_share = removed / total
+        note += f"; revenue removed {removed:,.2f}, {revenue_share:.1%} of the revenue read"
+    note += ")"
+    if share > _DUPLICATE_SHARE or revenue_share > _DUPLICATE_SHARE:
+        note += (
+            ". More than 1% is removed: if the export left out a column that tells lines "
+            "apart (product, order_id, a line number), these may be genuine lines, e.g. two "
+            "identical items bought together, and revenue is short. Export that column to keep "
+            "them"
+        )
+    return note
 
 
 def _validate(raw: _Raw, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
@@ -927,6 +1386,7 @@ def _customers(
                 )
         elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
             df[col] = _to_string(df[col])
+    _resolve_gender_codes(raw, df)
     signup_window = (min(window[0], pd.Timestamp(DEFAULT_SIGNUP_START)), window[1])
     problems += _validate(
         raw, df, customers_schema(list(df.columns), date.today().year, signup_window)
@@ -969,7 +1429,7 @@ def _interactions(
     problems = problems or _no_rows("interactions", raw)
     if problems:
         return _not_loaded("interactions", raw, problems)
-    _drop_exact_duplicates(raw, warnings)
+    n_duplicates = _drop_exact_duplicates(raw, warnings)
     id_columns = [c for c in IDENTIFIER_COLUMNS if c in raw.frame.columns]
     _drop_empty_columns(raw, {"timestamp", "channel", "event"}, warnings)
     df = raw.frame.copy()
@@ -1004,8 +1464,19 @@ def _interactions(
             df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype)
         ):
             df[col] = _to_string(df[col])
+    if n_duplicates and "revenue" in df and raw.duplicate_copies is not None:
+        kept = df["revenue"].fillna(0.0)
+        removed = float((kept * raw.duplicate_copies.reindex(kept.index).fillna(0)).sum())
+        warnings.append(
+            _duplicate_note(raw, n_duplicates, rows_read, removed, float(kept.sum()) + removed)
+        )
+    elif n_duplicates:
+        warnings.append(_duplicate_note(raw, n_duplicates, rows_read, None, None))
     problems += _validate(raw, df, interactions_schema(list(df.columns), window))
     present = [c for c in IDENTIFIER_COLUMNS if c in df]
+    order_note = _order_lines_note(raw, df, present)
+    if order_note:
+        warnings.append(order_note)
     anonymous = int(df[present].isna().all(axis=1).sum()) if present else len(df)
     if anonymous == len(df):
         problems.append(
@@ -1060,6 +1531,37 @@ def _interactions(
         {"channel_counts": channel_counts, "anonymous_rows": anonymous},
     )
     return df.reset_index(drop=True), report, problems
+
+
+#: Order lines: purchases of one customer at one identical timestamp, as a share of purchase rows
+#: and as a number of rows, above which they are likely lines of one order.
+_ORDER_LINES_SHARE = 0.20
+_ORDER_LINES_MIN = 50
+
+
+def _order_lines_note(raw: _Raw, df: pd.DataFrame, identifiers: list[str]) -> str | None:
+    """A warning when purchases look like order lines and there is no ``order_id`` to group them.
+
+    More than :data:`_ORDER_LINES_SHARE` of the purchase rows (and at least
+    :data:`_ORDER_LINES_MIN`) share their identifier(s) and timestamp with another purchase row.
+    """
+    if "order_id" in df or not identifiers:
+        return None
+    purchases = df.loc[df["event"] == "purchase", [*identifiers, "timestamp"]]
+    purchases = purchases[purchases[identifiers].notna().any(axis=1)]
+    purchases = purchases[purchases["timestamp"].notna()]
+    if len(purchases) < _ORDER_LINES_MIN:
+        return None
+    shared = int(purchases.duplicated(keep=False).sum())
+    if shared < _ORDER_LINES_MIN or shared <= _ORDER_LINES_SHARE * len(purchases):
+        return None
+    return (
+        f"{raw.source}: {shared:,} of {len(purchases):,} purchase rows "
+        f"({shared / len(purchases):.0%}) share their customer and their exact timestamp with "
+        "another purchase: they look like the lines of one order, and may be counted as "
+        "separate orders (frequency, orders per customer). Fix: export an order_id column "
+        "(the order or ticket number of each line)"
+    )
 
 
 def _codebook_problems(codebook: dict, source: str) -> tuple[dict, list[Problem]]:
@@ -1204,14 +1706,23 @@ def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
     rows_read = len(raw.frame)
     items = codebook["items"]
     problems = _missing_required(raw, ["respondent_id"])
+    found = list(raw.frame.columns)
+    squeezed = {c.replace("_", ""): c for c in found}
     for name in items:
         if name not in raw.frame.columns:
+            close = squeezed.get(name.replace("_", "")) or next(
+                iter(difflib.get_close_matches(name, found, n=1, cutoff=0.8)), None
+            )
+            hint = f"Did you mean the column '{close}'? " if close else ""
             problems.append(
                 Problem(
                     raw.source,
                     name,
-                    f"codebook item '{name}' ({cb_source}) is not a column of the survey",
-                    "add the column, rename it, or remove the item from the codebook",
+                    f"codebook item '{name}' ({cb_source}) is not a column of the survey; item "
+                    "names and column names are compared case-insensitively (A1 and a1 are the "
+                    "same column), trimmed and accent-folded, and no column matches so",
+                    f"{hint}Add the column, rename it (data.columns), or remove the item from the "
+                    "codebook",
                 )
             )
     problems = problems or _no_rows("survey", raw)
@@ -1233,6 +1744,8 @@ def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
             df[col] = _to_string(_choice_text(df[col]))
         elif df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
             df[col] = _to_string(df[col])
+    if "gender" not in items:
+        _resolve_gender_codes(raw, df)
     problems += _validate(raw, df, survey_schema(list(df.columns), items))
     report = TableReport(
         "survey",
@@ -1289,7 +1802,13 @@ def _transcript(path: Path, source: str) -> tuple[dict | None, list[Problem]]:
     return record, []
 
 
-def _interviews(source: Source, columns: dict[str, str] | None):
+def _interviews(
+    source: Source,
+    columns: dict[str, str] | None,
+    sheet: str | int | None = None,
+    maps: dict[str, dict[str, str]] | None = None,
+    warnings: list[str] | None = None,
+):
     if isinstance(source, str | Path) and Path(source).is_dir():
         folder = Path(source)
         records, names, problems = [], [], []
@@ -1332,9 +1851,11 @@ def _interviews(source: Source, columns: dict[str, str] | None):
             raise DataValidationError(problems)
         row_note = "file"
     else:
-        raw = _read(source, "interviews", columns)
+        raw = _read(source, "interviews", columns, sheet)
         row_note = "row"
         problems = []
+    raw.table = "interviews"
+    problems += _apply_value_maps(raw, maps)
     problems += _missing_required(raw, ["interview_id", "text"]) or _no_rows("interviews", raw)
     if problems and not {"interview_id", "text"} <= set(raw.frame.columns):
         return _not_loaded("interviews", raw, problems)
@@ -1346,6 +1867,9 @@ def _interviews(source: Source, columns: dict[str, str] | None):
                 df[col] = text.mask(text.str.strip().fillna("") == "")
             else:
                 df[col] = _to_string(df[col])
+    _resolve_gender_codes(raw, df)
+    if warnings is not None:
+        warnings.extend(raw.notes)
     problems += _validate(raw, df, interviews_schema())
     report = TableReport(
         "interviews",
@@ -1357,6 +1881,131 @@ def _interviews(source: Source, columns: dict[str, str] | None):
         extra={"unit": row_note},
     )
     return df.reset_index(drop=True), report, problems
+
+
+def check_value_maps(value: object, where: str = "value_maps") -> dict[str, dict[str, dict]]:
+    """A checked ``value_maps``: ``{table: {column: {value as exported: value to read}}}``.
+
+    Parameters
+    ----------
+    value : dict
+    where : str
+        What the value is called in messages (``data.value_maps`` in a params file).
+
+    Returns
+    -------
+    dict
+        Column names folded as the loader folds them; values as text.
+
+    Raises
+    ------
+    ParameterError
+        Not a mapping of that shape, or an unknown table.
+
+    Examples
+    --------
+    >>> check_value_maps({"customers": {"Sexo": {"H": "male", "M": "female"}}})
+    {'customers': {'sexo': {'H': 'male', 'M': 'female'}}}
+    """
+    shape = "{customers: {gender: {H: male, M: female}}}"
+    if not isinstance(value, dict):
+        raise ParameterError(f"{where} must be a mapping like {shape}. Got {value!r} instead.")
+    unknown = sorted(str(k) for k in value if k not in _TABLES)
+    if unknown:
+        raise ParameterError(
+            f"{where} names unknown table(s) {unknown}; its values would never be mapped. "
+            f"Allowed: {list(_TABLES)}."
+        )
+    out: dict[str, dict[str, dict]] = {}
+    for table, maps in value.items():
+        if not isinstance(maps, dict) or not all(isinstance(m, dict) for m in maps.values()):
+            raise ParameterError(
+                f"{where}['{table}'] must map a column to a {{value: value}} mapping, like "
+                f"{shape}. Got {maps!r} instead."
+            )
+        out[table] = {}
+        for column, mapping in maps.items():
+            scalar = (str, int, float, bool)
+            if not all(isinstance(k, scalar) and isinstance(v, scalar) for k, v in mapping.items()):
+                raise ParameterError(
+                    f"{where}['{table}']['{column}'] must map single values to single values "
+                    f"(text or numbers). Got {mapping!r} instead."
+                )
+            out[table][_canonical_name(column)] = {str(k): str(v) for k, v in mapping.items()}
+    return out
+
+
+def _apply_value_maps(raw: _Raw, maps: dict[str, dict[str, str]] | None) -> list[Problem]:
+    """Replace exported codes by the values ``value_maps`` gives (compared trimmed, folded)."""
+    problems = []
+    for column, mapping in (maps or {}).items():
+        if column not in raw.frame.columns:
+            problems.append(
+                Problem(
+                    raw.source,
+                    column,
+                    f"value_maps gives values for column '{column}', which the {raw.table} "
+                    f"table does not have. Columns found: {list(raw.frame.columns)}",
+                    "correct the column name in data.value_maps (value_maps= in load_data), "
+                    "using the column's name after any columns: rename",
+                )
+            )
+            continue
+        table = {fold_label(k): v for k, v in mapping.items()}
+        series = raw.frame[column]
+        folded = _choice_text(series).astype("string").map(fold_label, na_action="ignore")
+        hit = folded.isin(list(table)).fillna(False).astype(bool)
+        if hit.any():
+            raw.frame[column] = series.astype("object").mask(hit, folded.map(table))
+    return problems
+
+
+#: Identifier columns whose leading zeros a spreadsheet may drop in one export and not another.
+#: Ids matched exactly by identity resolution (loyalty ids lose their leading zeros and phones
+#: are normalised to E.164 there, so zero-padding does not keep those from linking).
+_PADDED_IDS = ("customer_id",)
+
+
+def _zero_padding_notes(out: dict[str, Any], report: ValidationReport) -> list[str]:
+    """Warnings for ids that match the CRM's only once leading zeros are removed.
+
+    ``00123`` in the CRM and ``123`` in the interactions are the same customer whose id lost its
+    zeros in a spreadsheet. The ids are not changed (a zero may be meaningful); the warning says
+    how many would match. No id value is quoted (they are personal data).
+    """
+    notes = []
+    crm = out["customers"]
+    for table in ("interactions", "survey"):
+        other = out.get(table)
+        if other is None:
+            continue
+        for col in _PADDED_IDS:
+            if col not in crm or col not in other or (table == "survey" and col != "customer_id"):
+                continue
+            mine = pd.Series(crm[col].dropna().unique(), dtype="string").str.strip()
+            theirs = pd.Series(other[col].dropna().unique(), dtype="string").str.strip()
+            mine = mine[mine.str.fullmatch(r"\d+").fillna(False).astype(bool)]
+            theirs = theirs[theirs.str.fullmatch(r"\d+").fillna(False).astype(bool)]
+            if mine.empty or theirs.empty:
+                continue
+            unmatched = theirs[~theirs.isin(set(mine))]
+            stripped = set(mine.str.lstrip("0"))
+            n = int(unmatched.str.lstrip("0").isin(stripped).sum())
+            if not n:
+                continue
+            crm_file, other_file = report.tables["customers"].source, report.tables[table].source
+            padded_crm = mine.str.startswith("0").mean() >= unmatched.str.startswith("0").mean()
+            padded, bare = (crm_file, other_file) if padded_crm else (other_file, crm_file)
+            notes.append(
+                f"{crm_file} and {other_file}, column '{col}': {n:,} {col} value(s) of "
+                f"{other_file} match one of {crm_file} only once leading zeros are removed "
+                f"({padded} writes them with leading zeros, {bare} without, as a number). Likely "
+                "cause: a spreadsheet (Excel) opened and saved one export and read the ids as "
+                "numbers, dropping their leading zeros. The ids are not changed, so these are "
+                "not linked. Fix: export the column as text from the source system (or format "
+                "it as text before saving)"
+            )
+    return notes
 
 
 # ------------------------------------------------------------------------------------------
@@ -1467,6 +2116,9 @@ def load_data(
     columns: dict[str, dict[str, str]] | None = None,
     channel_aliases: dict[str, str] | None = None,
     time_window: TimeWindow | None = None,
+    number_format: dict | None = None,
+    value_maps: dict[str, dict[str, dict]] | None = None,
+    sheets: dict[str, str | int] | None = None,
 ) -> CustomerData:
     """Load, type and validate every input; report all problems of all inputs at once.
 
@@ -1487,6 +2139,17 @@ def load_data(
         ``("2015-01-01", "2026-12-31")``; ``None`` for either bound takes
         :data:`DEFAULT_TIME_WINDOW` (1990-01-01 to the end of today, UTC). Its end also bounds
         customers' ``signup_date``, which may start at :data:`DEFAULT_SIGNUP_START` (1900).
+    number_format : dict, optional
+        How numbers are written, ``{"decimal": ",", "thousands": "."}`` (``thousands`` may also
+        be ``" "`` or ``""``), for every table or per table (``{"customers": {...}}``). Without
+        it each column decides from its cells, and ambiguous cells (``15.597``) are read by the
+        file's locale with a warning (``docs/loading.md``).
+    value_maps : dict, optional
+        Codes to read as values, per table and column, applied before any normalisation, e.g.
+        ``{"customers": {"gender": {"H": "male", "M": "female"}}}``.
+    sheets : dict, optional
+        The worksheet of each Excel input, e.g. ``{"customers": "Clientes"}`` (default: the
+        first sheet).
 
     Returns
     -------
@@ -1497,7 +2160,8 @@ def load_data(
     DataValidationError
         Listing every problem found in every input.
     ParameterError
-        A ``time_window`` that is not a pair of dates, or starts after it ends.
+        A ``time_window`` that is not a pair of dates, or starts after it ends; a bad
+        ``number_format``, ``value_maps`` or ``sheets``; ``columns`` for an unknown table.
 
     Examples
     --------
@@ -1514,19 +2178,40 @@ def load_data(
     """
     columns = columns or {}
     window = _resolve_window(time_window)
+    formats = _number_formats(number_format)
+    maps = check_value_maps(value_maps) if value_maps is not None else {}
+    sheets = _check_sheets(sheets)
+    unknown = sorted(str(t) for t in columns if t not in _TABLES)
+    if unknown:
+        raise ParameterError(
+            f"columns names unknown table(s) {unknown}; its renames would be ignored. "
+            f"Allowed: {list(_TABLES)}."
+        )
     problems: list[Problem] = []
+    for table in ("customers", "interactions", "interviews"):
+        problems += _target_problems(table, columns.get(table))
     warnings: list[str] = []
     report = ValidationReport(warnings=warnings)
     sources: dict[str, str] = {}
     out: dict[str, object] = {}
 
     def run(table, source, fn):
-        raw = _guarded(problems, _read, source, table, columns.get(table))
+        raw = _guarded(
+            problems,
+            _read,
+            source,
+            table,
+            columns.get(table),
+            sheets.get(table),
+            formats.get(table),
+        )
         if raw is None:
             return None
+        problems.extend(_apply_value_maps(raw, maps.get(table)))
         sources[table] = str(source) if not isinstance(source, pd.DataFrame) else raw.source
         df, table_report, found = fn(raw)
         problems.extend(found)
+        warnings.extend(raw.notes)
         report.tables[table] = table_report
         return df
 
@@ -1550,12 +2235,23 @@ def load_data(
         else:
             cb = _guarded(problems, load_codebook, codebook)
             if cb is not None:
+                problems.extend(
+                    _target_problems("survey", columns.get("survey"), tuple(cb["items"]))
+                )
                 cb_label = "<codebook>" if isinstance(codebook, dict) else Path(codebook).name
                 out["survey"] = run(
                     "survey", survey, lambda raw: _survey(raw, cb, cb_label, warnings)
                 )
     if interviews is not None:
-        result = _guarded(problems, _interviews, interviews, columns.get("interviews"))
+        result = _guarded(
+            problems,
+            _interviews,
+            interviews,
+            columns.get("interviews"),
+            sheets.get("interviews"),
+            maps.get("interviews"),
+            warnings,
+        )
         if result is not None:
             df, table_report, found = result
             problems.extend(found)
@@ -1567,6 +2263,7 @@ def load_data(
     if problems:
         raise DataValidationError(problems)
 
+    warnings.extend(_zero_padding_notes(out, report))
     crm_ids = set(out["customers"]["customer_id"].dropna())
     inter = out["interactions"]
     if "customer_id" in inter:
@@ -1594,6 +2291,27 @@ def load_data(
         report=report,
         sources=sources,
     )
+
+
+def _check_sheets(sheets: object, where: str = "sheets") -> dict[str, str | int]:
+    """A checked ``sheets`` mapping: known table -> worksheet name or 0-based position."""
+    if sheets is None:
+        return {}
+    if not isinstance(sheets, dict):
+        raise ParameterError(
+            f"{where} must map a table to its worksheet, e.g. {{'customers': 'Clientes'}}. "
+            f"Got {sheets!r} instead."
+        )
+    unknown = sorted(str(t) for t in sheets if t not in _TABLES)
+    if unknown:
+        raise ParameterError(f"{where} names unknown table(s) {unknown}. Allowed: {list(_TABLES)}.")
+    for table, sheet in sheets.items():
+        if isinstance(sheet, bool) or not isinstance(sheet, str | int) or sheet == "":
+            raise ParameterError(
+                f"{where}['{table}'] must be a worksheet name or its 0-based position. Got "
+                f"{sheet!r} instead."
+            )
+    return dict(sheets)
 
 
 def load_data_dir(folder: str | Path, *, time_window: TimeWindow | None = None) -> CustomerData:

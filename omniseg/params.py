@@ -17,6 +17,10 @@ A params file looks like this (paths are relative to the params file's folder)::
         interactions: {fecha: timestamp, canal: channel}
       channel_aliases: {kiosko: store}        # optional extra channel labels
       time_window: [2015-01-01, null]         # optional: plausible dates (default 1990 to today)
+      number_format: {decimal: ",", thousands: "."}   # optional: how numbers are written
+      value_maps: {customers: {gender: {H: male, M: female}}}   # optional: codes -> values
+      sheets: {customers: Clientes}           # optional: worksheet of an Excel input
+    currency: EUR                             # optional: ISO 4217 code of revenue (default EUR)
     notebooks: [01_data_overview.ipynb, 02_one_view.ipynb]   # optional: sections, in order
     notebook_dir: my_sections/                # optional: folder of your own report notebooks
     cell_timeout: 1800                        # optional: seconds per notebook cell
@@ -83,6 +87,13 @@ class DataPaths:
     #: plausible period of the data, ``(start, end)`` as ISO dates or ``None`` for the default
     #: (:data:`omniseg.io.DEFAULT_TIME_WINDOW`: 1990-01-01 to the day of the run)
     time_window: tuple[str | None, str | None] | None = None
+    #: how numbers are written, for every table (``{"decimal": ",", "thousands": "."}``) or per
+    #: table (``{"customers": {...}}``); ``None``: each column decides (``docs/loading.md``)
+    number_format: dict[str, Any] | None = None
+    #: codes to read as values, ``{table: {column: {code: value}}}``
+    value_maps: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: worksheet of each Excel input, ``{table: name or 0-based position}``
+    sheets: dict[str, str | int] = field(default_factory=dict)
 
     def inputs(self) -> dict[str, Path]:
         """The input paths that are set, by table name."""
@@ -102,6 +113,9 @@ class DataPaths:
             columns=self.columns or None,
             channel_aliases=self.channel_aliases or None,
             time_window=self.time_window,
+            number_format=self.number_format,
+            value_maps=self.value_maps or None,
+            sheets=self.sheets or None,
         )
 
 
@@ -139,6 +153,9 @@ class RunParams:
     channels : dict
         Channel-plan settings (optional): ``weights`` (component -> weight, see
         :data:`omniseg.channels.DEFAULT_WEIGHTS`) and ``costs`` (channel -> cost per contact).
+    currency : str
+        ISO 4217 code of the revenue amounts (``EUR``, ``USD``, ``MXN``...), one of Babel's
+        currencies.
     """
 
     data: DataPaths
@@ -152,6 +169,7 @@ class RunParams:
     cell_timeout: int = 1800
     segmentation: dict[str, Any] = field(default_factory=dict)
     channels: dict[str, Any] = field(default_factory=dict)
+    currency: str = "EUR"
 
     def __post_init__(self) -> None:
         _check(
@@ -189,6 +207,7 @@ class RunParams:
         _check(isinstance(self.channels, dict), "channels", "a mapping", self.channels)
         _check_channels(self.channels)
         _check_segmentation(self.segmentation)
+        _check_currency(self.currency)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-data form (paths as strings) for the run manifest."""
@@ -212,6 +231,28 @@ def _check(ok: bool, name: str, expected: str, got: object) -> None:
 
 def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_currency(currency: object) -> None:
+    """``currency``: an ISO 4217 code Babel knows (``EUR``, ``USD``, ``GBP``, ``MXN``...)."""
+    from babel.numbers import list_currencies
+
+    known = list_currencies()
+    if isinstance(currency, str) and currency in known:
+        return
+    hint = ""
+    if isinstance(currency, str):
+        if currency.strip().upper() in known:
+            hint = f" Did you mean {currency.strip().upper()!r}? Codes are written in capitals."
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(currency.upper(), sorted(known), n=1, cutoff=0.6)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise ParameterError(
+        "The 'currency' parameter must be an ISO 4217 currency code such as 'EUR', 'USD' or "
+        f"'GBP'. Got {currency!r} instead.{hint}"
+    )
 
 
 def _check_channels(channels: dict[str, Any]) -> None:
@@ -428,8 +469,24 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
             _resolve_window(window)
         except ParameterError as exc:
             raise ParameterError(f"{origin}: data.{exc}") from None
+    from omniseg.io import _check_sheets, _number_formats, check_value_maps
+
+    number_format = data_raw.get("number_format")
+    try:
+        if number_format is not None:
+            _number_formats(number_format)
+        value_maps = check_value_maps(data_raw.get("value_maps") or {}, "data.value_maps")
+        sheets = _check_sheets(data_raw.get("sheets"), "data.sheets")
+    except ParameterError as exc:
+        message = str(exc)
+        if message.startswith("number_format"):
+            message = "data." + message
+        raise ParameterError(f"{origin}: {message}") from None
     data = DataPaths(
         time_window=window,
+        number_format=number_format,
+        value_maps=value_maps,
+        sheets=sheets,
         **{
             t: _path(data_raw[t], base, f"data.{t}") for t in _TABLES if data_raw.get(t) is not None
         },

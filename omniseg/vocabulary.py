@@ -18,9 +18,13 @@ __all__ = [
     "CANONICAL_CHANNELS",
     "CANONICAL_EVENTS",
     "CHANNEL_ALIASES",
+    "CONTRACT_COLUMNS",
+    "CONTRACT_PREFIXES",
     "EVENT_ALIASES",
+    "GENDER_CODES",
     "IDENTIFIER_COLUMNS",
     "fold_label",
+    "gender_code_language",
     "normalise_channel",
     "normalise_channels",
     "normalise_events",
@@ -46,6 +50,50 @@ CANONICAL_EVENTS: tuple[str, ...] = ("view", "click", "contact", "purchase", "co
 #: Columns of the interactions table that identify a person (one of them is required per row,
 #: except anonymous rows, which are kept and counted but cannot be linked to a customer).
 IDENTIFIER_COLUMNS: tuple[str, ...] = ("customer_id", "email", "phone", "loyalty_id", "device_id")
+
+#: Profile columns of a person (CRM customers, survey respondents, interviewees).
+_PROFILE = ("age", "birth_year", "age_band", "gender", "income_band", "region", "city", "country")
+
+#: The column names of the data contract, per table (``docs/data_contract.md``). A ``columns=``
+#: rename must end in one of them (or in a codebook item, for the survey); other columns of a
+#: file are kept under their own (folded) names and may be used as features.
+CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "customer_id",
+        "email",
+        "phone",
+        "loyalty_id",
+        "device_id",
+        "name",
+        "first_name",
+        "last_name",
+        *_PROFILE,
+        "signup_date",
+    ),
+    "interactions": (
+        "timestamp",
+        "channel",
+        "event",
+        *IDENTIFIER_COLUMNS,
+        "revenue",
+        "order_id",
+        "product",
+        "campaign",
+        "satisfaction",
+    ),
+    "survey": ("respondent_id", "customer_id", "weight", *_PROFILE),
+    "interviews": (
+        "interview_id",
+        "text",
+        "customer_id",
+        "respondent_id",
+        "language",
+        "date",
+        *_PROFILE,
+    ),
+}
+#: Name prefixes of contract columns that come in families (``consent_email``, ``consent_sms``).
+CONTRACT_PREFIXES: dict[str, tuple[str, ...]] = {"customers": ("consent_",)}
 
 #: Folded label -> canonical channel. Keys are compared after :func:`fold_label`.
 CHANNEL_ALIASES: dict[str, str] = {
@@ -259,16 +307,80 @@ GENDER_ALIASES: dict[str, str] = {
 }
 
 
-def normalise_genders(values: pd.Series) -> pd.Series:
+#: One-letter gender codes per language: in Spanish ``H`` is *hombre* and ``M`` *mujer*, in
+#: English ``M`` is *male* and ``F`` *female*. ``M`` alone cannot say which.
+GENDER_CODES: dict[str, dict[str, str]] = {
+    "es": {"h": "male", "m": "female"},
+    "en": {"m": "male", "f": "female"},
+}
+_SPANISH_WORDS = frozenset({"hombre", "mujer", "masculino", "femenino", "masc", "otro"})
+_ENGLISH_WORDS = frozenset({"male", "female", "man", "woman", "other"})
+
+
+def gender_code_language(values: pd.Series) -> tuple[str | None, bool]:
+    """The language of a gender column's one-letter codes, and whether the codes leave it open.
+
+    The codes decide when they can: ``H`` with ``M`` (and no ``F``) is Spanish, ``F`` with ``M``
+    (and no ``H``) is English. Otherwise (``M`` alone, or ``H``, ``M`` and ``F`` together) the
+    column's words decide (``Mujer``/``Hombre`` -> Spanish, ``Female``/``Male`` -> English),
+    and the answer is marked ambiguous.
+
+    Parameters
+    ----------
+    values : Series
+        Gender labels as exported.
+
+    Returns
+    -------
+    (language, ambiguous) : (str or None, bool)
+        ``"es"``, ``"en"`` or ``None`` (no ``M`` code, or nothing to decide by); ``ambiguous``
+        is true when the column holds ``M`` and its codes do not decide.
+
+    Examples
+    --------
+    >>> gender_code_language(pd.Series(["H", "M", None]))
+    ('es', False)
+    >>> gender_code_language(pd.Series(["M", "F"]))
+    ('en', False)
+    >>> gender_code_language(pd.Series(["M", "M"]))
+    (None, True)
+    """
+    labels = {fold_label(v) for v in pd.unique(values.astype("object"))} - {None}
+    if "m" not in labels:
+        return None, False
+    if "h" in labels and "f" not in labels:
+        return "es", False
+    if "f" in labels and "h" not in labels:
+        return "en", False
+    spanish, english = bool(labels & _SPANISH_WORDS), bool(labels & _ENGLISH_WORDS)
+    if spanish != english:
+        return ("es" if spanish else "en"), True
+    return None, True
+
+
+def normalise_genders(values: pd.Series, codes: str | None = None) -> pd.Series:
     """Canonical gender labels (``female``, ``male``, ``non_binary``); unknown labels -> NA.
 
     CRM exports mix ``F``, ``Mujer``, ``female``...; without this one category is split into
-    several in every profile table.
+    several in every profile table. One-letter codes are read in the language ``codes`` names
+    (:data:`GENDER_CODES`), by default the one :func:`gender_code_language` finds in the column
+    (English when it cannot tell): a Spanish export's ``M`` is *mujer*.
+
+    Parameters
+    ----------
+    values : Series
+    codes : {"es", "en"}, optional
+        The language of one-letter codes.
 
     Examples
     --------
     >>> normalise_genders(pd.Series(["F", " Mujer", "HOMBRE", "No binario", "?", None])).tolist()
     ['female', 'female', 'male', 'non_binary', <NA>, <NA>]
+    >>> normalise_genders(pd.Series(["H", "M", "M"])).tolist()
+    ['male', 'female', 'female']
     """
+    if codes is None:
+        codes = gender_code_language(values)[0] or "en"
+    table = {**GENDER_ALIASES, **GENDER_CODES[codes]}
     folded = values.astype("string").map(fold_label, na_action="ignore")
-    return folded.map(GENDER_ALIASES, na_action="ignore").astype("string")
+    return folded.map(table, na_action="ignore").astype("string")
