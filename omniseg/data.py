@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment
 
+from omniseg.data_profile import DataProfile, profile_data
+
 __all__ = ["CustomerData", "TableReport", "ValidationReport"]
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
@@ -83,6 +85,9 @@ class ValidationReport:
 
     tables: dict[str, TableReport] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: what the data holds (channels, purchases, revenue, orders, demographics, ...), set when
+    #: the :class:`CustomerData` is built; see :mod:`omniseg.data_profile`
+    profile: DataProfile | None = None
 
     def row_counts(self) -> dict[str, int]:
         """Rows kept per table."""
@@ -93,14 +98,17 @@ class ValidationReport:
         return {
             "tables": {k: asdict(v) for k, v in self.tables.items()},
             "warnings": list(self.warnings),
+            "profile": None if self.profile is None else self.profile.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
         """Rebuild a report from :meth:`to_dict` output."""
+        profile = data.get("profile")
         return cls(
             tables={k: TableReport(**v) for k, v in data.get("tables", {}).items()},
             warnings=list(data.get("warnings", [])),
+            profile=None if profile is None else DataProfile.from_dict(profile),
         )
 
     def to_frame(self) -> pd.DataFrame:
@@ -163,6 +171,7 @@ class CustomerData:
     interviews : DataFrame or None
         ``interview_id``, ``text`` and optional ids and profile columns.
     report : ValidationReport
+        Its ``profile`` (what the data holds) is filled in when the data is built.
     sources : dict
         Table name -> file path (or ``<DataFrame>``).
     """
@@ -174,6 +183,17 @@ class CustomerData:
     interviews: pd.DataFrame | None = None
     report: ValidationReport = field(default_factory=ValidationReport)
     sources: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.report.profile is None and self.interactions is not None:
+            self.report.profile = profile_data(self)
+
+    @property
+    def profile(self) -> DataProfile:
+        """What the data holds (:class:`~omniseg.data_profile.DataProfile`)."""
+        if self.report.profile is None:
+            self.report.profile = profile_data(self)
+        return self.report.profile
 
     def _repr_html_(self) -> str:
         return self.report._repr_html_()

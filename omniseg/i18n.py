@@ -28,10 +28,12 @@ __all__ = [
     "SUPPORTED_LANGUAGES",
     "channel_label",
     "check_language",
+    "currency_symbol",
     "event_label",
     "format_money",
     "format_number",
     "format_percent",
+    "set_currency",
     "t",
     "translate_loader_warning",
 ]
@@ -436,6 +438,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "El %{z:.1%} de %{y} pasó a %{x}",
     },
     # segmentation (omniseg.segmentation)
+    "profile.title": {
+        "en": "What the data cannot answer",
+        "es": "Lo que los datos no permiten responder",
+    },
+    "profile.lead": {
+        "en": "Sections that need something these data do not hold say so here, once, instead of "
+        "showing empty or meaningless figures.",
+        "es": "Las secciones que necesitan algo que estos datos no tienen lo dicen aquí, una vez, "
+        "en lugar de mostrar cifras vacías o sin sentido.",
+    },
+    "profile.none": {
+        "en": "Nothing: every section of the report applies to these data.",
+        "es": "Nada: todas las secciones del informe se aplican a estos datos.",
+    },
+    "profile.na.identity.customer_id_everywhere": {
+        "en": "Linking identities across channels is not needed: every identified interaction "
+        "already carries a customer_id.",
+        "es": "No hace falta vincular identidades entre canales: cada interacción identificada ya "
+        "lleva un customer_id.",
+    },
+    "profile.na.omnichannel.one_channel": {
+        "en": "Omnichannel comparisons (multi- vs single-channel customers, channel overlap, "
+        "gaps between channels) do not apply: the data has one channel.",
+        "es": "Las comparaciones omnicanal (clientes multicanal frente a monocanal, solapamiento "
+        "y brechas entre canales) no aplican: los datos tienen un solo canal.",
+    },
+    "profile.na.omnichannel.no_channels": {
+        "en": "Omnichannel comparisons do not apply: the data has no interactions by channel.",
+        "es": "Las comparaciones omnicanal no aplican: los datos no tienen interacciones por "
+        "canal.",
+    },
+    "profile.na.attribution.one_channel": {
+        "en": "Attribution of purchases to channels does not apply: with one channel every "
+        "purchase comes from it.",
+        "es": "La atribución de compras a canales no aplica: con un solo canal todas las compras "
+        "vienen de él.",
+    },
+    "profile.na.attribution.no_channels": {
+        "en": "Attribution of purchases to channels does not apply: there are no channels.",
+        "es": "La atribución de compras a canales no aplica: no hay canales.",
+    },
+    "profile.na.attribution.no_purchases": {
+        "en": "Attribution of purchases to channels does not apply: the data has no purchases.",
+        "es": "La atribución de compras a canales no aplica: los datos no tienen compras.",
+    },
+    "profile.na.journeys.one_channel": {
+        "en": "Journeys between channels do not apply: customers cannot move between channels "
+        "when there is only one.",
+        "es": "Los recorridos entre canales no aplican: los clientes no pueden pasar de un canal "
+        "a otro cuando solo hay uno.",
+    },
+    "profile.na.journeys.no_channels": {
+        "en": "Journeys between channels do not apply: there are no channels.",
+        "es": "Los recorridos entre canales no aplican: no hay canales.",
+    },
+    "profile.na.value.no_revenue": {
+        "en": "Value figures (revenue, average order, revenue per customer) are not available: "
+        "the purchases carry no revenue.",
+        "es": "Las cifras de valor (ingresos, pedido medio, ingresos por cliente) no están "
+        "disponibles: las compras no llevan importe.",
+    },
+    "profile.na.value.no_purchases": {
+        "en": "Value figures and conversion are not available: the data has no purchases.",
+        "es": "Las cifras de valor y la conversión no están disponibles: los datos no tienen "
+        "compras.",
+    },
+    "profile.na.survey.no_survey": {
+        "en": "Survey attitudes, NPS and stated channel preference are not available: no "
+        "survey was given.",
+        "es": "Las actitudes, el NPS y el canal preferido declarado no están disponibles: no se "
+        "aportó encuesta.",
+    },
+    "profile.na.interviews.no_interviews": {
+        "en": "Interview themes and quotes are not available: no interviews were given.",
+        "es": "Los temas y las citas de entrevistas no están disponibles: no se aportaron "
+        "entrevistas.",
+    },
+    "profile.orders.lines_suspected": {
+        "en": "Purchases look like order lines (many share their customer and exact time) and "
+        "no order_id was exported: orders per customer and average order may be overstated "
+        "and understated.",
+        "es": "Las compras parecen líneas de pedido (muchas comparten cliente y momento exacto) y "
+        "no se exportó order_id: los pedidos por cliente pueden estar inflados y el pedido "
+        "medio infravalorado.",
+    },
     "seg.title": {"en": "Customer segments", "es": "Segmentos de clientes"},
     "seg.block_channels": {"en": "channel mix", "es": "mix de canales"},
     "seg.block_demographics": {"en": "life stage", "es": "etapa de vida"},
@@ -1233,8 +1320,33 @@ def format_percent(value: float | None, language: str = "en", digits: int = 1) -
     return f"{text}\u00a0%" if language == "es" else f"{text}%"
 
 
-def format_money(value: float | None, language: str = "en", digits: int = 0) -> str:
-    """An amount in euros.
+#: The currency money figures are shown in unless a call names one (ISO 4217); a report run sets
+#: it from its ``currency`` parameter (:func:`set_currency`, called by ``open_report``).
+_CURRENCY = {"code": "EUR"}
+
+
+def set_currency(code: str) -> None:
+    """Show money in ``code`` (ISO 4217, e.g. ``"USD"``) from now on in this process."""
+    from babel.numbers import get_currency_name
+
+    try:
+        get_currency_name(code, locale="en")
+    except Exception:  # pragma: no cover - params already checked it
+        raise ParameterError(f"Unknown currency code {code!r}.") from None
+    _CURRENCY["code"] = str(code)
+
+
+def currency_symbol(language: str = "en", code: str | None = None) -> str:
+    """The currency's symbol in ``language`` (``€``; ``$``/``US$`` for USD; ``£``)."""
+    from babel.numbers import get_currency_symbol
+
+    return get_currency_symbol(code or _CURRENCY["code"], locale=language)
+
+
+def format_money(
+    value: float | None, language: str = "en", digits: int = 0, currency: str | None = None
+) -> str:
+    """An amount of money, in the run's currency (default euros).
 
     Parameters
     ----------
@@ -1243,23 +1355,61 @@ def format_money(value: float | None, language: str = "en", digits: int = 0) -> 
     language : {"en", "es"}, default "en"
     digits : int, default 0
         Decimal places.
+    currency : str, optional
+        ISO 4217 code; default the run's (:func:`set_currency`, ``EUR`` unless set).
 
     Returns
     -------
     str
         ``'€1,234'`` (en) or ``'1.234 €'`` (es, with a non-breaking space).
+
+    Examples
+    --------
+    >>> format_money(1234.5, "en"), format_money(1234.5, "es")
+    ('€1,234', '1.234\xa0€')
+    >>> format_money(1234.5, "en", currency="USD"), format_money(-3, "es", currency="USD")
+    ('$1,234', '-3\xa0US$')
     """
     text = format_number(value, language, digits)
     if text == "–":
         return text
+    symbol = currency_symbol(language, currency)
     if text.startswith("-") and language == "en":
-        return f"-€{text[1:]}"
-    return f"{text}\u00a0€" if language == "es" else f"€{text}"
+        return f"-{symbol}{text[1:]}"
+    return f"{text}\u00a0{symbol}" if language == "es" else f"{symbol}{text}"
 
 
 #: Spanish forms of the loader's warnings (``omniseg.io`` writes them in English, where they
 #: also go to logs): ``(pattern, template)``; numbers are re-formatted for Spanish readers.
 _LOADER_WARNINGS_ES: tuple[tuple[str, str], ...] = (
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped \((?P<p>[\d.]+)% of "
+        r"(?P<m>[\d,]+) rows; revenue removed (?P<rev>[\d,.]+), (?P<q>[\d.]+)% of the revenue "
+        r"read\)(?P<caution>\. More than 1% is removed.*)?$",
+        "{src}: se eliminaron {n} fila(s) duplicadas exactas ({p} de {m} filas; ingresos "
+        "eliminados {rev}, el {q} de los ingresos leídos){caution}",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped \((?P<p>[\d.]+)% of "
+        r"(?P<m>[\d,]+) rows\)(?P<caution>\. More than 1% is removed.*)?$",
+        "{src}: se eliminaron {n} fila(s) duplicadas exactas ({p} de {m} filas){caution}",
+    ),
+    (
+        r"^(?P<src>.+?): (?P<n>[\d,]+) of (?P<m>[\d,]+) purchase rows \((?P<p>\d+)%\) share "
+        r"their customer and their exact timestamp with another purchase.*$",
+        "{src}: {n} de {m} compras ({p}) comparten cliente y momento exacto con otra compra: "
+        "parecen líneas de un mismo pedido y pueden contarse como pedidos distintos (frecuencia, "
+        "pedidos por cliente). Solución: exporte una columna order_id (el número de pedido o de "
+        "ticket de cada línea)",
+    ),
+    (
+        r"^(?P<crm>.+?) and (?P<other>.+?), column 'customer_id': (?P<n>[\d,]+) customer_id "
+        r"value\(s\) of .+ match one of .+ only once leading zeros are removed.*$",
+        "{crm} y {other}, columna 'customer_id': {n} valor(es) de customer_id de {other} solo "
+        "coinciden con {crm} si se quitan los ceros a la izquierda. Causa probable: una hoja de "
+        "cálculo (Excel) abrió y guardó una exportación y leyó los ids como números. Los ids no se "
+        "cambian, así que no se vinculan. Solución: exporte la columna como texto",
+    ),
     (
         r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped$",
         "{src}: se eliminaron {n} fila(s) duplicadas exactas",
@@ -1316,7 +1466,21 @@ def translate_loader_warning(text: str, language: str = "en") -> str:
             parts = m.groupdict()
             if "n" in parts:
                 parts["n"] = format_number(float(parts["n"].replace(",", "")), language)
-            if "p" in parts:
-                parts["p"] = format_percent(float(parts["p"]) / 100, language)
+            for key in ("m",):
+                if parts.get(key):
+                    parts[key] = format_number(float(parts[key].replace(",", "")), language)
+            for key in ("p", "q"):
+                if parts.get(key):
+                    parts[key] = format_percent(float(parts[key]) / 100, language)
+            if parts.get("rev"):
+                parts["rev"] = format_number(float(parts["rev"].replace(",", "")), language, 2)
+            if "caution" in parts:
+                parts["caution"] = (
+                    ". Se eliminó más del 1 %: si la exportación omitió una columna que distingue "
+                    "las líneas (producto, order_id, número de línea), pueden ser líneas reales y "
+                    "faltan ingresos. Exporte esa columna para conservarlas"
+                    if parts["caution"]
+                    else ""
+                )
             return template.format(**parts)
     return text

@@ -109,6 +109,11 @@ def open_report(
     settings: dict = {}
     if output_dir and (Path(output_dir) / "run_settings.json").is_file():
         settings = json.loads((Path(output_dir) / "run_settings.json").read_text(encoding="utf-8"))
+    from omniseg.i18n import set_currency
+
+    set_currency(settings.get("currency", "EUR"))  # every money figure of the report
+    if data.report.profile is not None:
+        data.report.profile.currency = settings.get("currency", "EUR")
     return ReportContext(
         settings=settings,
         data=data,

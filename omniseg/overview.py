@@ -44,6 +44,7 @@ __all__ = [
     "CHANNEL_COLORS",
     "SPARSE_CHANNEL_SHARE",
     "channel_summary",
+    "data_limits",
     "fragmentation_summary",
     "identity_fragmentation",
     "identity_lead",
@@ -805,3 +806,33 @@ def plot_identity_fragmentation(
         separators=",." if language == "es" else ".,",
     )
     return fig
+
+
+def data_limits(profile: Any, language: str = "en") -> list[str]:
+    """One sentence per thing the data cannot answer (from its :class:`DataProfile`).
+
+    Parameters
+    ----------
+    profile : omniseg.data_profile.DataProfile
+    language : {"en", "es"}
+
+    Returns
+    -------
+    list of str
+        Sentences in the report language, in the order of the report's sections; empty when
+        every section applies.
+
+    Examples
+    --------
+    >>> from omniseg.data_profile import DataProfile
+    >>> limits = data_limits(DataProfile(channels={"store": 9}, purchases=3, revenue=0.0))
+    >>> [s.split(":")[0] for s in limits][:2]
+    ['Omnichannel comparisons (multi- vs single-channel customers, channel overlap, gaps between \
+channels) do not apply', 'Attribution of purchases to channels does not apply']
+    """
+    check_language(language)
+    out = [t(f"profile.na.{section}.{reason}", language) for section, reason in
+           profile.not_applicable().items()]  # fmt: skip
+    if profile.orders == "lines_suspected":
+        out.append(t("profile.orders.lines_suspected", language))
+    return out

@@ -808,6 +808,7 @@ def _run_locked(
     paths = params.data
     data = paths.load()
     check_run(data, params)  # settings against the data, before any notebook starts
+    data.profile.currency = params.currency
     guard.check()
     timings["load_and_validate"] = round(time.perf_counter() - t0, 3)
     say(f"Inputs valid ({timings['load_and_validate']:.1f} s): {data.report.summary_line()}")
@@ -832,7 +833,14 @@ def _run_locked(
         with _writing(output_dir, "write the run settings"):
             atomic_write_text(
                 tmp_dir / RUN_SETTINGS,
-                json.dumps({"segmentation": settings, "channels": params.channels}, indent=2),
+                json.dumps(
+                    {
+                        "segmentation": settings,
+                        "channels": params.channels,
+                        "currency": params.currency,
+                    },
+                    indent=2,
+                ),
             )
             (tmp_dir / "notebooks").mkdir()
         executed = []
@@ -891,6 +899,7 @@ def _run_locked(
             "parameters": params.to_dict(),
             "inputs": {table: _describe_input(p) for table, p in paths.inputs().items()},
             "row_counts": data.report.row_counts(),
+            "data_profile": data.profile.to_dict(),
             "model": model,
             "versions": _versions(),
             "timings_seconds": timings,

@@ -74,6 +74,9 @@ def test_run_writes_report_manifest_and_notebooks(workspace):
     assert set(manifest["timings_seconds"]) >= {"load_and_validate", "notebook:ok.ipynb"}
     assert "notebooks/ok.ipynb" in manifest["outputs"] and "report.html" in manifest["outputs"]
     assert manifest["versions"]["pandas"]
+    profile = manifest["data_profile"]
+    assert profile["channels"] == {"web": 1, "store": 1} and profile["currency"] == "EUR"
+    assert profile["not_applicable"]["identity"] == "customer_id_everywhere"
     executed = nbformat.read(run_dir / "notebooks" / "ok.ipynb", as_version=4)
     assert any("2 customers" in o.get("text", "") for c in executed.cells for o in c.outputs)
     leftovers = [p.name for p in (workspace / "out").iterdir() if p.name.startswith(".")]

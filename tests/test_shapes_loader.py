@@ -301,3 +301,29 @@ def test_upper_case_survey_columns_renamed_to_upper_case_items_failed_without_a_
     with pytest.raises(DataValidationError, match="case-insensitively") as info:
         load_data(CRM, _events(["1"]), survey.rename(columns={"P0": "A_1"}), codebook)
     assert "Did you mean the column 'a_1'" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        (
+            "i.csv: 436 exact duplicate row(s) dropped (0.3% of 146,434 rows; revenue removed "
+            "4,456.68, 0.3% of the revenue read)",
+            "se eliminaron 436 fila(s) duplicadas exactas (0,3\u00a0% de 146.434 filas; ingresos "
+            "eliminados 4.456,68",
+        ),
+        (
+            "c.csv: 1 exact duplicate row(s) dropped (33.3% of 3 rows). More than 1% is removed: x",
+            "Se eliminó más del 1 %",
+        ),
+        (
+            "i.csv: 900 of 1,000 purchase rows (90%) share their customer and their exact "
+            "timestamp with another purchase: they look like the lines of one order",
+            "900 de 1.000 compras",
+        ),
+    ],
+)
+def test_new_loader_warnings_reached_spanish_reports_in_english(english, spanish):
+    from omniseg.i18n import translate_loader_warning
+
+    assert spanish in translate_loader_warning(english, "es")
