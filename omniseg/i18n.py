@@ -437,85 +437,85 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "%{z:.1%} of %{y} went to %{x}",
         "es": "El %{z:.1%} de %{y} pasó a %{x}",
     },
-    # segmentation (omniseg.segmentation)
-    "profile.title": {
+    # what the data cannot answer (omniseg.overview.data_limits)
+    "limits.title": {
         "en": "What the data cannot answer",
         "es": "Lo que los datos no permiten responder",
     },
-    "profile.lead": {
+    "limits.lead": {
         "en": "Sections that need something these data do not hold say so here, once, instead of "
         "showing empty or meaningless figures.",
         "es": "Las secciones que necesitan algo que estos datos no tienen lo dicen aquí, una vez, "
         "en lugar de mostrar cifras vacías o sin sentido.",
     },
-    "profile.none": {
+    "limits.none": {
         "en": "Nothing: every section of the report applies to these data.",
         "es": "Nada: todas las secciones del informe se aplican a estos datos.",
     },
-    "profile.na.identity.customer_id_everywhere": {
+    "limits.na.identity.customer_id_everywhere": {
         "en": "Linking identities across channels is not needed: every identified interaction "
         "already carries a customer_id.",
         "es": "No hace falta vincular identidades entre canales: cada interacción identificada ya "
         "lleva un customer_id.",
     },
-    "profile.na.omnichannel.one_channel": {
+    "limits.na.omnichannel.one_channel": {
         "en": "Omnichannel comparisons (multi- vs single-channel customers, channel overlap, "
         "gaps between channels) do not apply: the data has one channel.",
         "es": "Las comparaciones omnicanal (clientes multicanal frente a monocanal, solapamiento "
         "y brechas entre canales) no aplican: los datos tienen un solo canal.",
     },
-    "profile.na.omnichannel.no_channels": {
+    "limits.na.omnichannel.no_channels": {
         "en": "Omnichannel comparisons do not apply: the data has no interactions by channel.",
         "es": "Las comparaciones omnicanal no aplican: los datos no tienen interacciones por "
         "canal.",
     },
-    "profile.na.attribution.one_channel": {
+    "limits.na.attribution.one_channel": {
         "en": "Attribution of purchases to channels does not apply: with one channel every "
         "purchase comes from it.",
         "es": "La atribución de compras a canales no aplica: con un solo canal todas las compras "
         "vienen de él.",
     },
-    "profile.na.attribution.no_channels": {
+    "limits.na.attribution.no_channels": {
         "en": "Attribution of purchases to channels does not apply: there are no channels.",
         "es": "La atribución de compras a canales no aplica: no hay canales.",
     },
-    "profile.na.attribution.no_purchases": {
+    "limits.na.attribution.no_purchases": {
         "en": "Attribution of purchases to channels does not apply: the data has no purchases.",
         "es": "La atribución de compras a canales no aplica: los datos no tienen compras.",
     },
-    "profile.na.journeys.one_channel": {
+    "limits.na.journeys.one_channel": {
         "en": "Journeys between channels do not apply: customers cannot move between channels "
         "when there is only one.",
         "es": "Los recorridos entre canales no aplican: los clientes no pueden pasar de un canal "
         "a otro cuando solo hay uno.",
     },
-    "profile.na.journeys.no_channels": {
+    "limits.na.journeys.no_channels": {
         "en": "Journeys between channels do not apply: there are no channels.",
         "es": "Los recorridos entre canales no aplican: no hay canales.",
     },
-    "profile.na.value.no_revenue": {
+    "limits.na.value.no_revenue": {
         "en": "Value figures (revenue, average order, revenue per customer) are not available: "
         "the purchases carry no revenue.",
         "es": "Las cifras de valor (ingresos, pedido medio, ingresos por cliente) no están "
         "disponibles: las compras no llevan importe.",
     },
-    "profile.na.value.no_purchases": {
+    "limits.na.value.no_purchases": {
         "en": "Value figures and conversion are not available: the data has no purchases.",
         "es": "Las cifras de valor y la conversión no están disponibles: los datos no tienen "
         "compras.",
     },
-    "profile.na.survey.no_survey": {
+    "limits.na.survey.no_survey": {
         "en": "Survey attitudes, NPS and stated channel preference are not available: no "
         "survey was given.",
         "es": "Las actitudes, el NPS y el canal preferido declarado no están disponibles: no se "
         "aportó encuesta.",
     },
-    "profile.na.interviews.no_interviews": {
+    "limits.na.interviews.no_interviews": {
         "en": "Interview themes and quotes are not available: no interviews were given.",
         "es": "Los temas y las citas de entrevistas no están disponibles: no se aportaron "
         "entrevistas.",
     },
-    "profile.orders.lines_suspected": {
+    "limits.orders.lines_suspected": {
         "en": "Purchases look like order lines (many share their customer and exact time) and "
         "no order_id was exported: orders per customer and average order may be overstated "
         "and understated.",
@@ -523,6 +523,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no se exportó order_id: los pedidos por cliente pueden estar inflados y el pedido "
         "medio infravalorado.",
     },
+    # segmentation (omniseg.segmentation)
     "seg.title": {"en": "Customer segments", "es": "Segmentos de clientes"},
     "seg.block_channels": {"en": "channel mix", "es": "mix de canales"},
     "seg.block_demographics": {"en": "life stage", "es": "etapa de vida"},

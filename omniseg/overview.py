@@ -831,8 +831,8 @@ def data_limits(profile: Any, language: str = "en") -> list[str]:
 channels) do not apply', 'Attribution of purchases to channels does not apply']
     """
     check_language(language)
-    out = [t(f"profile.na.{section}.{reason}", language) for section, reason in
+    out = [t(f"limits.na.{section}.{reason}", language) for section, reason in
            profile.not_applicable().items()]  # fmt: skip
     if profile.orders == "lines_suspected":
-        out.append(t("profile.orders.lines_suspected", language))
+        out.append(t("limits.orders.lines_suspected", language))
     return out
