@@ -25,6 +25,16 @@ Attribution methods, all returning one row per channel with a ``share`` summing 
 :func:`transition_matrix` and the plotly figures (:func:`plot_transitions`, :func:`plot_sankey`,
 :func:`plot_attribution`) show the journeys themselves. See ``docs/attribution.md``.
 
+**When attribution and journeys do not apply.** Attribution compares channels and journey charts
+show moves between them: with one channel in the journeys, no journeys, or no purchases there is
+nothing to compare. :func:`attribution_status` and :func:`journey_status` say whether they apply
+and why not (a language-free reason code: ``"one_channel"``, ``"no_sequences"``,
+``"no_purchases"``); :func:`attribution_table`, :func:`transition_matrix`,
+:func:`plot_sankey` and the figures then return a :class:`NotApplicable` (falsy, with the
+reason; its text is made at display time from :mod:`omniseg.i18n`) instead of a 100 % / 0 % table.
+The per-method functions (:func:`markov_attribution`, ...) and :func:`compare_by_segment` keep
+returning their frame, with ``attrs["status"]`` and ``attrs["reason"]``.
+
 Examples
 --------
 >>> j = Journeys.from_paths([["web", "store"], ["web"], ["store"]], conversions=[1, 0, 1])
@@ -58,10 +68,13 @@ __all__ = [
     "JOURNEY_DEFAULTS",
     "METHODS",
     "Journeys",
+    "NotApplicable",
+    "attribution_status",
     "attribution_table",
     "build_journeys",
     "compare_by_segment",
     "first_touch",
+    "journey_status",
     "last_touch",
     "linear_touch",
     "markov_attribution",
@@ -177,6 +190,127 @@ def _check_int(value: Any, name: str, func: str, low: int, high: int | None = No
 
 def _range_text(low: int, high: int | None) -> str:
     return f"an int in [{low}, {'inf)' if high is None else f'{high}]'}"
+
+
+# --------------------------------------------------------------------------------------------
+# When attribution and journeys do not apply
+# --------------------------------------------------------------------------------------------
+
+#: Reason codes of :class:`NotApplicable`, per kind of result.
+NOT_APPLICABLE_REASONS: dict[str, tuple[str, ...]] = {
+    "attribution": ("one_channel", "no_journeys", "no_purchases"),
+    "journeys": ("one_channel", "no_journeys", "no_sequences"),
+}
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A result that does not apply to the data, and why (language-free; falsy).
+
+    Attributes
+    ----------
+    what : str
+        ``"attribution"``, ``"journeys"`` (Sankey, transitions), ``"patterns"`` (cross-channel
+        patterns) or ``"gaps"`` (omnichannel gaps).
+    reason : str
+        ``"one_channel"`` (the data has a single channel), ``"no_journeys"``, ``"no_purchases"``
+        or ``"no_sequences"`` (no journey touches two channels).
+    channels : tuple of str
+        The channels the data has.
+    segment : optional
+        The segment the result was asked for (``None``: everyone).
+
+    Examples
+    --------
+    >>> j = Journeys.from_paths([["web"], ["web"]], conversions=[1, 0])
+    >>> na = attribution_table(j)
+    >>> bool(na), na.reason
+    (False, 'one_channel')
+    >>> na.text()
+    'Attribution does not apply: every journey uses one channel (Web), so there is nothing to \
+split the purchases between.'
+    """
+
+    what: str
+    reason: str
+    channels: tuple[str, ...] = ()
+    segment: Hashable | None = None
+    status: str = "not_applicable"
+
+    def __bool__(self) -> bool:
+        return False
+
+    def text(self, language: str = "en") -> str:
+        """One short sentence in ``language`` (from :data:`omniseg.i18n.MESSAGES`)."""
+        from omniseg import i18n
+
+        lang = check_language(language)
+        chans = ", ".join(channel_label(c, lang) for c in self.channels) or "–"
+        return i18n.t(f"channels.na.{self.what}.{self.reason}", lang).format(ch=chans)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe: ``status``, ``what``, ``reason``, ``channels``."""
+        return {
+            "status": self.status,
+            "what": self.what,
+            "reason": self.reason,
+            "channels": list(self.channels),
+        }
+
+    def _repr_html_(self) -> str:
+        return f'<p class="os-lead">{html.escape(self.text())}</p>'
+
+
+def _channels_used(j: Journeys) -> tuple[str, ...]:
+    """Channels with at least one touch in the journeys, in the journeys' order."""
+    if not len(j.length):
+        return ()
+    codes = np.unique(j.steps[_valid(j)].astype(np.int64))
+    return tuple(j.channels[c] for c in codes if c >= 0)
+
+
+def attribution_status(
+    journeys: Journeys, *, segment: Hashable | None = None
+) -> NotApplicable | None:
+    """``None`` when attribution applies to the journeys, else why not (:class:`NotApplicable`).
+
+    Attribution splits purchases between channels: it needs journeys (``"no_journeys"``), two or
+    more channels in them (``"one_channel"``) and at least one purchase (``"no_purchases"``).
+    """
+    j = _journeys_arg(journeys, "attribution_status").select(segment)
+    used = _channels_used(j)
+    if j.n_journeys == 0:
+        return NotApplicable("attribution", "no_journeys", used, segment)
+    if len(used) < 2:
+        return NotApplicable("attribution", "one_channel", used, segment)
+    if j.n_conversions == 0:
+        return NotApplicable("attribution", "no_purchases", used, segment)
+    return None
+
+
+def journey_status(journeys: Journeys, *, segment: Hashable | None = None) -> NotApplicable | None:
+    """``None`` when cross-channel journeys (Sankey, transitions) apply, else why not.
+
+    They need journeys (``"no_journeys"``), two or more channels (``"one_channel"``) and at
+    least one journey that moves from one channel to another (``"no_sequences"``).
+    """
+    j = _journeys_arg(journeys, "journey_status").select(segment)
+    used = _channels_used(j)
+    if j.n_journeys == 0:
+        return NotApplicable("journeys", "no_journeys", used, segment)
+    if len(used) < 2:
+        return NotApplicable("journeys", "one_channel", used, segment)
+    if not (j.length >= 2).any():
+        return NotApplicable("journeys", "no_sequences", used, segment)
+    return None
+
+
+def _mark(frame: pd.DataFrame, j: Journeys) -> pd.DataFrame:
+    """Record in ``frame.attrs`` whether attribution applies (``status``, ``reason``)."""
+    na = attribution_status(j)
+    frame.attrs["status"] = "ok" if na is None else na.status
+    frame.attrs["reason"] = None if na is None else na.reason
+    return frame
 
 
 # --------------------------------------------------------------------------------------------
@@ -760,7 +894,7 @@ def _result(
     total = credit.sum()
     share = credit / total if total > 0 else np.zeros_like(credit)
     value = share * j.value.sum() if value_credit is None else value_credit
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "channel": list(j.channels),
             "share": share,
@@ -768,6 +902,7 @@ def _result(
             "attributed_value": value,
         }
     )
+    return _mark(frame, j)
 
 
 def markov_attribution(
@@ -814,9 +949,10 @@ def markov_attribution(
     if j.n_conversions == 0:
         frame = _empty_frame(j, ["removal_effect"])
         frame.attrs["p_conversion"] = 0.0
-        return frame[
+        frame = frame[
             ["channel", "removal_effect", "share", "attributed_conversions", "attributed_value"]
         ]
+        return _mark(frame, j)
     counts, to_conv, to_null, _uniq, digits = _chain(j, order)
     p = _absorption(counts, to_conv, to_null)
     effects = np.zeros(len(j.channels))
@@ -839,7 +975,7 @@ def markov_attribution(
         }
     )
     frame.attrs["p_conversion"] = p
-    return frame
+    return _mark(frame, j)
 
 
 # --------------------------------------------------------------------------------------------
@@ -980,8 +1116,11 @@ def attribution_table(
     segment: Hashable | None = None,
     column: str = "share",
     order: int = 1,
-) -> pd.DataFrame:
+) -> pd.DataFrame | NotApplicable:
     """Channels x methods: each method's ``share`` (or another result ``column``).
+
+    A :class:`NotApplicable` instead when attribution does not apply (one channel, no journeys,
+    no purchases: :func:`attribution_status`).
 
     Parameters
     ----------
@@ -1011,6 +1150,11 @@ def attribution_table(
         raise _bad(
             "column", func, "'share', 'attributed_conversions' or 'attributed_value'", column
         )
+    for m in methods:
+        _check_method(m, func)
+    na = attribution_status(j, segment=segment)
+    if na is not None:
+        return na
     out = {}
     for m in methods:
         _check_method(m, func)
@@ -1031,6 +1175,9 @@ def compare_by_segment(
 ) -> pd.DataFrame:
     """Channels x segments: one method's ``share`` (or ``column``) in each segment.
 
+    ``attrs["status"]`` is ``"not_applicable"`` (and ``attrs["reason"]`` says why) when
+    attribution does not apply to the journeys as a whole (:func:`attribution_status`).
+
     Parameters
     ----------
     journeys : Journeys
@@ -1050,6 +1197,7 @@ def compare_by_segment(
             "compare_by_segment needs journeys with segments: "
             "build_journeys(events, segments=person_segments)."
         )
+    na = attribution_status(j)
     out = {}
     for s in j.segments:
         out[s] = _METHOD_FUNCS[method](j, segment=s, **kwargs).set_index("channel")[column]
@@ -1057,6 +1205,8 @@ def compare_by_segment(
         out["(all)"] = _METHOD_FUNCS[method](j, **kwargs).set_index("channel")[column]
     table = pd.DataFrame(out, index=pd.Index(list(j.channels), name="channel"))
     table.columns.name = "segment"
+    table.attrs["status"] = "ok" if na is None else na.status
+    table.attrs["reason"] = None if na is None else na.reason
     return table
 
 
@@ -1098,8 +1248,13 @@ def top_paths(
     )
 
 
-def transition_matrix(journeys: Journeys, *, segment: Hashable | None = None) -> pd.DataFrame:
+def transition_matrix(
+    journeys: Journeys, *, segment: Hashable | None = None
+) -> pd.DataFrame | NotApplicable:
     """First-order transition probabilities of the journeys' chain.
+
+    A :class:`NotApplicable` instead when cross-channel journeys do not apply (one channel, no
+    journey that moves between channels: :func:`journey_status`).
 
     Rows: ``"(start)"`` and the channels; columns: the channels, ``"(conversion)"`` and
     ``"(null)"``. Each row sums to 1 (a channel never reached has a row of zeros).
@@ -1114,6 +1269,9 @@ def transition_matrix(journeys: Journeys, *, segment: Hashable | None = None) ->
     store    0.000000  0.000000           1.0     0.0
     """
     j = _journeys_arg(journeys, "transition_matrix").select(segment)
+    na = journey_status(j)
+    if na is not None:
+        return NotApplicable(na.what, na.reason, na.channels, segment)
     k = len(j.channels)
     valid = _valid(j)
     counts = np.zeros((k + 1, k + 3))
@@ -1152,8 +1310,11 @@ def _display(key: str, language: str) -> str:
 def plot_transitions(
     matrix: pd.DataFrame, *, language: str = "en", fig: go.Figure | None = None
 ) -> go.Figure:
-    """Heat map of :func:`transition_matrix` (row: from, column: to)."""
+    """Heat map of :func:`transition_matrix` (row: from, column: to); a
+    :class:`NotApplicable` is returned as it is."""
     check_language(language)
+    if isinstance(matrix, NotApplicable):
+        return matrix
     if not isinstance(matrix, pd.DataFrame):
         raise _bad("matrix", "plot_transitions", "a DataFrame from transition_matrix", matrix)
     z = matrix.to_numpy(dtype=float)
@@ -1191,11 +1352,14 @@ def plot_sankey(
     fig: go.Figure | None = None,
 ) -> go.Figure:
     """Sankey diagram of the journeys' first ``steps`` touchpoints, then purchase, no purchase or
-    more steps."""
+    more steps; a :class:`NotApplicable` when cross-channel journeys do not apply."""
     func = "plot_sankey"
     check_language(language)
     j = _journeys_arg(journeys, func).select(segment)
     steps = _check_int(steps, "steps", func, 1, 10)
+    na = journey_status(j)
+    if na is not None:
+        return NotApplicable(na.what, na.reason, na.channels, segment)
     k = len(j.channels)
     span = min(steps, j.steps.shape[1])
     # node ids: step s (0-based) channel c -> s * k + c; then purchase, no purchase, more
@@ -1258,8 +1422,10 @@ def plot_attribution(
     table: pd.DataFrame, *, language: str = "en", fig: go.Figure | None = None
 ) -> go.Figure:
     """Grouped bars of :func:`attribution_table` (one bar group per channel, one colour per
-    method)."""
+    method); a :class:`NotApplicable` is returned as it is."""
     check_language(language)
+    if isinstance(table, NotApplicable):
+        return table
     if not isinstance(table, pd.DataFrame):
         raise _bad("table", "plot_attribution", "a DataFrame from attribution_table", table)
     x = [_display(c, language) for c in table.index]

@@ -31,6 +31,18 @@ and a flag when its evidence is thin (fewer than ``min_engaged`` engaged custome
 channels are listed after the confident ones instead of being ranked confidently. A
 **sensitivity** check moves each weight ±20 % and reports whether the top channel changes.
 
+**Only channels the data and the segment use are ranked.** Candidates are the channels with at
+least one interaction in the data (:func:`data_channels`), not the canonical list: a channel
+with no interactions at all is listed once, outside the ranking, as "not in your data"
+(``ChannelPlan.absent_channels``) and never scored from its prior alone. A channel the data has
+but a segment does not use (no engaged customer, or reach below ``min_reach`` = 1 % *and* fewer
+than ``min_engaged`` engaged customers) is an **untested option** (``status == "untested"``): it
+has no rank and no score, never gets an activation list, and the report lists it apart. A
+segment with a single used channel gets that channel alone, with a sentence saying there is
+nothing to compare it with (no score). Attribution, journeys, cross-channel patterns and gaps
+that do not apply (one channel, no journeys, no purchases) come back as
+:class:`omniseg.attribution.NotApplicable` and the report shows one sentence instead.
+
 The report texts (English and Spanish) live in :data:`omniseg.i18n.MESSAGES` under the
 ``channels.`` prefix; :func:`channel_text` returns the section texts.
 """
@@ -41,7 +53,7 @@ import hashlib
 import hmac
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,10 +76,12 @@ __all__ = [
     "channel_metrics",
     "channel_plan",
     "channel_text",
+    "data_channels",
     "gaps_table",
     "journey_patterns",
     "omnichannel_gaps",
     "report_channel_plan",
+    "report_section",
     "shrunk_rate",
 ]
 
@@ -93,9 +107,13 @@ def channel_text(key: str, language: str = "en") -> str:
     return _t(key, check_language(language))
 
 
-def gaps_table(gaps: pd.DataFrame, language: str = "en") -> pd.DataFrame:
-    """:func:`omnichannel_gaps` with translated headers and formatted numbers."""
+def gaps_table(gaps: pd.DataFrame, language: str = "en") -> pd.DataFrame | Any:
+    """:func:`omnichannel_gaps` with translated headers and formatted numbers (a
+    :class:`~omniseg.attribution.NotApplicable` when the gaps do not apply: one channel)."""
     lang = check_language(language)
+    na = _not_applicable(gaps)
+    if na is not None:
+        return na
 
     def ch(c: Any) -> str:
         return (
@@ -179,9 +197,21 @@ def shrunk_rate(
     return np.atleast_1d(mean), np.atleast_1d(low), np.atleast_1d(high)
 
 
-def _channels(features: pd.DataFrame) -> list[str]:
-    found = [c for c in CANONICAL_CHANNELS if f"interactions_{c}" in features]
-    if not found:
+def data_channels(features: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The channels the data has, and the canonical channels it does not have.
+
+    A channel is in the data when its ``interactions_<channel>`` column has at least one
+    interaction (the feature table has a column for every canonical channel, all zeros for a
+    channel nobody used). Returns ``(present, absent)``, each in the report channel order.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> data_channels(pd.DataFrame({"interactions_web": [3, 1], "interactions_app": [0, 0]}))[0]
+    ['web']
+    """
+    cols = [c for c in CANONICAL_CHANNELS if f"interactions_{c}" in features]
+    if not cols:
         raise DataValidationError(
             [
                 Problem(
@@ -192,7 +222,42 @@ def _channels(features: pd.DataFrame) -> list[str]:
                 )
             ]
         )
-    return found
+    present = [
+        c
+        for c in cols
+        if float(pd.to_numeric(features[f"interactions_{c}"], errors="coerce").fillna(0).sum()) > 0
+    ]
+    if not present:
+        raise DataValidationError(
+            [
+                Problem(
+                    "<features>",
+                    None,
+                    "no interactions on any channel",
+                    "check the interactions table: every interactions_<channel> column is 0",
+                )
+            ]
+        )
+    absent = [c for c in CANONICAL_CHANNELS if c not in present]
+    return present, absent
+
+
+def _channels(features: pd.DataFrame) -> list[str]:
+    return data_channels(features)[0]
+
+
+def _not_applicable(frame: Any) -> Any:
+    """The :class:`~omniseg.attribution.NotApplicable` a frame's ``attrs`` record, if any."""
+    from omniseg.attribution import NotApplicable
+
+    if isinstance(frame, NotApplicable):
+        return frame
+    attrs = getattr(frame, "attrs", {}) or {}
+    if attrs.get("status") == "not_applicable":
+        return NotApplicable(
+            attrs.get("what", "gaps"), attrs["reason"], tuple(attrs.get("channels", ()))
+        )
+    return None
 
 
 def channel_metrics(
@@ -241,9 +306,10 @@ def channel_metrics(
         ``_low``/``_high``: relative to the channel's rate), ``revenue_per_customer``,
         ``revenue_per_contact``, ``satisfaction``, ``survey_csat``, ``complaint_rate``,
         ``preference``, ``attributed_share``,
-        ``cost_per_contact``, ``roi``.
+        ``cost_per_contact``, ``roi``. Only channels with interactions in the data
+        (:func:`data_channels`) have rows; ``attrs["absent_channels"]`` lists the others.
     """
-    channels = _channels(features)
+    channels, absent = data_channels(features)
     lab = labels.reindex(features.index)
     if lab.isna().any():
         raise ParameterError("labels must give a segment for every row of the feature table.")
@@ -346,13 +412,14 @@ def channel_metrics(
             for seg, ch in zip(out["segment"], out["channel"], strict=True)
         ]
     out["attributed_share"] = _lookup(attributed_share, out)
+    out.attrs["absent_channels"] = list(absent)
     if costs:
-        unknown = sorted(set(costs) - set(channels))
+        unknown = sorted(set(costs) - set(channels) - set(absent))
         if unknown:
             raise ParameterError(
                 f"costs name channel(s) {unknown} that are not in the data {channels}."
             )
-        out["cost_per_contact"] = out["channel"].map(costs).astype("float64")
+        out["cost_per_contact"] = out["channel"].map(dict(costs)).astype("float64")
         with np.errstate(divide="ignore", invalid="ignore"):
             out["roi"] = out["revenue_per_contact"] / out["cost_per_contact"]
     else:
@@ -401,15 +468,18 @@ class ChannelPlan:
     Attributes
     ----------
     table : DataFrame
-        :func:`channel_metrics` plus ``score``, the normalised components ``c_<name>``,
-        ``rank`` (1 = invest first; thin channels after confident ones), ``thin``, ``role``,
-        ``reason``.
+        :func:`channel_metrics` plus ``status`` (``"ranked"``: a channel the segment uses;
+        ``"untested"``: one it barely uses, never ranked), ``score``, the normalised components
+        ``c_<name>``, ``rank`` (1 = invest first; thin channels after confident ones; missing
+        for untested channels), ``thin``, ``role``, ``reason``.
     weights : dict
         The weights used (after dropping components without data).
     sensitivity : DataFrame
         Per segment: the top channel, and the top channel when each weight moves ±20 %.
     segment_names : dict
     language : str
+    absent_channels : tuple of str
+        Canonical channels with no interactions at all in the data: not ranked, listed once.
     """
 
     table: pd.DataFrame
@@ -417,15 +487,19 @@ class ChannelPlan:
     sensitivity: pd.DataFrame
     segment_names: dict = field(default_factory=dict)
     language: str = "en"
+    absent_channels: tuple[str, ...] = ()
 
     def name(self, seg: Any) -> str:
         return str(self.segment_names.get(seg, seg))
 
-    def to_frame(self) -> pd.DataFrame:
-        """The plan as a tidy table (one row per segment x channel, ranked)."""
+    def to_frame(self, *, include_absent: bool = True) -> pd.DataFrame:
+        """The plan as a tidy table (one row per segment x channel the data has, ranked first,
+        then the untested options; with ``include_absent``, one row per channel not in the
+        data, without a segment, ``status == "not_in_data"``)."""
         cols = [
             "segment",
             "channel",
+            "status",
             "rank",
             "score",
             "role",
@@ -447,20 +521,53 @@ class ChannelPlan:
         ]
         out = self.table[cols].copy()
         out.insert(1, "segment_name", [self.name(s) for s in out["segment"]])
-        return out.sort_values(["segment", "rank"]).reset_index(drop=True)
+        out = out.sort_values(["segment", "rank"], na_position="last").reset_index(drop=True)
+        out["rank"] = out["rank"].astype("Int64")
+        if include_absent and self.absent_channels:
+            lang = self.language
+            extra = pd.DataFrame(
+                {
+                    "channel": list(self.absent_channels),
+                    "status": "not_in_data",
+                    "reason": [
+                        _t("not_in_data", lang, channels=channel_label(c, lang))
+                        for c in self.absent_channels
+                    ],
+                }
+            )
+            seg = out["segment"]
+            out = pd.concat([out, extra], ignore_index=True)
+            if pd.api.types.is_integer_dtype(seg.dtype):
+                out["segment"] = out["segment"].astype("Int64")
+            out["rank"] = out["rank"].astype("Int64")
+        return out
 
     def to_csv(self, path: str | Path) -> Path:
         """Write ``channel_plan.csv`` atomically."""
         return atomic_write(path, self.to_frame().set_index("segment").to_csv)
 
+    def not_in_data_text(self, language: str | None = None) -> str:
+        """One sentence listing the channels not in the data ("" when every channel is)."""
+        lang = check_language(language or self.language)
+        if not self.absent_channels:
+            return ""
+        names = ", ".join(channel_label(c, lang) for c in self.absent_channels)
+        return _t("not_in_data", lang, channels=names)
+
     def top(self, n: int = 3) -> pd.DataFrame:
-        """The ``n`` first channels of each segment, for the report (translated, formatted)."""
+        """The ``n`` first channels of each segment, for the report (translated, formatted).
+
+        Untested options are listed on one extra row per segment, without a rank; a segment
+        that uses none of the data's channels gets one row saying so.
+        """
         lang = self.language
         rows = []
         sens = self.sensitivity.set_index("segment")
         for seg, part in self.table.sort_values(["segment", "rank"]).groupby("segment"):
-            for i, r in enumerate(part.head(n).itertuples()):
-                stable = sens.loc[seg, "stable"]
+            ranked = part[part["status"] == "ranked"]
+            untested = part[part["status"] == "untested"]
+            for i, r in enumerate(ranked.head(n).itertuples()):
+                stable = bool(sens.loc[seg, "stable"]) if seg in sens.index else True
                 if i > 0:
                     verdict = ""
                 elif stable:
@@ -478,10 +585,29 @@ class ChannelPlan:
                         _t("stable", lang): verdict,
                     }
                 )
+            extra = []
+            if ranked.empty:
+                extra.append(("", _t("no_channel", lang)))
+            if len(untested):
+                names = ", ".join(channel_label(c, lang) for c in untested["channel"])
+                extra.append((names, _t("untested_row", lang, channels=names)))
+            for names, text in extra:
+                rows.append(
+                    {
+                        _t("segment", lang): self.name(seg) if ranked.empty else "",
+                        _t("rank", lang): "–",
+                        _t("channel", lang): names,
+                        _t("role", lang): _t("role.untested", lang) if names else "",
+                        _t("score", lang): "–",
+                        _t("why", lang): text,
+                        _t("stable", lang): "",
+                    }
+                )
         return pd.DataFrame(rows)
 
     def plot_scores(self, *, fig: go.Figure | None = None) -> go.Figure:
-        """Heat map of priority scores, segments x channels, best per segment marked."""
+        """Heat map of priority scores, segments x channels of the data, best per segment
+        marked (untested channels and single-channel segments have no score: "–")."""
         lang = self.language
         pivot = self.table.pivot(index="segment", columns="channel", values="score")
         channels = [c for c in CANONICAL_CHANNELS if c in pivot.columns]
@@ -530,15 +656,17 @@ def channel_plan(
     labels: pd.Series | None = None,
     weights: Mapping[str, float] | None = None,
     min_engaged: int = 30,
+    min_reach: float = 0.01,
     language: str = "en",
     segment_names: Mapping[Any, str] | None = None,
+    absent_channels: Sequence[str] | None = None,
 ) -> ChannelPlan:
     """Score, rank and explain channels per segment.
 
     Parameters
     ----------
     metrics : DataFrame
-        From :func:`channel_metrics`.
+        From :func:`channel_metrics` (rows only for channels the data has).
     features, labels : optional
         The feature table and segments, for first-contact shares (the *acquire* role).
     weights : dict, optional
@@ -546,8 +674,14 @@ def channel_plan(
         value, preference, satisfaction, cost.
     min_engaged : int
         Fewer engaged customers than this: thin evidence.
+    min_reach : float
+        A channel used by fewer than this share of the segment *and* by fewer than
+        ``min_engaged`` customers (or by nobody in it) is an untested option: not ranked.
     language : {"en", "es"}
     segment_names : dict, optional
+    absent_channels : sequence of str, optional
+        Channels not in the data (default: ``metrics.attrs["absent_channels"]``, else the
+        canonical channels without rows in ``metrics``).
 
     Returns
     -------
@@ -560,23 +694,39 @@ def channel_plan(
         raise ParameterError(f"Unknown weight(s) {unknown}. Components: {sorted(DEFAULT_WEIGHTS)}.")
     if any((not isinstance(v, int | float)) or v < 0 for v in w.values()):
         raise ParameterError(f"Weights must be numbers >= 0. Got {w}.")
+    if (
+        isinstance(min_reach, bool)
+        or not isinstance(min_reach, int | float)
+        or not 0 <= min_reach < 1
+    ):
+        raise ParameterError(f"min_reach must be a share in [0, 1). Got {min_reach!r}.")
+    if absent_channels is None:
+        absent_channels = metrics.attrs.get("absent_channels")
+    if absent_channels is None:
+        seen = set(metrics["channel"])
+        absent_channels = [c for c in CANONICAL_CHANNELS if c not in seen]
     table = metrics.copy()
+    table["thin"] = table["engaged"] < min_engaged
+    unused = (table["engaged"] <= 0) | (table["reach"].fillna(0) < min_reach) & table["thin"]
+    table["status"] = np.where(unused, "untested", "ranked")
     comp = _components(table)
     used = {k: v for k, v in w.items() if k in comp and comp[k].notna().any() and v > 0}
     if not used:
         raise ParameterError("No score component has data and a positive weight.")
-    table["thin"] = table["engaged"] < min_engaged
-    table["score"] = _normalised_score(comp, table["segment"], used)
+    table["score"], table["rank"] = _score_and_rank(table, comp, used)
     for k, col in comp.items():
         table[f"c_{k}"] = col
-    table["rank"] = _ranks(table)
     first = _first_shares(features, labels)
+    n_ranked = table[table["status"] == "ranked"].groupby("segment")["channel"].count()
     roles, reasons = [], []
     for _, r in table.iterrows():
         seg_rows = table[table["segment"] == r["segment"]]
         role = _role(r, seg_rows, first.get((r["segment"], r["channel"]), 0.0))
+        if r["status"] == "untested":
+            role = "untested"
         roles.append(role)
-        reasons.append(_reason(r, role, language))
+        only = r["status"] == "ranked" and int(n_ranked.get(r["segment"], 0)) == 1
+        reasons.append(_reason(r, role, language, only=only))
     table["role"] = roles
     table["reason"] = reasons
     sens = _sensitivity(table, comp, used)
@@ -586,15 +736,21 @@ def channel_plan(
         sensitivity=sens,
         segment_names=dict(segment_names or {}),
         language=language,
+        absent_channels=tuple(absent_channels),
     )
 
 
 def _components(table: pd.DataFrame) -> dict[str, pd.Series]:
-    """Raw component values (higher is better; cost inverted)."""
+    """Raw component values (higher is better; cost inverted).
+
+    Value: the attributed share of the segment's revenue where the segment's journeys were
+    attributed, else its revenue per customer through the channel.
+    """
     value = table["revenue_per_customer"]
     if table["attributed_share"].notna().any():
         seg_rev = table.groupby("segment")["revenue_per_customer"].transform("sum")
-        value = table["attributed_share"] * seg_rev
+        has = table.groupby("segment")["attributed_share"].transform(lambda x: x.notna().any())
+        value = (table["attributed_share"] * seg_rev).where(has.astype(bool), value)
     cost = table["cost_per_contact"]
     return {
         "reach": table["reach"],
@@ -607,27 +763,47 @@ def _components(table: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def _normalised_score(
-    comp: Mapping[str, pd.Series], segments: pd.Series, weights: Mapping[str, float]
+    comp: Mapping[str, pd.Series],
+    segments: pd.Series,
+    weights: Mapping[str, float],
+    eligible: pd.Series | None = None,
 ) -> pd.Series:
     """Weighted mean of the components, each divided by the segment's best channel's value.
 
     A component is 1 for the segment's best channel on it and 0 where there is no evidence
-    (a channel nobody in the segment uses, no survey answers); weights are used as given and
-    the total is divided by their sum, so scores lie in [0, 1].
+    (no survey answers); weights are used as given and the total is divided by their sum, so
+    scores lie in [0, 1]. Only ``eligible`` rows (the ranked channels) are scored and compared;
+    the others get no score.
     """
+    if eligible is None:
+        eligible = pd.Series(True, index=segments.index)
     total = pd.Series(0.0, index=segments.index)
     for k, wk in weights.items():
-        col = pd.Series(comp[k], index=segments.index).astype("float64")
+        col = pd.Series(comp[k], index=segments.index).astype("float64").where(eligible)
         best = col.groupby(segments).transform("max")
         norm = (col / best).where(best > 0).clip(0, 1).fillna(0.0)
         total += wk * norm
-    return total / sum(weights.values())
+    return (total / sum(weights.values())).where(eligible)
 
 
-def _ranks(table: pd.DataFrame) -> pd.Series:
-    """1 = invest first; confident channels before thin ones, then by score."""
-    order = table.sort_values(["segment", "thin", "score"], ascending=[True, True, False])
-    ranks = order.groupby("segment").cumcount() + 1
+def _score_and_rank(
+    table: pd.DataFrame, comp: Mapping[str, pd.Series], weights: Mapping[str, float]
+) -> tuple[pd.Series, pd.Series]:
+    """Scores and ranks of the ranked channels; a segment's only channel has rank 1, no score."""
+    eligible = table["status"] == "ranked"
+    score = _normalised_score(comp, table["segment"], weights, eligible)
+    ranks = _ranks(table.assign(score=score), eligible)
+    alone = eligible.groupby(table["segment"]).transform("sum") == 1
+    return score.where(~alone), ranks
+
+
+def _ranks(table: pd.DataFrame, eligible: pd.Series | None = None) -> pd.Series:
+    """1 = invest first; confident channels before thin ones, then by score (ranked rows only)."""
+    if eligible is None:
+        eligible = pd.Series(True, index=table.index)
+    part = table[eligible.to_numpy()]
+    order = part.sort_values(["segment", "thin", "score"], ascending=[True, True, False])
+    ranks = (order.groupby("segment").cumcount() + 1).astype("float64")
     return ranks.reindex(table.index)
 
 
@@ -641,11 +817,16 @@ def _first_shares(features: pd.DataFrame | None, labels: pd.Series | None) -> di
     return {(s, c): float(v) for (s, c), v in shares.items()}
 
 
-def _reason(r: pd.Series, role: str, language: str) -> str:
+def _reason(r: pd.Series, role: str, language: str, *, only: bool = False) -> str:
     ch = channel_label(r["channel"], language)
     if language == "es":
         ch = ch.lower() if ch not in ("SMS",) else ch
     reach = format_percent(r["reach"], language, 0)
+    if role == "untested":
+        text = _t("untested", language, reach=reach, ch=ch, n=int(r["engaged"]))
+        if r["engaged"] > 0:
+            text += " " + _t("thin", language, n=int(r["engaged"]))
+        return text
     if r["purchases"] <= 0 or not np.isfinite(r["conversion_ratio"]):
         text = _t("reason_nobuy", language, reach=reach, ch=ch, role=_t(f"role.{role}", language))
     else:
@@ -663,6 +844,8 @@ def _reason(r: pd.Series, role: str, language: str) -> str:
             text += _t(
                 "reason_value", language, rpc=format_money(r["revenue_per_customer"], language)
             )
+    if only:
+        text += _t("only_channel", language)
     if r["thin"]:
         text += " " + _t("thin", language, n=int(r["engaged"]))
     return text
@@ -679,8 +862,7 @@ def _sensitivity(
             w = dict(weights)
             w[k] = w[k] * f
             t = table.copy()
-            t["score"] = _normalised_score(comp, t["segment"], w)
-            t["rank"] = _ranks(t)
+            t["score"], t["rank"] = _score_and_rank(t, comp, w)
             top = t[t["rank"] == 1].set_index("segment")["channel"]
             for s, c in top.items():
                 if c != base_top[s]:
@@ -715,10 +897,19 @@ def omnichannel_gaps(
         complaints with no touchpoint on another channel within 48 hours, from the feature
         table), ``unanswered_per_customer``, ``customers_with_unanswered`` (share), and the
         channels with the highest and lowest mean satisfaction (each rated by at least
-        ``min_n`` customers), their gap and ``inconsistent`` (gap >= ``gap_points``).
+        ``min_n`` customers; none when fewer than two channels are rated), their gap and
+        ``inconsistent`` (gap >= ``gap_points``). With one channel in the data the gaps do not
+        apply: ``attrs["status"] == "not_applicable"``, ``attrs["reason"] == "one_channel"``
+        (:func:`gaps_table` then returns a :class:`~omniseg.attribution.NotApplicable`).
     """
     lab = labels.reindex(features.index)
-    sat_cols = [c for c in features.columns if str(c).startswith("satisfaction_")]
+    present = _present_channels(features)
+    sat_cols = [
+        c
+        for c in features.columns
+        if str(c).startswith("satisfaction_")
+        and (present is None or str(c).removeprefix("satisfaction_") in present)
+    ]
     rows = []
     for seg in sorted(lab.dropna().unique()):
         m = (lab == seg).to_numpy()
@@ -734,9 +925,10 @@ def omnichannel_gaps(
             x = part[col].astype("float64").dropna()
             if len(x) >= min_n:
                 means[col.removeprefix("satisfaction_")] = float(x.mean())
-        hi = max(means, key=means.get) if means else None
-        lo = min(means, key=means.get) if means else None
-        gap = means[hi] - means[lo] if means else np.nan
+        two = len(means) >= 2  # a gap needs two rated channels
+        hi = max(means, key=means.get) if two else None
+        lo = min(means, key=means.get) if two else None
+        gap = means[hi] - means[lo] if two else np.nan
         rows.append(
             {
                 "segment": seg,
@@ -751,7 +943,22 @@ def omnichannel_gaps(
                 "inconsistent": bool(np.isfinite(gap) and gap >= gap_points),
             }
         )
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if present is not None and len(present) < 2:
+        out.attrs.update(
+            status="not_applicable", what="gaps", reason="one_channel", channels=list(present)
+        )
+    else:
+        out.attrs.update(status="ok")
+    return out
+
+
+def _present_channels(features: pd.DataFrame) -> list[str] | None:
+    """Channels with interactions in the feature table (None without interactions_ columns)."""
+    try:
+        return data_channels(features)[0]
+    except DataValidationError:
+        return None
 
 
 def journey_patterns(
@@ -767,8 +974,16 @@ def journey_patterns(
     single-channel customers of the segment; share of customers who researched on the web and
     bought in a store (ROPO), visited a store and bought online (showrooming), and phoned or
     chatted after a web visit (columns of :func:`omniseg.features.build_features`).
+
+    With one channel in the data a :class:`~omniseg.attribution.NotApplicable` (reason
+    ``"one_channel"``) instead: nobody can use two channels.
     """
+    from omniseg.attribution import NotApplicable
+
     lang = check_language(language)
+    present = _present_channels(features)
+    if present is not None and len(present) < 2:
+        return NotApplicable("patterns", "one_channel", tuple(present))
     lab = labels.reindex(features.index)
     rows = []
     for seg in sorted(lab.dropna().unique()):
@@ -816,7 +1031,8 @@ def activation_lists(
         so ``612 345 678`` and ``+34 612-345-678`` hash alike, as an ads platform's matching
         expects; an identifier that is not valid gets no hash.
     top : int
-        How many of each segment's first-ranked channels get a list (thin ones are skipped).
+        How many of each segment's first-ranked channels get a list (thin ones and untested
+        options are skipped).
     hash_key_env : str, optional
     default_country : str
         Country of phone numbers written without an international prefix.
@@ -839,7 +1055,8 @@ def activation_lists(
                 "hashing identifiers."
             )
         key = secret.encode("utf-8")
-    chosen = plan.table[(plan.table["rank"] <= top) & ~plan.table["thin"]]
+    t = plan.table
+    chosen = t[(t["rank"] <= top) & ~t["thin"] & (t["status"] == "ranked")]
     out = {}
     for r in chosen.itertuples():
         ids = labels.index[labels.to_numpy() == r.segment]
@@ -898,7 +1115,7 @@ def report_channel_plan(
     journeys : omniseg.attribution.Journeys
     gaps : DataFrame
     """
-    from omniseg.attribution import build_journeys, markov_attribution
+    from omniseg.attribution import attribution_status, build_journeys, markov_attribution
     from omniseg.pipeline import resolved_events
 
     labels = segmentation.labels
@@ -926,9 +1143,12 @@ def report_channel_plan(
     journeys = build_journeys(events, segments=labels)
     shares = {}
     for seg in sorted(labels.unique()):
-        part = markov_attribution(journeys, segment=seg)
-        shares[seg] = part.set_index("channel")["share"]
-    attributed = pd.DataFrame(shares).T
+        if seg in journeys.segments and attribution_status(journeys, segment=seg) is None:
+            part = markov_attribution(journeys, segment=seg)
+            shares[seg] = part.set_index("channel")["share"]
+    # segments whose journeys cannot be attributed (one channel, no purchases) are valued by
+    # their revenue per customer through each channel instead
+    attributed = pd.DataFrame(shares).T if shares else None
     metrics = channel_metrics(
         features,
         labels,
@@ -951,3 +1171,79 @@ def report_channel_plan(
         plan.to_csv(Path(output_dir) / "channel_plan.csv")
         activation_lists(plan, labels, output_dir=output_dir)
     return plan, journeys, gaps
+
+
+def report_section(
+    name: str,
+    *,
+    plan: ChannelPlan,
+    journeys: Any,
+    gaps: pd.DataFrame,
+    features: pd.DataFrame,
+    segmentation: Any,
+    language: str = "en",
+) -> list[Any]:
+    """What the channel-plan notebook displays for one section, in order.
+
+    ``name`` is ``"plan"`` (heading, the not-in-data sentence, the top channels, the score heat
+    map when there are channels to compare), ``"attribution"``, ``"journeys"``, ``"patterns"``
+    or ``"gaps"``. A section that does not apply to the data (one channel, no journeys, no
+    purchases) is its heading and ONE sentence in ``language`` instead of its table or chart.
+    """
+    from omniseg import attribution as at
+    from omniseg.display import paragraph, section, table
+
+    lang = check_language(language)
+    names = dict(enumerate(segmentation.names))
+
+    def head(key: str, anchor: str, lead: str | None, level: int = 3) -> Any:
+        return section(
+            channel_text(key, lang),
+            anchor=anchor,
+            level=level,
+            lead=channel_text(lead, lang) if lead else None,
+        )
+
+    def na(result: Any) -> list[Any]:
+        return [paragraph(result.text(lang))]
+
+    if name == "plan":
+        out = [head("title", "channel-plan", "lead", level=2)]
+        if plan.absent_channels:
+            out.append(paragraph(plan.not_in_data_text(lang)))
+        out.append(table(plan.top(3), align="left"))
+        if plan.table["score"].notna().any():
+            out.append(plan.plot_scores())
+        return out
+    if name == "attribution":
+        result = at.attribution_table(journeys)
+        if isinstance(result, at.NotApplicable):
+            return [head("attr_title", "attribution", None), *na(result)]
+        return [
+            head("attr_title", "attribution", "attr_lead"),
+            at.plot_attribution(result, language=lang),
+        ]
+    if name == "journeys":
+        out = [head("journey_title", "journeys", None)]
+        sankey = at.plot_sankey(journeys, language=lang)
+        if isinstance(sankey, at.NotApplicable):
+            return [*out, *na(sankey)]
+        return [
+            *out,
+            sankey,
+            at.plot_transitions(at.transition_matrix(journeys), language=lang),
+        ]
+    if name == "patterns":
+        result = journey_patterns(features, segmentation.labels, language=lang, segment_names=names)
+        if _not_applicable(result) is not None:
+            return [head("pat_title", "journey-patterns", None), *na(result)]
+        return [head("pat_title", "journey-patterns", "pat_lead"), table(result)]
+    if name == "gaps":
+        result = gaps_table(gaps, lang)
+        if _not_applicable(result) is not None:
+            return [head("gaps_title", "omnichannel-gaps", None), *na(result)]
+        return [head("gaps_title", "omnichannel-gaps", "gaps_lead"), table(result)]
+    raise ParameterError(
+        "The 'name' parameter of report_section must be one of 'plan', 'attribution', "
+        f"'journeys', 'patterns', 'gaps'. Got {name!r} instead."
+    )

@@ -16,6 +16,17 @@ majority gender ("Compradora de app joven" when most of the segment are women). 
 comes from a fixed list per language and gender, picked by segment number, so the same
 segmentation always gives the same names and no two personas share one.
 
+When no channel sets a segment apart (one channel in the data, or every segment uses them alike)
+the noun is "customer" and the name takes the segment's most distinctive other trait
+(:func:`_trait_candidates`: value tier, recency — active / lapsed —, frequency, tenure, age,
+region, survey attitudes; each the segment against everyone else by effect size, Cohen's d or h
+of at least 0.5): "Lapsed customer", "Young high-value customer". Names are unique: when two
+segments would get the same name each adds its next most distinctive trait, with no "(2)"
+suffix (the segment code is appended only if they run out of traits).
+``Persona.traits`` lists the traits of the name as language-free codes (``"recency:lapsed"``).
+Cards list only channels the segment uses (at least 1 % of its customers), and no channel lines
+at all when the data has one channel.
+
 Privacy: a segment smaller than ``min_customers`` (default 10) gets no card content (only its
 size), survey statements need ``min_respondents`` (default 5), and quotes are taken from
 PII-scrubbed interview sentences only.
@@ -200,6 +211,9 @@ class Persona:
         Size and value.
     signature_channel : str or None
         Canonical channel the name is built on.
+    traits : list of str
+        The traits the name is built from, as codes (``"channel:app"``, ``"age:young"``,
+        ``"value:high"``, ``"recency:lapsed"``, ``"region:Norte"``...).
     who, behaviour, channels, attitudes : list of (str, Evidence)
         Statements with their evidence.
     goals, frustrations : list of str
@@ -225,6 +239,7 @@ class Persona:
     revenue_per_customer: float | None = None
     median_age: float | None = None
     signature_channel: str | None = None
+    traits: list[str] = field(default_factory=list)
     nps: float | None = None
     who: list[tuple[str, Evidence]] = field(default_factory=list)
     behaviour: list[tuple[str, Evidence]] = field(default_factory=list)
@@ -269,6 +284,102 @@ def _json(v: Any) -> Any:
 def _female_share(gender: pd.Series) -> float:
     g = gender.dropna().astype(str)
     return float((g == "female").mean()) if len(g) else float("nan")
+
+
+#: Numeric traits a persona name may use: feature -> trait name (words in i18n
+#: ``personas.trait.<name>_high`` / ``_low``). Order breaks ties of equal effect size.
+_NAME_TRAITS: dict[str, str] = {
+    "monetary": "value",
+    "recency_days": "recency",
+    "frequency": "frequency",
+    "tenure_days": "tenure",
+    "age": "age",
+}
+_RECENCY_WORDS = {"high": "lapsed", "low": "active"}
+#: Smallest effect size (Cohen's d or h, segment vs everyone else) a name trait needs.
+MIN_TRAIT_EFFECT = 0.5
+
+
+def _cohen_d(seg: pd.Series, rest: pd.Series) -> float:
+    seg, rest = seg.dropna(), rest.dropna()
+    if len(seg) < 2 or len(rest) < 2:
+        return 0.0
+    pooled = float(np.sqrt((seg.var() + rest.var()) / 2))
+    return float((seg.mean() - rest.mean()) / pooled) if pooled > 0 else 0.0
+
+
+def _trait_candidates(
+    features: pd.DataFrame, mask: np.ndarray, attitudes: list[tuple[float, str]] | None = None
+) -> list[tuple[float, str, str, dict]]:
+    """The segment's distinctive traits, most distinctive first.
+
+    Each is ``(effect, code, word key, format fields)``: numeric features of
+    :data:`_NAME_TRAITS` by Cohen's d, the region by Cohen's h of its most frequent level in the
+    segment (a majority of the segment), survey constructs by their standardised difference;
+    only effects of at least :data:`MIN_TRAIT_EFFECT` in size.
+    """
+    out = []
+    for col, trait in _NAME_TRAITS.items():
+        if col not in features:
+            continue
+        x = pd.to_numeric(features[col], errors="coerce").astype("float64")
+        d = _cohen_d(x[mask], x[~mask])
+        if abs(d) < MIN_TRAIT_EFFECT:
+            continue
+        side = "high" if d > 0 else "low"
+        word = _RECENCY_WORDS[side] if trait == "recency" else side
+        out.append((abs(d), f"{trait}:{word}", f"{trait}_{word}", {}))
+    if "region" in features:
+        values = features["region"].astype("string")
+        seg = values[mask].dropna()
+        rest = values[~mask].dropna()
+        if len(seg) and len(rest):
+            top = str(seg.value_counts().index[0])
+            p1, p0 = float((seg == top).mean()), float((rest == top).mean())
+            h = 2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p0))
+            if p1 >= 0.5 and h >= MIN_TRAIT_EFFECT:
+                out.append((float(h), f"region:{top}", "region", {"v": top}))
+    for d, label in attitudes or []:
+        if abs(d) >= MIN_TRAIT_EFFECT:
+            side = "high" if d > 0 else "low"
+            out.append((abs(d), f"attitude:{label}:{side}", f"attitude_{side}", {"c": label}))
+    out.sort(key=lambda c: -c[0])  # stable: ties keep the order above
+    return out
+
+
+def _trait_word(key: str, fields: dict, female: bool, language: str) -> str:
+    text = i18n.t(f"personas.trait.{key}{'.f' if female else ''}", language)
+    return text.format(**fields)
+
+
+def _full_name(
+    channel: str | None,
+    age_word: str | None,
+    high_value: bool,
+    extras: list[tuple[str, dict]],
+    female: bool,
+    language: str,
+) -> str:
+    """The persona name: the base traits of :func:`_persona_name` plus ``extras`` (word keys)."""
+    if not extras:
+        return _persona_name(channel, age_word, high_value, female, language)
+    nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
+    noun = nouns[1] if female else nouns[0]
+    words = [_trait_word(k, f, female, language) for k, f in extras if k != "region"]
+    region = [_trait_word(k, f, female, language) for k, f in extras if k == "region"]
+    if language == "en":
+        parts = [_AGE_WORDS[age_word]["en"]] if age_word else []
+        if high_value:
+            parts.append(_HIGH_VALUE["en"])
+        parts += [*words, noun, *region]
+        text = " ".join(parts)
+        return text[0].upper() + text[1:]
+    parts = [noun]
+    if age_word:
+        parts.append(_AGE_WORDS[age_word]["es"][1 if female else 0])
+    if high_value:
+        parts.append(_HIGH_VALUE["es"][1 if female else 0])
+    return " ".join([*parts, *words, *region])
 
 
 def _persona_name(
@@ -377,7 +488,8 @@ def build_personas(
         else float("nan")
     )
     personas = []
-    used_names: dict[str, int] = {}
+    naming: dict[int, tuple] = {}
+    n_data_channels = _n_data_channels(features)
     for seg in range(len(segmentation.names)):
         code = segmentation.names[seg]
         mask = lab == seg
@@ -408,12 +520,32 @@ def build_personas(
         rpc = float(sizes.loc[seg, "revenue_per_customer"])
         high_value = bool(np.isfinite(rpc) and overall_rpc > 0 and rpc >= 1.5 * overall_rpc)
         channel = _signature_channel(features, mask, segmentation.profile)
-        name = _persona_name(channel, age_word, high_value, female, language)
-        if name in used_names:  # two segments with the same traits: keep names distinct
-            used_names[name] += 1
-            name = f"{name} ({used_names[name]})"
-        else:
-            used_names[name] = 1
+        covered = {"age"} if age_word else set()
+        if high_value:
+            covered.add("value")
+        candidates = [
+            c
+            for c in _trait_candidates(
+                features,
+                mask,
+                _attitude_effects(survey_part, seg, min_respondents, language),
+            )
+            if c[1].split(":")[0] not in covered
+        ]
+        extras = 0 if channel else min(1, len(candidates))  # a generic noun takes a trait
+        naming[seg] = (channel, age_word, high_value, female, candidates, extras)
+        traits = [f"channel:{channel}"] if channel else []
+        traits += [f"age:{age_word}"] if age_word else []
+        traits += ["value:high"] if high_value else []
+        name = _full_name(
+            channel,
+            age_word,
+            high_value,
+            [(k, f) for _, _, k, f in candidates[:extras]],
+            female,
+            language,
+        )
+        traits += [c for _, c, _, _ in candidates[:extras]]
         names = FIRST_NAMES[language]["female" if female else "male"]
         first = names[seg % len(names)]
         p = Persona(
@@ -428,17 +560,69 @@ def build_personas(
             revenue_per_customer=_float(rpc),
             median_age=_float(median_age),
             signature_channel=channel,
+            traits=traits,
         )
         _who(p, features, mask, ages, female_share, language)
-        _behaviour(p, features, mask, overall_rpc, language)
-        _channels(p, features, mask, language)
+        _behaviour(p, features, mask, overall_rpc, language, n_data_channels)
+        if n_data_channels != 1:  # one channel in the data: nothing to say about channels
+            _channels(p, features, mask, language)
         border = float(conf["borderline"].to_numpy()[mask].mean())
         if border >= 0.15:
             p.notes.append(_t("borderline", language, share=format_percent(border, language)))
         _attitudes(p, survey_part, seg, min_respondents, language)
         _themes(p, theme_part, seg, language)
         personas.append(p)
+    _unique_names(personas, naming, language)
     return personas
+
+
+def _n_data_channels(features: pd.DataFrame) -> int | None:
+    """How many channels have interactions in the table (None without interactions_ columns)."""
+    cols = [f"interactions_{c}" for c in CANONICAL_CHANNELS if f"interactions_{c}" in features]
+    if not cols:
+        return None
+    sums = features[cols].apply(pd.to_numeric, errors="coerce").fillna(0).sum()
+    return int((sums > 0).sum())
+
+
+def _unique_names(personas: list[Persona], naming: dict[int, tuple], language: str) -> None:
+    """Give segments that share a name their next most distinctive trait, until names differ."""
+    by_seg = {p.segment: p for p in personas if not p.suppressed}
+    for _ in range(12):
+        groups: dict[str, list[int]] = {}
+        for seg, p in by_seg.items():
+            groups.setdefault(p.name, []).append(seg)
+        clashes = [segs for segs in groups.values() if len(segs) > 1]
+        if not clashes:
+            return
+        progressed = False
+        for segs in clashes:
+            for seg in segs:
+                channel, age_word, high_value, female, candidates, extras = naming[seg]
+                if extras >= len(candidates):
+                    continue
+                extras += 1
+                progressed = True
+                naming[seg] = (channel, age_word, high_value, female, candidates, extras)
+                p = by_seg[seg]
+                p.name = _full_name(
+                    channel,
+                    age_word,
+                    high_value,
+                    [(k, f) for _, _, k, f in candidates[:extras]],
+                    female,
+                    language,
+                )
+                p.traits.append(candidates[extras - 1][1])
+        if not progressed:
+            break
+    groups = {}
+    for seg, p in by_seg.items():
+        groups.setdefault(p.name, []).append(seg)
+    for segs in groups.values():
+        if len(segs) > 1:  # out of traits: the segment code tells them apart
+            for seg in segs:
+                by_seg[seg].name = f"{by_seg[seg].name} · {by_seg[seg].code}"
 
 
 def _float(v: Any) -> float | None:
@@ -496,7 +680,7 @@ def _index(value: float, overall: float) -> float | None:
     return round(100 * value / overall, 1)
 
 
-def _behaviour(p: Persona, features, mask, overall_rpc, language) -> None:
+def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=None) -> None:
     n = int(mask.sum())
     part = features.loc[mask]
     if {"frequency", "aov", "monetary"} <= set(features.columns):
@@ -525,7 +709,7 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language) -> None:
                     Evidence(n=int(part["recency_days"].notna().sum())),
                 )
             )
-    if {"first_channel", "last_channel"} <= set(features.columns):
+    if {"first_channel", "last_channel"} <= set(features.columns) and n_channels != 1:
         first = part["first_channel"].dropna().astype(str)
         last = part["last_channel"].dropna().astype(str)
         if len(first) and len(last):
@@ -548,6 +732,10 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language) -> None:
             )
 
 
+#: A channel used by fewer than this share of a segment's customers gets no card line.
+MIN_CHANNEL_REACH = 0.01
+
+
 def _channels(p: Persona, features, mask, language) -> None:
     rows = []
     for ch in CANONICAL_CHANNELS:
@@ -555,6 +743,11 @@ def _channels(p: Persona, features, mask, language) -> None:
         if col in features:
             x = features[col].astype("float64")
             seg, overall = float(x[mask].mean()), float(x.mean())
+            inter = f"interactions_{ch}"
+            used = features.get(inter, x)
+            reach = float((pd.to_numeric(used[mask], errors="coerce").fillna(0) > 0).mean())
+            if not np.isfinite(seg) or seg <= 0 or reach < MIN_CHANNEL_REACH:
+                continue  # a channel the segment does not use: no line
             rows.append((seg, ch, overall, int(x[mask].notna().sum())))
     rows.sort(key=lambda r: -r[0])
     for seg, ch, overall, n in rows[:3]:
@@ -620,6 +813,29 @@ def _survey_evidence(
         "codebook": codebook,
         "scale_hi": scale_hi,
     }
+
+
+def _attitude_effects(part: dict | None, seg: int, min_respondents: int, language: str):
+    """(standardised difference, construct label) of the segment's respondents vs everyone."""
+    if part is None:
+        return []
+    scores = part["scores"]
+    mine = scores[scores["_segment"] == seg]
+    if len(mine) < min_respondents:
+        return []
+    out = []
+    for c in part["constructs"]:
+        if c not in scores or int(mine[c].notna().sum()) < min_respondents:
+            continue
+        if "_w" in scores:
+            v, _ = _weighted_stats(mine[c], mine["_w"])
+            a, sd = _weighted_stats(scores[c], scores["_w"])
+        else:
+            v, a, sd = float(mine[c].mean()), float(scores[c].mean()), float(scores[c].std())
+        if np.isfinite(v) and np.isfinite(sd) and sd > 0:
+            label = _construct_label(c, part["codebook"], language)
+            out.append(((v - a) / sd, label[:1].lower() + label[1:]))
+    return out
 
 
 def _construct_label(name: str, codebook: dict, language: str) -> str:

@@ -543,9 +543,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
                     "silhouette": float(silhouette_score(Zs[sil_idx], sl))
                     if ok and len(np.unique(sl)) > 1
                     else float("nan"),
-                    "calinski_harabasz": _calinski_harabasz(Zs, labels)
-                    if ok
-                    else float("nan"),
+                    "calinski_harabasz": _calinski_harabasz(Zs, labels) if ok else float("nan"),
                     "davies_bouldin": float(davies_bouldin_score(Zs, labels))
                     if ok
                     else float("nan"),

@@ -22,6 +22,12 @@ question          kind         feature table / survey table
                                questions
 ================  ===========  ================================================================
 
+Only questions whose answers vary in the fitting data are asked: a question every customer
+answers the same (the main channel of a single-channel retailer) is skipped and recorded in
+``skipped_questions_``; when none varies, the tool asks nothing and places everyone in the
+largest segment (``no_questions_``). A segment the fitted tool never assigns is named with the
+reason (``unassigned_reasons_``: its customers answer like those of another segment).
+
 Two models: a shallow decision tree (``model="tree"``, the default; its leaves read as rules)
 or a multinomial logistic regression (``model="logistic"``; read as the answers that make each
 segment more or less likely). The fitted state is scikit-learn estimators, numpy arrays, lists,
@@ -427,6 +433,13 @@ class TypingTool(ClassifierMixin, BaseEstimator):
     unassigned_ : list
         Segments the fitted model assigns to none of the fitting customers (a shallow tree may
         run out of questions before it reaches a small segment).
+    unassigned_reasons_ : dict
+        ``str(segment)`` -> ``{"reason": "answers_like", "like": other}`` for each unassigned
+        segment: the segment most of its customers are placed in instead.
+    skipped_questions_ : list of str
+        Questions not asked because every fitting customer gives the same answer.
+    no_questions_ : bool
+        True when no question varies: the tool asks nothing and assigns the largest segment.
     n_samples_fit_ : int
 
     Examples
@@ -546,6 +559,12 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         """
         names = self._check_params()
         inputs = typing_inputs(X, names)
+        # a question every customer answers the same tells no segment apart: not asked
+        varying = [n for n in names if inputs[n].dropna().astype(str).nunique() >= 2]
+        self.skipped_questions_ = [n for n in names if n not in varying]
+        self.no_questions_ = not varying
+        names = varying or names[:1]  # no question varies: a constant input, one leaf
+        inputs = inputs[names]
         labels = np.asarray(y)
         if labels.ndim != 1 or len(labels) != len(inputs):
             raise ParameterError(
@@ -606,8 +625,16 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             out_of_fold[test] = fold_model.predict(Z[test])
             scores.append(float(np.mean(out_of_fold[test] == labels[test])))
         self.model_ = self._estimator().fit(Z, labels)
-        assigned = set(self.model_.predict(Z).tolist())
+        fitted = self.model_.predict(Z)
+        assigned = set(fitted.tolist())
         self.unassigned_ = [_plain(c) for c in classes if c not in assigned]
+        self.unassigned_reasons_ = {}
+        for c in classes:
+            if c in assigned:
+                continue
+            placed, n = np.unique(fitted[labels == c], return_counts=True)
+            like = _plain(placed[n.argmax()]) if len(placed) else None
+            self.unassigned_reasons_[str(_plain(c))] = {"reason": "answers_like", "like": like}
         self.cv_accuracy_ = float(np.mean(scores))
         self.cv_accuracy_std_ = float(np.std(scores))
         self.confusion_ = confusion_matrix(labels, out_of_fold, labels=classes)
@@ -881,9 +908,12 @@ class TypingTool(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ presentation
 
     def questionnaire(self, language: str = "en") -> list[str]:
-        """The questions to ask, worded for an agent or a survey (one string per question)."""
+        """The questions to ask, worded for an agent or a survey (one string per question; none
+        when no question varies in the fitting data)."""
         check_is_fitted(self)
         check_language(language)
+        if getattr(self, "no_questions_", False):
+            return []
         out = []
         for name in self.feature_names_in_:
             spec = TYPING_QUESTIONS.get(name)
@@ -908,17 +938,40 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         )
 
     def unassigned_text(self, language: str = "en", segment_names: Any = None) -> str:
-        """One sentence naming the segments the tool never assigns ("" when there are none)."""
+        """The segments the tool never assigns and why ("" when there are none): one sentence
+        naming them, then one per segment saying whose answers its customers give."""
         check_is_fitted(self)
         if not self.unassigned_:
             return ""
         names = dict(
             zip(map(_plain, self.classes_), self._display_names(segment_names), strict=True)
         )
-        return t(
+        text = t(
             "typing.unassigned",
             language,
             segments=", ".join(names[c] for c in self.unassigned_),
+        )
+        reasons = getattr(self, "unassigned_reasons_", {})
+        for c in self.unassigned_:
+            like = (reasons.get(str(c)) or {}).get("like")
+            if like is not None and like in names:
+                text += " " + t(
+                    "typing.unassigned_why", language, segment=names[c], other=names[like]
+                )
+        return text
+
+    def skipped_text(self, language: str = "en") -> str:
+        """One sentence naming the questions not asked because they do not vary ("" if none)."""
+        check_is_fitted(self)
+        if getattr(self, "no_questions_", False):
+            return t("typing.no_questions", language)
+        skipped = getattr(self, "skipped_questions_", [])
+        if not skipped:
+            return ""
+        return t(
+            "typing.skipped",
+            language,
+            questions=", ".join(self._label(q, language) for q in skipped),
         )
 
     def _model_text(self, language: str) -> str:
@@ -936,6 +989,9 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         if self.unassigned_:
             text = self.unassigned_text(language, segment_names)
             unassigned = f'<p class="omniseg-warning">{esc(text)}</p>'
+        skipped = self.skipped_text(language)
+        if skipped:
+            unassigned += f"<p>{esc(skipped)}</p>"
 
         return (
             '<div class="omniseg-typing-tool">'
@@ -982,6 +1038,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
                 for i, row in enumerate(self.confusion_)
             ],
             "unassigned": list(self.unassigned_),
+            "skipped_questions": list(getattr(self, "skipped_questions_", [])),
             "rules": self.rules(language, segment_names),
             "accuracy_text": self.accuracy_text(language),
         }
