@@ -11,8 +11,11 @@ converted as :mod:`omniseg.io` converts them:
   ``e_mail``, ``telefono``) as the loader folds them;
 * ``timestamp``: ISO 8601 (an offset is converted to UTC; none means UTC), else day-first
   ``25/11/2026 10:00`` and the loader's other day-first formats;
-* ``revenue``, ``satisfaction``: numbers with a decimal point or a decimal comma (a comma makes
-  dots thousands separators: ``1.234,56``), a currency sign allowed (``€12``);
+* ``revenue``, ``satisfaction``: numbers read **per column**, as the loader reads them: a
+  decimal point or comma, thousands grouped (``1.234,56``), a currency sign allowed (``€12``);
+  a cell with one mark and three digits (``15.597``) is read as the rest of its column writes
+  decimals (a decimal comma elsewhere: 15597), else as the file's other number columns or its
+  ``;`` delimiter suggest, with a warning; or by ``number_format=`` when stated;
 * identifiers and labels stay text.
 
 One scan checks those columns before anything else runs: a value that is not a date or a number
@@ -25,14 +28,16 @@ that, or convert the CSV to Parquet.
 
 from __future__ import annotations
 
+import re
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
 import ibis
 
 from omniseg.errors import DataValidationError, ParameterError, Problem
-from omniseg.io import _DAYFIRST_FORMATS, _canonical_name
+from omniseg.io import _DAYFIRST_FORMATS, _canonical_name, check_number_format
 
 __all__ = ["CSV_SUFFIXES", "NUMBER_COLUMNS", "TIME_COLUMNS", "is_csv", "read_csv"]
 
@@ -69,17 +74,58 @@ def _text(column: str) -> str:
     return f"nullif(trim(replace({_quote(column)}, chr(160), ' ')), '')"
 
 
-def _number(column: str) -> str:
-    """The loader's number rules (``omniseg.io._to_number``) in SQL: a single comma is the
-    decimal mark; with both marks the last is the decimal mark and the other must group
-    thousands; several of one mark group thousands."""
-    text = f"replace(regexp_replace({_text(column)}, '^[€$£]\\s*|\\s*[€$£]$', ''), ' ', '')"
+def _clean(column: str) -> str:
+    """A number cell's text without currency signs and spaces."""
+    return f"replace(regexp_replace({_text(column)}, '^[€$£]\\s*|\\s*[€$£]$', ''), ' ', '')"
+
+
+def _count(text: str, mark: str) -> str:
+    return f"(length({text}) - length(replace({text}, '{mark}', '')))"
+
+
+def _number(column: str, decimal: str = ".", fmt: dict[str, str] | None = None) -> str:
+    """The loader's number rules (``omniseg.io._read_numbers``) in SQL.
+
+    With ``fmt`` (a checked ``number_format``) every cell must be written in it. Otherwise a
+    single comma is the decimal mark unless three digits follow it; with both marks the last is
+    the decimal mark and the other must group thousands; several of one mark group thousands;
+    a cell with one mark followed by exactly three digits (``15.597``, ``1,234``) is read with
+    ``decimal`` as the column's decimal mark (decided from the whole column by
+    :func:`_decimals`).
+    """
+    text = _clean(column)
+    if fmt is not None:
+        d, t = fmt["decimal"], fmt["thousands"]
+        plain = f"replace({text}, '{t}', '')" if t else text
+        grouped = (
+            rf"'^[+-]?\d{{1,3}}({re.escape(t)}\d{{3}})+({re.escape(d)}\d*)?$'"
+            if t not in ("", " ")
+            else None
+        )
+        other = "," if d == "." else "."
+        checks = [f"{_count(plain, d)} <= 1"]
+        if t in ("", " "):
+            checks.append(f"{_count(text, other)} = 0")
+        else:
+            checks.append(f"({_count(text, t)} = 0 OR regexp_full_match({text}, {grouped}))")
+        value = (
+            f"CASE WHEN {' AND '.join(checks)} THEN replace({plain}, '{d}', '.') "
+            "ELSE 'not a number' END"
+        )
+        return f"try_cast({value} AS DOUBLE)"
     dots = r"'^[+-]?\d{1,3}(\.\d{3})+(,\d*)?$'"
     commas = r"'^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$'"
-    n_commas = f"(length({text}) - length(replace({text}, ',', '')))"
-    n_dots = f"(length({text}) - length(replace({text}, '.', '')))"
+    three_dot = r"'^[+-]?[1-9]\d{0,2}\.\d{3}$'"
+    three_comma = r"'^[+-]?[1-9]\d{0,2},\d{3}$'"
+    n_commas, n_dots = _count(text, ","), _count(text, ".")
+    ambiguous = (
+        f"WHEN regexp_full_match({text}, {three_dot}) THEN replace({text}, '.', '') "
+        if decimal == ","
+        else f"WHEN regexp_full_match({text}, {three_comma}) THEN replace({text}, ',', '') "
+    )
     value = (
-        f"CASE WHEN {n_commas} = 0 AND {n_dots} <= 1 THEN {text} "
+        f"CASE {ambiguous}"
+        f"WHEN {n_commas} = 0 AND {n_dots} <= 1 THEN {text} "
         f"WHEN {n_commas} = 1 AND {n_dots} = 0 THEN replace({text}, ',', '.') "
         f"WHEN regexp_full_match({text}, {dots}) "
         f"THEN replace(replace({text}, '.', ''), ',', '.') "
@@ -87,6 +133,79 @@ def _number(column: str) -> str:
         "ELSE 'not a number' END"
     )
     return f"try_cast({value} AS DOUBLE)"
+
+
+def _decimals(con: Any, paths: list[Path], raws: dict[str, str]) -> dict[str, tuple[str, int]]:
+    """Per number column, the decimal mark of its ambiguous cells and how many there are.
+
+    One scan counts, per column, the cells that show a decimal comma (``12,5``, ``1.234,56``,
+    ``1.234.567``), a decimal point (``12.5``, ``1,234.56``) and the ambiguous ones (``15.597``,
+    ``1,234``). A column that shows one mark reads its ambiguous cells by it; one that shows
+    neither or both follows the other number columns, then the delimiter (``;``: a
+    Spanish-locale export, decimal comma), as :func:`omniseg.io._file_hint` does.
+    """
+    if not raws:
+        return {}
+    pats = {
+        "comma": r"'^[+-]?(\d*,\d+|\d{1,3}(\.\d{3}){2,}(,\d*)?|\d{1,3}(\.\d{3})+,\d*)$'",
+        "point": (
+            r"'^[+-]?(\d*\.\d+([eE][+-]?\d+)?|\d{1,3}(,\d{3}){2,}(\.\d*)?"
+            r"|\d{1,3}(,\d{3})+\.\d*)$'"
+        ),
+        "ambiguous": r"'^[+-]?[1-9]\d{0,2}[.,]\d{3}$'",
+    }
+    exprs = [
+        f"count(*) FILTER (WHERE regexp_full_match({_clean(raw)}, {pat}) "
+        + (
+            f"AND NOT regexp_full_match({_clean(raw)}, {pats['ambiguous']}))"
+            if kind != "ambiguous"
+            else ")"
+        )
+        for raw in raws.values()
+        for kind, pat in pats.items()
+    ]
+    row = con.raw_sql(f"SELECT {', '.join(exprs)} FROM {_source(paths)}").fetchone()
+    counts = {
+        name: dict(zip(pats, row[3 * i : 3 * i + 3], strict=True)) for i, name in enumerate(raws)
+    }
+    comma = sum(c["comma"] for c in counts.values())
+    point = sum(c["point"] for c in counts.values())
+    if comma and not point:
+        hint = ","
+    elif point and not comma:
+        hint = "."
+    else:
+        hint = "," if _delimiter(con, paths[0]) == ";" else "."
+    out = {}
+    for name, c in counts.items():
+        if c["comma"] and not c["point"]:
+            mark = ","
+        elif c["point"] and not c["comma"]:
+            mark = "."
+        else:
+            mark = hint
+        out[name] = (mark, int(c["ambiguous"]) if not (bool(c["comma"]) ^ bool(c["point"])) else 0)
+    return out
+
+
+def _ambiguous_text(file: str, column: str, mark: str, n: int) -> str:
+    """The warning for a column whose ``15.597``-like cells the file's hint decided."""
+    how = "decimals (15.597 = 15.597)" if mark == "." else "thousands (15.597 = 15597)"
+    stated = "{'decimal': ',', 'thousands': '.'}" if mark == "," else "{'decimal': '.'}"
+    return (
+        f"{file}, column '{column}': {n:,} value(s) have one mark followed by three digits "
+        f"(such as 15.597), which no other value of the column decides; read as {how}. If that "
+        f"is wrong, pass number_format={stated} to read_csv."
+    )
+
+
+def _delimiter(con: Any, path: Path) -> str:
+    """The delimiter DuckDB's sniffer finds in a CSV file ("," when it cannot tell)."""
+    try:
+        quoted = "'" + str(path).replace("'", "''") + "'"
+        return str(con.raw_sql(f"SELECT Delimiter FROM sniff_csv({quoted})").fetchone()[0])
+    except Exception:  # the sniffer is a hint only
+        return ","
 
 
 def _timestamp(column: str) -> str:
@@ -105,7 +224,13 @@ def _source(paths: list[Path], *, filename: bool = False) -> str:
     return f"read_csv([{files}], all_varchar = true, header = true, union_by_name = true{extra})"
 
 
-def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis.Table:
+def read_csv(
+    con: Any,
+    paths: list[Path],
+    *,
+    what: str = "interactions",
+    number_format: dict[str, str] | None = None,
+) -> ibis.Table:
     """A lazy Ibis table over CSV files, typed and checked (see the module docstring).
 
     Parameters
@@ -115,6 +240,10 @@ def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis
         The files (one table: columns matched by name across files).
     what : str
         Name used in error messages.
+    number_format : dict, optional
+        How numbers are written (``{"decimal": ",", "thousands": "."}``, checked by
+        :func:`omniseg.io.check_number_format`); default: decided per column from its cells,
+        with a warning for a column whose ``15.597``-like cells only the file could decide.
 
     Returns
     -------
@@ -144,10 +273,16 @@ def read_csv(con: Any, paths: list[Path], *, what: str = "interactions") -> ibis
                 f"both mean '{name}'. Fix: rename or drop one of them."
             )
         seen[name] = raw
+    fmt = check_number_format(number_format) if number_format is not None else None
+    number_raws = {name: raw for raw, name in names.items() if name in NUMBER_COLUMNS}
+    marks = {} if fmt is not None else _decimals(con, paths, number_raws)
     converted = {}
     for raw, name in names.items():
         if name in NUMBER_COLUMNS:
-            converted[name] = (raw, _number(raw))
+            mark, n_ambiguous = marks.get(name, (".", 0))
+            converted[name] = (raw, _number(raw, mark, fmt))
+            if n_ambiguous:
+                warnings.warn(_ambiguous_text(paths[0].name, name, mark, n_ambiguous), stacklevel=2)
         elif name in TIME_COLUMNS:
             converted[name] = (raw, _timestamp(raw))
     _check(con, paths, converted, what)

@@ -111,3 +111,77 @@ def test_unusable_csv_inputs_get_clear_errors(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ParameterError, match=r"no \.parquet or \.csv files"):
         as_table(tmp_path / "empty")
+
+
+# ---- numbers are read per column, as the loader reads them (issue 14: 15.597 misread) ------
+
+
+def _revenue(path, **kw):
+    from omniseg.csv_source import read_csv
+    from omniseg.engine import connect
+
+    con = connect()
+    return con.to_pandas(read_csv(con, [path], **kw))["revenue"].to_numpy()
+
+
+def test_spanish_thousands_dot_without_decimals_is_read_as_thousands(tmp_path):
+    # the column writes decimals with a comma elsewhere: 15.597 is fifteen thousand
+    path = tmp_path / "ventas.csv"
+    _write(
+        path,
+        "timestamp,channel,event,customer_id,revenue\n"
+        "2026-01-05,store,purchase,C1,15.597\n"
+        '2026-01-06,store,purchase,C2,"1.234,50"\n'
+        '2026-01-07,store,purchase,C3,"12,5"\n',
+    )
+    np.testing.assert_allclose(_revenue(path), [15597.0, 1234.5, 12.5])
+
+
+def test_a_decimal_point_column_keeps_15_597_as_a_decimal(tmp_path):
+    path = tmp_path / "sales.csv"
+    _write(
+        path,
+        "timestamp,channel,event,customer_id,revenue\n"
+        "2026-01-05,store,purchase,C1,15.597\n"
+        "2026-01-06,store,purchase,C2,12.50\n"
+        '2026-01-07,store,purchase,C3,"1,234"\n',
+    )
+    # one decimal point decides the column: 1,234 groups thousands
+    np.testing.assert_allclose(_revenue(path), [15.597, 12.5, 1234.0])
+
+
+@pytest.mark.parametrize(("sep", "expected"), [(",", 15.597), (";", 15597.0)])
+def test_an_undecided_column_follows_the_file_and_warns(tmp_path, sep, expected):
+    path = tmp_path / "export.csv"
+    rows = ["timestamp", "channel", "event", "customer_id", "revenue"]
+    text = sep.join(rows) + "\n" + sep.join(["2026-01-05", "store", "purchase", "C1", "15.597"])
+    _write(path, text + "\n" + sep.join(["2026-01-06", "store", "purchase", "C2", "20"]) + "\n")
+    with pytest.warns(UserWarning, match=r"export.csv, column 'revenue': 1 value"):
+        got = _revenue(path)
+    np.testing.assert_allclose(got, [expected, 20.0])
+
+
+def test_a_stated_number_format_is_used_and_enforced(tmp_path):
+    path = tmp_path / "export.csv"
+    _write(
+        path,
+        "timestamp,channel,event,customer_id,revenue\n"
+        "2026-01-05,store,purchase,C1,15.597\n2026-01-06,store,purchase,C2,20\n",
+    )
+    fmt = {"decimal": ",", "thousands": "."}
+    np.testing.assert_allclose(_revenue(path, number_format=fmt), [15597.0, 20.0])
+    _write(path, "timestamp,channel,event,customer_id,revenue\n2026-01-05,store,purchase,C1,1.5\n")
+    with pytest.raises(DataValidationError, match="revenue"):
+        _revenue(path, number_format=fmt)  # "1.5" is not a number written 1.234,56-style
+
+
+def test_csv_source_and_loader_read_the_same_numbers(tmp_path):
+    from omniseg.io import load_interactions
+
+    cells = ["15.597", "1.234,50", "12,5", "€ 7", "0,597", "1.234.567", "3,25", "42"]
+    lines = [f'2026-01-{i + 1:02d},store,purchase,C{i},"{c}"' for i, c in enumerate(cells)]
+    path = tmp_path / "export.csv"
+    _write(path, "timestamp,channel,event,customer_id,revenue\n" + "\n".join(lines) + "\n")
+    loader = load_interactions(path)["revenue"].to_numpy(dtype=float)
+    np.testing.assert_allclose(_revenue(path), loader)
+    np.testing.assert_allclose(loader, [15597, 1234.5, 12.5, 7, 0.597, 1234567, 3.25, 42])
