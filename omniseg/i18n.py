@@ -335,6 +335,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not asked (every customer answers it the same): {questions}.",
         "es": "No se pregunta (todos los clientes responden lo mismo): {questions}.",
     },
+    "typing.unavailable": {
+        "en": "Not asked (the data cannot answer it): {questions}.",
+        "es": "No se pregunta (los datos no permiten responderla): {questions}.",
+    },
     "typing.no_questions": {
         "en": "None of the questions varies in this data: everyone is placed in the largest "
         "segment.",
@@ -514,6 +518,49 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Interview themes and quotes are not available: no interviews were given.",
         "es": "Los temas y las citas de entrevistas no están disponibles: no se aportaron "
         "entrevistas.",
+    },
+    # a table that was not given (DataProfile.has_interactions / has_customers)
+    "limits.na.identity.no_interactions": {
+        "en": "Identity resolution does not apply: without interactions, each person is one CRM "
+        "customer (person_id = customer_id).",
+        "es": "La resolución de identidades no aplica: sin interacciones, cada persona es un "
+        "cliente del CRM (person_id = customer_id).",
+    },
+    "limits.na.channels.no_interactions": {
+        "en": "Channel figures, the channel plan and activation lists per channel do not apply: "
+        "the data has no interactions table.",
+        "es": "Las cifras por canal, el plan de canales y las listas de activación por canal no "
+        "aplican: los datos no tienen tabla de interacciones.",
+    },
+    "limits.na.activity.no_interactions": {
+        "en": "Activity over time does not apply: the data has no interactions with dates.",
+        "es": "La actividad en el tiempo no aplica: los datos no tienen interacciones con fecha.",
+    },
+    "limits.na.omnichannel.no_interactions": {
+        "en": "Omnichannel comparisons and gaps between channels do not apply: the data has no "
+        "interactions.",
+        "es": "Las comparaciones omnicanal y las brechas entre canales no aplican: los datos no "
+        "tienen interacciones.",
+    },
+    "limits.na.attribution.no_interactions": {
+        "en": "Attribution of purchases to channels does not apply: the data has no interactions.",
+        "es": "La atribución de compras a canales no aplica: los datos no tienen interacciones.",
+    },
+    "limits.na.journeys.no_interactions": {
+        "en": "Customer journeys do not apply: the data has no interactions.",
+        "es": "Los recorridos de clientes no aplican: los datos no tienen interacciones.",
+    },
+    "limits.na.value.no_interactions": {
+        "en": "Purchase value figures (orders, revenue, recency) are not available: the data has "
+        "no interactions; segments are described by the CRM attributes.",
+        "es": "Las cifras de valor de compra (pedidos, ingresos, recencia) no están disponibles: "
+        "los datos no tienen interacciones; los segmentos se describen por los atributos del CRM.",
+    },
+    "limits.na.demographics.no_crm": {
+        "en": "Demographics (age, gender, region) are not available: no customer table (CRM) was "
+        "given; persons come from the interactions' identifiers.",
+        "es": "Los datos demográficos (edad, género, región) no están disponibles: no se aportó "
+        "tabla de clientes (CRM); las personas salen de los identificadores de las interacciones.",
     },
     "limits.orders.lines_suspected": {
         "en": "Purchases look like order lines (many share their customer and exact time) and "
@@ -1442,10 +1489,72 @@ _LOADER_WARNINGS_ES: tuple[tuple[str, str], ...] = (
         "{src}: {n} columna(s) opcionales vacías en todas las filas, descartadas: {rest}",
     ),
     (
+        r"^(?P<src>.+?), column '(?P<col>[^']+)': (?P<n>[\d,]+) value\(s\) such as (?P<ex>\S+) "
+        r"have one '(?P<mark>.)' followed by three digits, which can be a thousands separator or "
+        r"a decimal mark; read (?P<how>as decimals|with '.' as thousands separator) "
+        r"\((?P<eq>[^)]*)\) because (?P<why>.+?)\. If that is wrong, state the format: "
+        r"number_format: (?P<fmt>\{.*?\}) under data:.*$",
+        "{src}, columna '{col}': {n} valor(es) como {ex} tienen un '{mark}' seguido de tres "
+        "cifras, que puede ser separador de miles o marca decimal; se leyeron {how} ({eq}) porque "
+        "{why}. Si no es así, indique el formato: number_format: {fmt} en data: del archivo de "
+        "parámetros (number_format= en load_data)",
+    ),
+    (
+        r"^(?P<src>.+?), column 'gender': the code M can mean mujer \(Spanish, where H is "
+        r"hombre\) or male \(English, where F is female\), and the column's codes (?P<codes>.+?) "
+        r"do not say which; M was read as (?P<meaning>female \(mujer\)|male) because "
+        r"(?P<why>.+?)\. If that is wrong, state it: value_maps: (?P<fmt>.+?) under data:.*$",
+        "{src}, columna 'gender': el código M puede ser mujer (español, donde H es hombre) o "
+        "male, hombre (inglés, donde F es mujer), y los códigos de la columna {codes} no lo "
+        "aclaran; M se leyó como {meaning} porque {why}. Si no es así, indíquelo: value_maps: "
+        "{fmt} en data: del archivo de parámetros (value_maps= en load_data)",
+    ),
+    (
         r"^(?P<src>.+?): event label\(s\) outside the canonical set kept as-is: (?P<rest>.*)$",
         "{src}: etiquetas de evento fuera del conjunto canónico, se mantienen tal cual: {rest}",
     ),
 )
+
+
+#: Spanish forms of the free-text parts of loader warnings (groups ``how``, ``why``, ``meaning``).
+_LOADER_PHRASES_ES: dict[str, str] = {
+    "as decimals": "como decimales",
+    "with '.' as thousands separator": "con '.' como separador de miles",
+    "with ',' as thousands separator": "con ',' como separador de miles",
+    "the column writes other numbers both with a decimal comma and with a decimal point": (
+        "la columna escribe otros números con coma decimal y también con punto decimal"
+    ),
+    "no other value of the column shows the decimal mark, and ": (
+        "ningún otro valor de la columna muestra la marca decimal, y "
+    ),
+    "other columns of the file write decimals with a comma": (
+        "otras columnas del archivo escriben los decimales con coma"
+    ),
+    "other columns of the file write decimals with a point": (
+        "otras columnas del archivo escriben los decimales con punto"
+    ),
+    "the file is ';'-delimited, as Spanish-locale exports are": (
+        "el archivo está delimitado por ';', como las exportaciones en configuración española"
+    ),
+    "nothing in the file shows a decimal comma": "nada en el archivo muestra una coma decimal",
+    "the file is a Spanish-locale export (';'-delimited or decimal commas)": (
+        "el archivo es una exportación en configuración española (delimitado por ';' o con "
+        "comas decimales)"
+    ),
+    "nothing in the file points to a Spanish-locale export": (
+        "nada en el archivo indica una exportación en configuración española"
+    ),
+    "female (mujer)": "mujer",
+    "male": "hombre (male)",
+}
+
+
+def _phrase_es(text: str) -> str:
+    """``text`` with its known English phrases in Spanish (longest first)."""
+    for en in sorted(_LOADER_PHRASES_ES, key=len, reverse=True):
+        if en in text:
+            return text.replace(en, _LOADER_PHRASES_ES[en])
+    return text
 
 
 def translate_loader_warning(text: str, language: str = "en") -> str:
@@ -1483,5 +1592,14 @@ def translate_loader_warning(text: str, language: str = "en") -> str:
                     if parts["caution"]
                     else ""
                 )
+            for key in ("how", "meaning"):
+                if parts.get(key):
+                    parts[key] = _LOADER_PHRASES_ES.get(parts[key], parts[key])
+            if parts.get("why"):
+                head = "no other value of the column shows the decimal mark, and "
+                why = parts["why"]
+                if why.startswith(head):
+                    why = _LOADER_PHRASES_ES[head] + _phrase_es(why[len(head) :])
+                parts["why"] = _phrase_es(why)
             return template.format(**parts)
     return text

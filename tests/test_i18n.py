@@ -99,3 +99,34 @@ def test_loader_warnings_are_translated_for_spanish_reports():
         assert spanish in translate_loader_warning(english, "es"), english
         assert translate_loader_warning(english, "en") == english
     assert translate_loader_warning("something new", "es") == "something new"
+
+
+def test_ambiguous_number_and_gender_code_warnings_read_in_spanish():
+    """The loader's warnings for 15.597-like cells and a lone M gender code (issue 14) have a
+    Spanish form; an unknown wording would come back in English, which this test catches."""
+    import pandas as pd
+
+    from omniseg.i18n import translate_loader_warning
+    from omniseg.io import load_data
+
+    customers = pd.DataFrame({"customer_id": ["C1", "C2"], "gender": ["M", "M"]})
+    interactions = pd.DataFrame(
+        {
+            "timestamp": ["2026-01-05", "2026-01-06"],
+            "channel": ["store", "store"],
+            "event": ["purchase", "purchase"],
+            "customer_id": ["C1", "C2"],
+            "revenue": ["15.597", "20"],
+        }
+    )
+    warnings = load_data(customers, interactions).report.warnings
+    number = next(w for w in warnings if "three digits" in w)
+    gender = next(w for w in warnings if "column 'gender'" in w)
+    es_number = translate_loader_warning(number, "es")
+    es_gender = translate_loader_warning(gender, "es")
+    assert "seguido de tres cifras" in es_number and "como decimales" in es_number
+    assert "nada en el archivo muestra una coma decimal" in es_number
+    assert "number_format: {decimal: '.', thousands: ','}" in es_number
+    assert "el código M puede ser mujer" in es_gender and "se leyó como hombre" in es_gender
+    for text in (es_number, es_gender):
+        assert " because " not in text and "If that is wrong" not in text
