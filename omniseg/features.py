@@ -53,7 +53,7 @@ FEATURES: tuple[tuple[str, str], ...] = (
     ("first_seen", "first touchpoint (naive UTC)"),
     ("last_seen", "last touchpoint (naive UTC)"),
     ("tenure_days", "days from the first touchpoint to the reference date"),
-    ("frequency", "purchases"),
+    ("frequency", "purchases (orders: lines sharing an ``order_id`` count once)"),
     ("monetary", "revenue of all purchases"),
     ("aov", "average order value: monetary / frequency (NaN without purchases)"),
     ("recency_days", "days from the last purchase to the reference date (NaN without purchases)"),
@@ -207,14 +207,17 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
         raw_event=ev.event.cast("string"),
         revenue=ev.revenue.cast("float64") if "revenue" in ev.columns else null,
         satisfaction=ev.satisfaction.cast("float64") if "satisfaction" in ev.columns else null,
+        **({"order": ev.order_id.cast("string")} if "order_id" in ev.columns else {}),
     )
     # labels are never lost in the joins: a missing label has its own code (``unknown``)
     joined = base.join(ch_map, base.raw_channel.identical_to(ch_map.raw_channel)).join(
         ev_map, base.raw_event.identical_to(ev_map.raw_event)
     )
 
+    kept = ("sec", "ch", "ev", "revenue", "satisfaction", *(["order"] if "order" in base else []))
+
     def columns(t: ibis.Table) -> dict[str, Any]:
-        return {c: t[c] for c in ("sec", "ch", "ev", "revenue", "satisfaction")}
+        return {c: t[c] for c in kept}
 
     if origin is not None:
         coded = joined.select(pid=joined.person.cast("int64"), **columns(joined))
@@ -411,10 +414,16 @@ def _build(
         )
     buy, click = codes.ev("purchase"), codes.ev("click")
     is_buy = ev.ev == buy
+    # with an order id, order lines count once per order (a line without one is an order)
+    buys = (
+        _.count(where=is_buy & ev.order.isnull()) + ev.order.nunique(where=is_buy)
+        if "order" in ev.columns
+        else _.count(where=is_buy)
+    )
     # (person, channel) aggregates in one pass, reduced per person by position (_per_person)
     cell = ev.group_by(["pid", "ch"]).aggregate(
         n=_.count(),
-        buys=_.count(where=is_buy),
+        buys=buys,
         revenue=ev.revenue.sum(where=is_buy),
         sat_sum=ev.satisfaction.sum(),
         sat_n=ev.satisfaction.count(),

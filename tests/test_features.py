@@ -250,3 +250,25 @@ def test_a_repeated_crm_customer_counts_once_with_its_first_row(events):
     crm = pd.DataFrame({"customer_id": ["P1", "C9", "P1"], "age": [40, 30, 99]})
     table = build_features(events, crm).set_index("person_id")
     assert len(table) == 4 and table.loc["P1", "age"] == 40
+
+
+def test_order_lines_with_an_order_id_count_as_orders_not_as_purchases():
+    """Issue 14: order lines exported one row per product counted 28.2 purchases per customer
+    and an average order of a seventh of the real one; an order_id groups them."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for person, n_orders in (("a", 4), ("b", 2), ("c", 1)):
+        for k in range(n_orders):
+            for _line in range(int(rng.integers(2, 8))):
+                rows.append((person, f"2026-0{k + 1}-10 12:00", f"{person}-{k}", 10.0))
+    rows.append(("c", "2026-05-01 09:00", None, 40.0))  # a line without an order id: an order
+    ev = pd.DataFrame(rows, columns=["person_id", "timestamp", "order_id", "revenue"]).assign(
+        channel="store", event="purchase", timestamp=lambda d: pd.to_datetime(d["timestamp"])
+    )
+    got = build_features(ev).set_index("person_id")
+    assert got["frequency"].to_dict() == {"a": 4, "b": 2, "c": 2}
+    assert got["purchases_store"].to_dict() == {"a": 4, "b": 2, "c": 2}
+    spend = ev.groupby("person_id")["revenue"].sum()
+    np.testing.assert_allclose(got["aov"], spend / [4, 2, 2])
+    lines = build_features(ev.drop(columns="order_id")).set_index("person_id")
+    assert lines["frequency"].to_dict() == ev.groupby("person_id").size().to_dict()
