@@ -198,8 +198,11 @@ def _range_text(low: int, high: int | None) -> str:
 
 #: Reason codes of :class:`NotApplicable`, per kind of result.
 NOT_APPLICABLE_REASONS: dict[str, tuple[str, ...]] = {
-    "attribution": ("one_channel", "no_journeys", "no_purchases"),
-    "journeys": ("one_channel", "no_journeys", "no_sequences"),
+    "attribution": ("one_channel", "no_journeys", "no_purchases", "no_interactions"),
+    "journeys": ("one_channel", "no_journeys", "no_sequences", "no_interactions"),
+    "plan": ("no_interactions",),
+    "patterns": ("one_channel", "no_interactions"),
+    "gaps": ("one_channel", "no_interactions"),
 }
 
 
@@ -211,10 +214,11 @@ class NotApplicable:
     ----------
     what : str
         ``"attribution"``, ``"journeys"`` (Sankey, transitions), ``"patterns"`` (cross-channel
-        patterns) or ``"gaps"`` (omnichannel gaps).
+        patterns), ``"gaps"`` (omnichannel gaps) or ``"plan"`` (the channel plan).
     reason : str
-        ``"one_channel"`` (the data has a single channel), ``"no_journeys"``, ``"no_purchases"``
-        or ``"no_sequences"`` (no journey touches two channels).
+        ``"one_channel"`` (the data has a single channel), ``"no_journeys"``, ``"no_purchases"``,
+        ``"no_sequences"`` (no journey touches two channels) or ``"no_interactions"`` (no
+        interactions table: a CRM-only export).
     channels : tuple of str
         The channels the data has.
     segment : optional

@@ -113,9 +113,11 @@ def default_blocks(X: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float], l
     - ``demographics``: the first of :data:`LIFE_STAGE_COLUMNS` present and varying;
     - ``value``: the :data:`VALUE_COLUMNS` that vary, when there are purchases; weight
       :data:`VALUE_WEIGHT_WITH_CHANNELS` next to a channel mix (which then leads), else 1;
-    - with none of these (a plain customer table: socio-demographics only), ``attributes``:
-      every numeric, true/false or categorical column (at most 30 levels) that varies, except
-      identifiers, contacts and dates.
+    - with neither a channel mix nor value (a plain customer table: socio-demographics only),
+      ``attributes``: every numeric, true/false or categorical column (at most 30 levels) that
+      varies, except identifiers, contacts and dates. Age is one of them then, not a block of
+      its own (``reason`` ``"in_attributes"``), so a CRM with age and other attributes is not
+      segmented on age alone.
 
     Parameters
     ----------
@@ -129,7 +131,8 @@ def default_blocks(X: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float], l
     notes : list of dict
         One per block considered: ``block``, ``used`` (bool), ``reason`` (a code:
         ``"used"``, ``"one_channel"``, ``"no_channels"``, ``"missing"``, ``"no_variance"``,
-        ``"no_purchases"``), ``columns``. Language-free: reports word them.
+        ``"no_purchases"``, ``"in_attributes"``), ``columns``. Language-free: reports word
+        them.
     """
     blocks: dict[str, Any] = {}
     weights: dict[str, float] = {}
@@ -179,13 +182,22 @@ def default_blocks(X: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float], l
                 "columns": value,
             }
         )
-    if not blocks:
+    if "channels" not in blocks and "value" not in blocks:  # a plain customer table
         attributes = [
             c for c in X.columns
             if isinstance(c, str) and c not in _NOT_ATTRIBUTES
             and not c.startswith(("interactions_", "share_", "purchases_", "revenue_"))
             and _varies(X[c]) and _attribute(X[c])
         ]  # fmt: skip
+        life_stage = blocks.get("demographics", [])
+        if [c for c in attributes if c not in life_stage]:  # more than the life stage alone
+            attributes = list(dict.fromkeys([*life_stage, *attributes]))
+            if blocks.pop("demographics", None) is not None:
+                for note in notes:
+                    if note["block"] == "demographics":
+                        note.update(used=False, reason="in_attributes")
+        else:
+            attributes = []
         if attributes:
             blocks["attributes"] = attributes
             notes.append(
@@ -394,9 +406,16 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
                 for col in cols:
                     used.append(col)
                     specs += self._column_specs(frame[col], col)
+            # every input column weighs the same within its block: the indicator columns of a
+            # text column's levels share one column's weight (a region of 6 levels would else
+            # weigh 6 times a number, and its levels form stable clusters of their own)
+            per_source: dict[str, int] = {}
+            for spec in specs:
+                per_source[spec["source"]] = per_source.get(spec["source"], 0) + 1
             for spec in specs:
                 spec["block"] = block
-                spec["factor"] = float(weight / np.sqrt(len(specs)))
+                share = np.sqrt(len(per_source) * per_source[spec["source"]])
+                spec["factor"] = float(weight / share)
                 spec["name"] = f"{block}:{spec['name']}"
             columns += specs
         self.columns_ = columns

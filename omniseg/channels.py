@@ -1109,14 +1109,31 @@ def report_channel_plan(
     (:func:`omniseg.pipeline.resolved_events` with ``output_dir`` as the run folder, read from
     ``person_ids.parquet`` when an earlier step wrote it, so identities are resolved once).
 
+    Without an interactions table (a CRM-only export: ``data.profile.has_interactions`` is
+    false) there is nothing to rank, attribute or follow: all three results are a
+    :class:`~omniseg.attribution.NotApplicable` (reason ``"no_interactions"``), nothing is
+    written, and :func:`report_section` words each section as one sentence.
+
     Returns
     -------
     plan : ChannelPlan
     journeys : omniseg.attribution.Journeys
     gaps : DataFrame
     """
-    from omniseg.attribution import attribution_status, build_journeys, markov_attribution
+    from omniseg.attribution import (
+        NotApplicable,
+        attribution_status,
+        build_journeys,
+        markov_attribution,
+    )
     from omniseg.pipeline import resolved_events
+
+    if not getattr(getattr(data, "profile", None), "has_interactions", True):
+        return (
+            NotApplicable("plan", "no_interactions"),
+            NotApplicable("journeys", "no_interactions"),
+            NotApplicable("gaps", "no_interactions"),
+        )
 
     labels = segmentation.labels
     names = dict(enumerate(segmentation.names))
@@ -1207,6 +1224,17 @@ def report_section(
     def na(result: Any) -> list[Any]:
         return [paragraph(result.text(lang))]
 
+    if isinstance(plan, at.NotApplicable):  # no interactions at all: every section, one sentence
+        titles = {
+            "plan": ("title", "channel-plan", 2),
+            "attribution": ("attr_title", "attribution", 3),
+            "journeys": ("journey_title", "journeys", 3),
+            "patterns": ("pat_title", "journey-patterns", 3),
+            "gaps": ("gaps_title", "omnichannel-gaps", 3),
+        }
+        if name in titles:
+            key, anchor, level = titles[name]
+            return [head(key, anchor, None, level), *na(at.NotApplicable(name, plan.reason))]
     if name == "plan":
         out = [head("title", "channel-plan", "lead", level=2)]
         if plan.absent_channels:

@@ -2,7 +2,8 @@
 
 ``omniseg report --demo`` runs the whole pipeline on the bundled demo data;
 ``omniseg report --params params.yaml`` on your own; ``omniseg validate`` only checks inputs;
-``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks);
+``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks), and with
+``--scenario NAME`` one of the gallery of other data shapes (``omniseg.scenarios``);
 ``omniseg score --model M --data D`` assigns segments to new data with a saved model.
 
 Exit codes (``omniseg report``; ``validate`` and ``demo`` use 0 and 2, ``score`` 0, 2 and 73):
@@ -146,11 +147,24 @@ def validate(
     typer.echo(str(data.report))
 
 
+def _scenario_help() -> str:
+    from omniseg.scenarios import SCENARIOS
+
+    return (
+        "A data shape other than the default demo: "
+        + "; ".join(f"'{name}': {text}" for name, text in SCENARIOS.items())
+        + ". Writes the inputs, params.yaml (run it with omniseg report --params) and truth/."
+    )
+
+
 @app.command("demo")
 def demo_command(
     out: Annotated[Path, typer.Option(help="Folder to write the dataset into.")] = Path(
         "omniseg-demo"
     ),
+    scenario: Annotated[
+        str | None, typer.Option(help=_scenario_help(), metavar="NAME", show_default=False)
+    ] = None,
     customers: Annotated[int, typer.Option(min=50, help="Number of customers.")] = 5000,
     seed: Annotated[int, typer.Option(min=0, help="Random seed.")] = 42,
     format: Annotated[
@@ -158,9 +172,26 @@ def demo_command(
     ] = "csv",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Generate a synthetic omnichannel dataset with planted truth."""
+    """Generate a synthetic omnichannel dataset with planted truth (or a --scenario)."""
     from omniseg.demo import generate_demo
 
+    if scenario is not None:
+        from omniseg.scenarios import SCENARIOS, generate_scenario
+
+        if scenario not in SCENARIOS:
+            _err(f"Unknown scenario {scenario!r}. Valid scenarios: {', '.join(SCENARIOS)}.")
+            raise typer.Exit(2)
+        if format != "csv":
+            _err("--format does not apply to --scenario: each scenario has its own layout.")
+            raise typer.Exit(2)
+        info = generate_scenario(scenario, out, seed=seed)
+        if not quiet:
+            _err(
+                f"Scenario {scenario}: {info['customers']:,} customers. Run it with: "
+                f"omniseg report --params {info['params']}"
+            )
+        typer.echo(str(Path(out).resolve()))
+        return
     if format not in ("csv", "parquet"):
         _err(f"--format must be 'csv' or 'parquet'. Got {format!r}.")
         raise typer.Exit(2)

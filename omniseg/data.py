@@ -10,7 +10,36 @@ from jinja2 import Environment
 
 from omniseg.data_profile import DataProfile, profile_data
 
-__all__ = ["CustomerData", "TableReport", "ValidationReport"]
+__all__ = ["CustomerData", "TableReport", "ValidationReport", "empty_table"]
+
+#: Key columns and dtypes of a table that was not given (the loader's dtypes).
+_EMPTY_COLUMNS: dict[str, dict[str, str]] = {
+    "customers": {"customer_id": "string"},
+    "interactions": {
+        "timestamp": "datetime64[ns]",
+        "channel": "string",
+        "event": "string",
+        "customer_id": "string",
+    },
+}
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """The zero-row stand-in for a ``customers`` or ``interactions`` table that was not given.
+
+    A loaded table always has rows (a zero-row input fails validation), so an empty one means
+    "not in the data": the :class:`~omniseg.data_profile.DataProfile` records it
+    (``has_customers``, ``has_interactions``) and the sections that need the table say so.
+
+    Examples
+    --------
+    >>> empty_table("interactions").dtypes.astype(str).to_dict()
+    {'timestamp': 'datetime64[ns]', 'channel': 'string', 'event': 'string', 'customer_id': 'string'}
+    """
+    return pd.DataFrame(
+        {c: pd.Series(dtype=d) for c, d in _EMPTY_COLUMNS[table].items()}  # type: ignore[call-overload]
+    )
+
 
 _ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
 _HTML = _ENV.from_string(
@@ -162,9 +191,10 @@ class CustomerData:
     Attributes
     ----------
     customers : DataFrame
-        One row per CRM customer.
+        One row per CRM customer; no rows when no CRM was given (:func:`empty_table`).
     interactions : DataFrame
-        One row per touchpoint; ``channel`` and ``event`` canonical, ``timestamp`` naive UTC.
+        One row per touchpoint; ``channel`` and ``event`` canonical, ``timestamp`` naive UTC;
+        no rows when no interactions were given (a CRM-only export).
     survey : DataFrame or None
     codebook : dict or None
         ``{"items": {name: {...}}}``, normalised.
@@ -185,7 +215,10 @@ class CustomerData:
     sources: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.report.profile is None and self.interactions is not None:
+        for table in ("customers", "interactions"):  # not given: the empty stand-in
+            if getattr(self, table) is None:
+                setattr(self, table, empty_table(table))
+        if self.report.profile is None:
             self.report.profile = profile_data(self)
 
     @property

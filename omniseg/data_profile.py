@@ -35,12 +35,25 @@ DEMOGRAPHIC_COLUMNS: tuple[str, ...] = (
 #: Report sections whose applicability the profile decides.
 SECTIONS: tuple[str, ...] = (
     "identity",
+    "channels",
+    "activity",
     "omnichannel",
     "attribution",
     "journeys",
     "value",
+    "demographics",
     "survey",
     "interviews",
+)
+#: Sections that need an interactions table (none of them applies to a CRM-only export).
+_NEED_INTERACTIONS: tuple[str, ...] = (
+    "identity",
+    "channels",
+    "activity",
+    "omnichannel",
+    "attribution",
+    "journeys",
+    "value",
 )
 #: Share of purchase rows sharing (customer, timestamp) with another purchase above which the
 #: purchases look like order lines.
@@ -81,6 +94,10 @@ class DataProfile:
         Calendar months the interactions span.
     currency : str
         ISO 4217 code of the money figures (``EUR`` unless the run says otherwise).
+    has_customers, has_interactions : bool
+        Whether a CRM table and an interactions table were given: a CRM-only export has no
+        interactions (the persons are the CRM customers), a transactions-only export no CRM
+        (the persons come from the interactions' identifiers).
     """
 
     channels: dict[str, int] = field(default_factory=dict)
@@ -98,6 +115,8 @@ class DataProfile:
     period_end: str | None = None
     months: int = 0
     currency: str = "EUR"
+    has_customers: bool = True
+    has_interactions: bool = True
 
     @property
     def n_channels(self) -> int:
@@ -108,15 +127,28 @@ class DataProfile:
         """``{section: reason code}`` for every section of :data:`SECTIONS` that does not apply.
 
         Codes: ``one_channel``, ``no_channels``, ``no_purchases``, ``no_revenue``,
-        ``customer_id_everywhere``, ``no_survey``, ``no_interviews``.
+        ``customer_id_everywhere``, ``no_survey``, ``no_interviews``, and for a table that was
+        not given ``no_interactions`` (identity, channels, activity, omnichannel, attribution,
+        journeys, value) and ``no_crm`` (demographics).
 
         Examples
         --------
         >>> DataProfile(channels={"store": 90}, purchases=10, revenue=500.0).not_applicable()
         {'omnichannel': 'one_channel', 'attribution': 'one_channel', 'journeys': 'one_channel', \
 'survey': 'no_survey', 'interviews': 'no_interviews'}
+        >>> sorted(DataProfile(has_interactions=False).not_applicable())[:4]
+        ['activity', 'attribution', 'channels', 'identity']
         """
         out: dict[str, str] = {}
+        if not self.has_interactions:  # a CRM-only export: nothing happened on any channel
+            out.update(dict.fromkeys(_NEED_INTERACTIONS, "no_interactions"))
+            if not self.has_customers:
+                out["demographics"] = "no_crm"
+            if self.survey_respondents == 0:
+                out["survey"] = "no_survey"
+            if self.interviews == 0:
+                out["interviews"] = "no_interviews"
+            return out
         channel_reason = (
             "no_channels" if self.n_channels == 0 else "one_channel" if self.n_channels == 1 else ""
         )
@@ -132,6 +164,8 @@ class DataProfile:
             out["value"] = "no_revenue"
         elif self.purchases == 0:
             out["value"] = "no_purchases"
+        if not self.has_customers:
+            out["demographics"] = "no_crm"
         if self.survey_respondents == 0:
             out["survey"] = "no_survey"
         if self.interviews == 0:
@@ -233,4 +267,6 @@ def profile_data(data: Any, *, currency: str = "EUR") -> DataProfile:
         period_end=end,
         months=months,
         currency=currency,
+        has_customers=len(crm) > 0,  # a loaded table has rows: an empty one was not given
+        has_interactions=len(inter) > 0,
     )

@@ -597,6 +597,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Life stage is left out: the customer data has no age or age band.",
         "es": "La etapa de vida no se usa: los datos de clientes no tienen edad ni tramo de edad.",
     },
+    "seg.basis_demographics_in_attributes": {
+        "en": "Life stage (age) is one of the customer attributes the segments are formed on.",
+        "es": "La etapa de vida (edad) es uno de los atributos de cliente con los que se forman "
+        "los segmentos.",
+    },
     "seg.basis_demographics_no_variance": {
         "en": "Life stage is left out: it is the same for every customer.",
         "es": "La etapa de vida no se usa: es la misma para todos los clientes.",
@@ -611,12 +616,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "seg.dominance": {
         "en": "Caution: the segments follow one input almost entirely (they explain {value} of "
-        "{column}); they may be that input re-labelled rather than distinct kinds of customer.",
+        "{column}); they may be that input re-labelled rather than distinct kinds of customer, and "
+        "their stability then only says that this input is stable.",
         "es": "Atención: los segmentos siguen casi por completo a una sola variable (explican el "
         "{value} de {column}); pueden ser esa variable con otro nombre más que tipos distintos "
-        "de cliente.",
+        "de cliente, y su estabilidad solo indica entonces que esa variable es estable.",
     },
     "seg.not_meaningful": {"en": "not meaningful", "es": "no significativo"},
+    "seg.no_overlap": {
+        "en": "no overlap (no spread within the groups)",
+        "es": "sin solapamiento (sin dispersión en los grupos)",
+    },
     "seg.map_not_applicable": {
         "en": "A map does not apply: the segments are formed on a single dimension, so the "
         "table above says all there is.",
@@ -943,6 +953,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "personas.trait.attitude_high.f": {"en": "{c}-minded", "es": "con {c} alta"},
     "personas.trait.attitude_low": {"en": "low-{c}", "es": "con {c} baja"},
     "personas.trait.attitude_low.f": {"en": "low-{c}", "es": "con {c} baja"},
+    # traits from a plain customer table's own attributes (CRM only), after the noun
+    "personas.trait.attr_high": {"en": "with high {c}", "es": "con {c} alto"},
+    "personas.trait.attr_high.f": {"en": "with high {c}", "es": "con {c} alto"},
+    "personas.trait.attr_low": {"en": "with low {c}", "es": "con {c} bajo"},
+    "personas.trait.attr_low.f": {"en": "with low {c}", "es": "con {c} bajo"},
+    "personas.trait.attr_yes": {"en": "with {c}", "es": "con {c}"},
+    "personas.trait.attr_yes.f": {"en": "with {c}", "es": "con {c}"},
+    "personas.trait.attr_no": {"en": "without {c}", "es": "sin {c}"},
+    "personas.trait.attr_no.f": {"en": "without {c}", "es": "sin {c}"},
+    "personas.trait.attr_level": {"en": "with {c} {v}", "es": "con {c} {v}"},
+    "personas.trait.attr_level.f": {"en": "with {c} {v}", "es": "con {c} {v}"},
     # channel plan (omniseg.channels)
     "channels.title": {"en": "Channel plan", "es": "Plan de canales"},
     "channels.lead": {
@@ -1118,6 +1139,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "other channel to follow up on or compare.",
         "es": "Los huecos omnicanal no aplican: los datos tienen un solo canal ({ch}), así que no "
         "hay otro canal con el que seguir ni comparar.",
+    },
+    "channels.na.plan.no_interactions": {
+        "en": "There is no channel plan: the data has no interactions, so no channel can be "
+        "ranked for any segment and there are no activation lists per channel.",
+        "es": "No hay plan de canales: los datos no tienen interacciones, así que no se puede "
+        "ordenar ningún canal para ningún segmento ni hay listas de activación por canal.",
+    },
+    "channels.na.attribution.no_interactions": {
+        "en": "Attribution does not apply: the data has no interactions.",
+        "es": "La atribución no aplica: los datos no tienen interacciones.",
+    },
+    "channels.na.journeys.no_interactions": {
+        "en": "Customer journeys do not apply: the data has no interactions.",
+        "es": "Los recorridos de clientes no aplican: los datos no tienen interacciones.",
+    },
+    "channels.na.patterns.no_interactions": {
+        "en": "Cross-channel patterns do not apply: the data has no interactions.",
+        "es": "Los patrones entre canales no aplican: los datos no tienen interacciones.",
+    },
+    "channels.na.gaps.no_interactions": {
+        "en": "Omnichannel gaps do not apply: the data has no interactions.",
+        "es": "Los huecos omnicanal no aplican: los datos no tienen interacciones.",
     },
     # interview themes (omniseg.interviews)
     "interviews.title": {"en": "Interview themes", "es": "Temas de las entrevistas"},
@@ -1336,6 +1379,8 @@ def format_number(value: float | None, language: str = "en", digits: int = 0) ->
     '1,234.5'
     >>> format_number(1234.5, "es", digits=1)
     '1.234,5'
+    >>> format_number(-1e-12, "en")  # no "-0": a rounding error is not a negative number
+    '0'
     """
     check_language(language)
     if _missing(value):
@@ -1343,6 +1388,8 @@ def format_number(value: float | None, language: str = "en", digits: int = 0) ->
     value = float(value)
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
+    if round(value, max(int(digits), 0)) == 0:
+        value = 0.0  # -0.0 and tiny negatives show as 0
     return _group(value, digits, language)
 
 

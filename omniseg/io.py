@@ -36,7 +36,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
-from omniseg.data import CustomerData, TableReport, ValidationReport
+from omniseg.data import CustomerData, TableReport, ValidationReport, empty_table
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.schemas import (
     PII_COLUMNS,
@@ -1974,7 +1974,9 @@ def _zero_padding_notes(out: dict[str, Any], report: ValidationReport) -> list[s
     how many would match. No id value is quoted (they are personal data).
     """
     notes = []
-    crm = out["customers"]
+    crm = out.get("customers")
+    if crm is None:  # no CRM: nothing to match against
+        return notes
     for table in ("interactions", "survey"):
         other = out.get(table)
         if other is None:
@@ -2107,8 +2109,8 @@ def _guarded(problems: list[Problem], fn, *args):
 
 
 def load_data(
-    customers: Source,
-    interactions: Source,
+    customers: Source | None = None,
+    interactions: Source | None = None,
     survey: Source | None = None,
     codebook: str | Path | dict | None = None,
     interviews: Source | None = None,
@@ -2124,8 +2126,12 @@ def load_data(
 
     Parameters
     ----------
-    customers, interactions : path or DataFrame
-        Required tables.
+    customers, interactions : path or DataFrame, optional
+        The CRM and the touchpoints; at least one of them. Without interactions (a CRM-only
+        export) the persons are the CRM customers and the sections that need touchpoints say
+        they do not apply; without a CRM (transactions only) the persons come from the
+        interactions' identifiers. An absent table is an empty one with the contract's key
+        columns (:func:`omniseg.data.empty_table`), and ``data.profile`` records it.
     survey : path or DataFrame, optional
         Needs ``codebook``.
     codebook : path or dict, optional
@@ -2158,7 +2164,8 @@ def load_data(
     Raises
     ------
     DataValidationError
-        Listing every problem found in every input.
+        Listing every problem found in every input; also when neither ``customers`` nor
+        ``interactions`` is given.
     ParameterError
         A ``time_window`` that is not a pair of dates, or starts after it ends; a bad
         ``number_format``, ``value_maps`` or ``sheets``; ``columns`` for an unknown table.
@@ -2176,6 +2183,19 @@ def load_data(
     >>> float(data.interactions.loc[0, "revenue"])
     12.5
     """
+    if customers is None and interactions is None:
+        raise DataValidationError(
+            [
+                Problem(
+                    "<data>",
+                    None,
+                    "no customers table and no interactions table were given: there is nothing "
+                    "to segment",
+                    "give at least one of them: customers= (a CRM export, one row per customer) "
+                    "or interactions= (touchpoints or transactions with a customer identifier)",
+                )
+            ]
+        )
     columns = columns or {}
     window = _resolve_window(time_window)
     formats = _number_formats(number_format)
@@ -2215,12 +2235,16 @@ def load_data(
         report.tables[table] = table_report
         return df
 
-    out["customers"] = run("customers", customers, lambda raw: _customers(raw, warnings, window))
-    out["interactions"] = run(
-        "interactions",
-        interactions,
-        lambda raw: _interactions(raw, warnings, channel_aliases, window),
-    )
+    if customers is not None:
+        out["customers"] = run(
+            "customers", customers, lambda raw: _customers(raw, warnings, window)
+        )
+    if interactions is not None:
+        out["interactions"] = run(
+            "interactions",
+            interactions,
+            lambda raw: _interactions(raw, warnings, channel_aliases, window),
+        )
     cb = None
     if survey is not None:
         if codebook is None:
@@ -2264,9 +2288,14 @@ def load_data(
         raise DataValidationError(problems)
 
     warnings.extend(_zero_padding_notes(out, report))
+    has_crm = customers is not None
+    if not has_crm:
+        out["customers"] = empty_table("customers")
+    if interactions is None:
+        out["interactions"] = empty_table("interactions")
     crm_ids = set(out["customers"]["customer_id"].dropna())
     inter = out["interactions"]
-    if "customer_id" in inter:
+    if has_crm and "customer_id" in inter:
         unknown = inter["customer_id"].dropna()
         n_unknown = int((~unknown.isin(crm_ids)).sum())
         if n_unknown:
@@ -2274,7 +2303,7 @@ def load_data(
                 f"{report.tables['interactions'].source}: {n_unknown:,} row(s) have a "
                 "customer_id that is not in the CRM"
             )
-    if out.get("survey") is not None and "customer_id" in out["survey"]:
+    if has_crm and out.get("survey") is not None and "customer_id" in out["survey"]:
         linked = out["survey"]["customer_id"].dropna()
         n_unknown = int((~linked.isin(crm_ids)).sum())
         if n_unknown:
@@ -2315,8 +2344,8 @@ def _check_sheets(sheets: object, where: str = "sheets") -> dict[str, str | int]
 
 
 def load_data_dir(folder: str | Path, *, time_window: TimeWindow | None = None) -> CustomerData:
-    """Load a folder laid out like the demo: ``customers.csv``, ``interactions.csv[.gz]`` or
-    ``interactions/`` (Parquet parts), and optional ``survey.csv`` + ``survey_codebook.yaml``
+    """Load a folder laid out like the demo: ``customers.csv`` and/or ``interactions.csv[.gz]``
+    or ``interactions/`` (Parquet parts), and optional ``survey.csv`` + ``survey_codebook.yaml``
     and ``interviews/``. ``time_window`` as in :func:`load_data`."""
     folder = Path(folder)
 
@@ -2327,11 +2356,11 @@ def load_data_dir(folder: str | Path, *, time_window: TimeWindow | None = None) 
     interactions = first(
         "interactions.csv.gz", "interactions.csv", "interactions.parquet", "interactions"
     )
-    if customers is None or interactions is None:
+    if customers is None and interactions is None:  # one of them is enough (load_data)
         raise _fail(
             folder.name,
             f"{folder} has no customers.csv / interactions.csv(.gz) (or Parquet)",
-            "put the customer and interaction tables in the folder with these names",
+            "put the customer table, the interaction table or both in the folder with these names",
         )
     survey = first("survey.csv", "survey.parquet", "survey.xlsx")
     codebook = first("survey_codebook.yaml", "codebook.yaml")

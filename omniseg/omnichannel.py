@@ -20,6 +20,7 @@ __all__ = [
     "multichannel_value",
     "plot_channel_overlap",
     "plot_multichannel_value",
+    "report_section",
 ]
 
 
@@ -218,3 +219,62 @@ def plot_channel_overlap(
         yaxis={"autorange": "reversed"},
     )
     return fig
+
+
+def report_section(
+    name: str,
+    data: object,
+    features: pd.DataFrame,
+    *,
+    resolver: object = None,
+    language: str = "en",
+    seed: int = 42,
+) -> list[object]:
+    """What the one-view notebook displays for one section, in order.
+
+    ``name`` is ``"identity"`` (identity resolution: its lead, match rates per channel and the
+    most shared identifiers; needs the fitted ``resolver``), ``"omnichannel"`` (multi- vs
+    single-channel value) or ``"overlap"`` (channels used together). A section that does not
+    apply to the data (no interactions table, one channel; identity when every interaction
+    already carries a ``customer_id``) is its heading and ONE sentence in ``language`` from the
+    data profile (:func:`omniseg.overview.section_not_applicable`).
+    """
+    from omniseg.display import paragraph, section, table
+    from omniseg.errors import ParameterError
+    from omniseg.overview import fragmentation_summary, section_not_applicable
+
+    lang = check_language(language)
+    if name not in ("identity", "omnichannel", "overlap"):
+        raise ParameterError(
+            "The 'name' parameter of report_section must be one of 'identity', 'omnichannel', "
+            f"'overlap'. Got {name!r} instead."
+        )
+    title, anchor, level = {
+        "identity": ("identity.title", "identity-resolution", 2),
+        "omnichannel": ("omni.title", "omnichannel", 3),
+        "overlap": ("fig.overlap", "channel-overlap", 3),
+    }[name]
+    reason = section_not_applicable(data, "identity" if name == "identity" else "omnichannel", lang)
+    if reason is not None:
+        return [section(t(title, lang), anchor=anchor, level=level), paragraph(reason)]
+    if name == "identity":
+        from omniseg.identity import identity_lead, plot_match_rates, shared_identifiers_table
+
+        direct = fragmentation_summary(data)["linkable_share"]
+        lead = identity_lead(resolver, direct, lang)
+        return [
+            section(t(title, lang), anchor=anchor, level=level, lead=lead),
+            plot_match_rates(resolver, language=lang),
+            table(shared_identifiers_table(resolver, lang).head(10)),
+        ]
+    if name == "omnichannel":
+        value = multichannel_value(features, random_state=seed)
+        lead = multichannel_lead(value, lang)
+        return [
+            section(t(title, lang), anchor=anchor, level=level, lead=lead),
+            plot_multichannel_value(value, language=lang),
+        ]
+    return [
+        section(t(title, lang), anchor=anchor, level=level, lead=t("omni.overlap_lead", lang)),
+        plot_channel_overlap(channel_overlap(features), language=lang),
+    ]

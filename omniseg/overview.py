@@ -55,6 +55,8 @@ __all__ = [
     "plot_identity_fragmentation",
     "plot_monthly_activity",
     "quality_warnings",
+    "report_section",
+    "section_not_applicable",
 ]
 
 #: One colour per channel, shared by every chart of the report (other channels are grey).
@@ -512,19 +514,24 @@ def overview_tables(data: Any, language: str = "en") -> dict[str, pd.DataFrame]:
     check_language(language)
     tot = overview_totals(data)
     period = "–" if pd.isna(tot["start"]) else f"{tot['start']:%Y-%m-%d} – {tot['end']:%Y-%m-%d}"
+    profile = getattr(data, "profile", None)
+    crm = getattr(profile, "has_customers", True)
+    touches = getattr(profile, "has_interactions", True)
+    rows = [
+        (crm, "kpi.customers", format_number(tot["customers"], language)),
+        (touches, "kpi.interactions", format_number(tot["interactions"], language)),
+        (touches, "kpi.period", period),
+        (touches, "kpi.months", format_number(tot["months"], language)),
+        (touches, "kpi.channels", format_number(tot["channels"], language)),
+        (touches, "kpi.purchases", format_number(tot["purchases"], language)),
+        (touches, "kpi.revenue", format_money(tot["revenue"], language)),
+        (touches, "kpi.anonymous", format_percent(tot["anonymous_share"], language)),
+        (True, "kpi.survey", format_number(tot["survey_respondents"], language)),
+        (True, "kpi.interviews", format_number(tot["interviews"], language)),
+    ]
+    # a table that was not given has no figures (not zeros): the data limits say why
     totals = pd.DataFrame(
-        [
-            (t("kpi.customers", language), format_number(tot["customers"], language)),
-            (t("kpi.interactions", language), format_number(tot["interactions"], language)),
-            (t("kpi.period", language), period),
-            (t("kpi.months", language), format_number(tot["months"], language)),
-            (t("kpi.channels", language), format_number(tot["channels"], language)),
-            (t("kpi.purchases", language), format_number(tot["purchases"], language)),
-            (t("kpi.revenue", language), format_money(tot["revenue"], language)),
-            (t("kpi.anonymous", language), format_percent(tot["anonymous_share"], language)),
-            (t("kpi.survey", language), format_number(tot["survey_respondents"], language)),
-            (t("kpi.interviews", language), format_number(tot["interviews"], language)),
-        ],
+        [(t(key, language), value) for shown, key, value in rows if shown],
         columns=[t("col.metric", language), t("col.value", language)],
     )
     s = channel_summary(data)
@@ -835,4 +842,93 @@ channels) do not apply', 'Attribution of purchases to channels does not apply']
            profile.not_applicable().items()]  # fmt: skip
     if profile.orders == "lines_suspected":
         out.append(t("limits.orders.lines_suspected", language))
+    return out
+
+
+#: The data-overview sections that follow the data profile, and the profile section deciding.
+_PROFILE_SECTION = {"channels": "channels", "monthly": "activity", "identity": "identity"}
+
+
+def section_not_applicable(data: Any, section: str, language: str = "en") -> str | None:
+    """The one sentence saying why a report section does not apply to ``data``, or ``None``.
+
+    Parameters
+    ----------
+    data : CustomerData
+        Its :class:`~omniseg.data_profile.DataProfile` decides.
+    section : str
+        A section of :data:`omniseg.data_profile.SECTIONS` (``"identity"``, ``"channels"``,
+        ``"activity"``, ``"omnichannel"``, ...).
+    language : {"en", "es"}
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> from omniseg.data_profile import DataProfile
+    >>> crm_only = SimpleNamespace(profile=DataProfile(has_interactions=False))
+    >>> section_not_applicable(crm_only, "activity")
+    'Activity over time does not apply: the data has no interactions with dates.'
+    >>> web = SimpleNamespace(profile=DataProfile(channels={"web": 3}))
+    >>> section_not_applicable(web, "channels") is None
+    True
+    """
+    check_language(language)
+    profile = getattr(data, "profile", None)
+    reason = None if profile is None else profile.not_applicable().get(section)
+    return None if reason is None else t(f"limits.na.{section}.{reason}", language)
+
+
+def report_section(
+    name: str, data: Any, *, language: str = "en", tables: dict[str, pd.DataFrame] | None = None
+) -> list[Any]:
+    """What the data-overview notebook displays for one section, in order.
+
+    ``name`` is ``"channels"`` (heading, chart and table per channel), ``"monthly"`` (activity
+    per month) or ``"identity"`` (fragmentation of identifiers). A section that does not apply
+    to the data (no interactions table; identity when every interaction carries a
+    ``customer_id``) is its heading and ONE sentence in ``language`` instead
+    (:func:`section_not_applicable`).
+
+    Parameters
+    ----------
+    name : str
+    data : CustomerData
+    language : {"en", "es"}
+    tables : dict, optional
+        :func:`overview_tables` of ``data`` (computed when not given).
+    """
+    from omniseg.display import paragraph, section, table
+    from omniseg.errors import ParameterError
+
+    check_language(language)
+    if name not in _PROFILE_SECTION:
+        raise ParameterError(
+            "The 'name' parameter of report_section must be one of 'channels', 'monthly', "
+            f"'identity'. Got {name!r} instead."
+        )
+    reason = section_not_applicable(data, _PROFILE_SECTION[name], language)
+    heading = {
+        "channels": ("overview.channels", "channels", "overview.channels_lead"),
+        "monthly": ("overview.monthly", "monthly-activity", "overview.monthly_lead"),
+        "identity": ("overview.identity", "identity", None),
+    }[name]
+    title, anchor, lead_key = heading
+    if reason is not None:
+        return [section(t(title, language), anchor=anchor, level=3), paragraph(reason)]
+    lead = identity_lead(data, language) if name == "identity" else t(lead_key, language)
+    out = [section(t(title, language), anchor=anchor, level=3, lead=lead)]
+    if name == "channels":
+        tables = tables if tables is not None else overview_tables(data, language)
+        out += [
+            plot_channel_summary(channel_summary(data), language=language),
+            table(tables["channels"]),
+        ]
+    elif name == "monthly":
+        out.append(plot_monthly_activity(monthly_activity(data), language=language))
+    else:
+        tables = tables if tables is not None else overview_tables(data, language)
+        out += [
+            plot_identity_fragmentation(identity_fragmentation(data), language=language),
+            table(tables["identity"]),
+        ]
     return out

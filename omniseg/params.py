@@ -77,8 +77,9 @@ _TABLES = ("customers", "interactions", "survey", "codebook", "interviews")
 class DataPaths:
     """Where the inputs of a run are. Paths are absolute once loaded by :func:`load_params`."""
 
-    customers: Path
-    interactions: Path
+    #: at least one of ``customers`` and ``interactions`` (a CRM-only or transactions-only run)
+    customers: Path | None = None
+    interactions: Path | None = None
     survey: Path | None = None
     codebook: Path | None = None
     interviews: Path | None = None
@@ -421,8 +422,8 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
     data_raw = raw.get("data")
     if not isinstance(data_raw, dict):
         raise ParameterError(
-            f"{origin}: the 'data' parameter must be a mapping with at least 'customers' and "
-            f"'interactions' paths. Got {data_raw!r} instead."
+            f"{origin}: the 'data' parameter must be a mapping with a 'customers' path, an "
+            f"'interactions' path or both. Got {data_raw!r} instead."
         )
     data_allowed = set(DataPaths.__dataclass_fields__)
     unknown = sorted(set(data_raw) - data_allowed)
@@ -430,9 +431,11 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
         raise ParameterError(
             f"{origin}: unknown key(s) under 'data': {unknown}. Allowed: {sorted(data_allowed)}."
         )
-    for required in ("customers", "interactions"):
-        if required not in data_raw:
-            raise ParameterError(f"{origin}: 'data.{required}' is required (a file path).")
+    if data_raw.get("customers") is None and data_raw.get("interactions") is None:
+        raise ParameterError(
+            f"{origin}: 'data' needs 'data.customers' (the CRM export), 'data.interactions' "
+            "(touchpoints or transactions) or both (file paths); neither is given."
+        )
     if data_raw.get("survey") is not None and data_raw.get("codebook") is None:
         raise ParameterError(
             f"{origin}: 'data.survey' needs 'data.codebook' (the survey codebook)."

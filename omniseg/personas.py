@@ -309,14 +309,18 @@ def _cohen_d(seg: pd.Series, rest: pd.Series) -> float:
 
 
 def _trait_candidates(
-    features: pd.DataFrame, mask: np.ndarray, attitudes: list[tuple[float, str]] | None = None
+    features: pd.DataFrame,
+    mask: np.ndarray,
+    attitudes: list[tuple[float, str]] | None = None,
+    attributes: Sequence[str] = (),
 ) -> list[tuple[float, str, str, dict]]:
     """The segment's distinctive traits, most distinctive first.
 
     Each is ``(effect, code, word key, format fields)``: numeric features of
     :data:`_NAME_TRAITS` by Cohen's d, the region by Cohen's h of its most frequent level in the
-    segment (a majority of the segment), survey constructs by their standardised difference;
-    only effects of at least :data:`MIN_TRAIT_EFFECT` in size.
+    segment (a majority of the segment), survey constructs by their standardised difference,
+    and the ``attributes`` of a plain customer table (:func:`_attribute_traits`); only effects
+    of at least :data:`MIN_TRAIT_EFFECT` in size.
     """
     out = []
     for col, trait in _NAME_TRAITS.items():
@@ -343,7 +347,58 @@ def _trait_candidates(
         if abs(d) >= MIN_TRAIT_EFFECT:
             side = "high" if d > 0 else "low"
             out.append((abs(d), f"attitude:{label}:{side}", f"attitude_{side}", {"c": label}))
+    out += _attribute_traits(features, mask, attributes or ())
     out.sort(key=lambda c: -c[0])  # stable: ties keep the order above
+    return out
+
+
+def _cohen_h(p1: float, p0: float) -> float:
+    return float(2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p0)))
+
+
+def _attribute_traits(
+    features: pd.DataFrame, mask: np.ndarray, attributes: Sequence[str]
+) -> list[tuple[float, str, str, dict]]:
+    """Name traits from a plain customer table's own attributes (the segments' basis columns).
+
+    Numbers by Cohen's d (``with high tenure``); 0/1 and true/false columns by Cohen's h of the
+    share of 1 (``with partner`` / ``without partner``); categories by Cohen's h of the
+    segment's most frequent level, when a majority of the segment has it (``with contract
+    Month-to-month``). Only effects of at least :data:`MIN_TRAIT_EFFECT`.
+    """
+    out = []
+    for col in attributes:
+        if col not in features or col in _NAME_TRAITS or col == "region":
+            continue
+        values = features[col]
+        label = str(col).replace("_", " ")
+        if pd.api.types.is_bool_dtype(values.dtype) or (
+            pd.api.types.is_numeric_dtype(values.dtype) and set(values.dropna().unique()) <= {0, 1}
+        ):
+            x = values.astype("float64")
+            seg, rest = x[mask].dropna(), x[~mask].dropna()
+            if not len(seg) or not len(rest):
+                continue
+            h = _cohen_h(float(seg.mean()), float(rest.mean()))
+            if abs(h) >= MIN_TRAIT_EFFECT:
+                side = "yes" if h > 0 else "no"
+                out.append((abs(h), f"attribute:{col}:{side}", f"attr_{side}", {"c": label}))
+        elif pd.api.types.is_numeric_dtype(values.dtype):
+            x = values.astype("float64")
+            d = _cohen_d(x[mask], x[~mask])
+            if abs(d) >= MIN_TRAIT_EFFECT:
+                side = "high" if d > 0 else "low"
+                out.append((abs(d), f"attribute:{col}:{side}", f"attr_{side}", {"c": label}))
+        else:
+            text = values.astype("string")
+            seg, rest = text[mask].dropna(), text[~mask].dropna()
+            if not len(seg) or not len(rest):
+                continue
+            top = str(seg.value_counts().index[0])
+            p1, p0 = float((seg == top).mean()), float((rest == top).mean())
+            h = _cohen_h(p1, p0)
+            if p1 >= 0.5 and h >= MIN_TRAIT_EFFECT:
+                out.append((h, f"attribute:{col}:{top}", "attr_level", {"c": label, "v": top}))
     return out
 
 
@@ -365,8 +420,12 @@ def _full_name(
         return _persona_name(channel, age_word, high_value, female, language)
     nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
     noun = nouns[1] if female else nouns[0]
-    words = [_trait_word(k, f, female, language) for k, f in extras if k != "region"]
-    region = [_trait_word(k, f, female, language) for k, f in extras if k == "region"]
+
+    def after(key: str) -> bool:  # placed after the noun: "customer from Madrid", "with ..."
+        return key == "region" or key.startswith("attr_")
+
+    words = [_trait_word(k, f, female, language) for k, f in extras if not after(k)]
+    region = [_trait_word(k, f, female, language) for k, f in extras if after(k)]
     if language == "en":
         parts = [_AGE_WORDS[age_word]["en"]] if age_word else []
         if high_value:
@@ -490,6 +549,10 @@ def build_personas(
     personas = []
     naming: dict[int, tuple] = {}
     n_data_channels = _n_data_channels(features)
+    # a plain customer table (CRM only) is segmented on its own attributes: they name personas
+    basis = getattr(getattr(segmentation, "segmenter", None), "basis_", None)
+    blocks = getattr(basis, "blocks_", None) or {}
+    attributes = [c for c in blocks.get("attributes", []) if isinstance(c, str)]
     for seg in range(len(segmentation.names)):
         code = segmentation.names[seg]
         mask = lab == seg
@@ -529,6 +592,7 @@ def build_personas(
                 features,
                 mask,
                 _attitude_effects(survey_part, seg, min_respondents, language),
+                attributes,
             )
             if c[1].split(":")[0] not in covered
         ]
@@ -1051,7 +1115,11 @@ def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
                 _t("theme_col", lang): p.themes[0] if p.themes else "–",
             }
         )
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # a column no persona has a figure for (no revenue, no age, one channel, no survey) says
+    # nothing: left out, the data limits say why
+    empty = [c for c in table.columns[2:] if (table[c] == "–").all()]
+    return table.drop(columns=empty)
 
 
 def write_personas_json(personas: Sequence[Persona], path: str | Path) -> Path:
@@ -1098,10 +1166,14 @@ def report_personas(
     survey = getattr(data, "survey", None)
     codebook = getattr(data, "codebook", None)
     if segmentation.typing_tool is None:  # places respondents and interviewees without an id
-        from omniseg.typing_tool import TypingTool
+        from omniseg.segmentation import fit_typing_tool
 
-        segmentation.typing_tool = TypingTool(max_depth=4, random_state=seed).fit(
-            features, segmentation.labels.to_numpy(), segment_names=segmentation.names
+        segmentation.typing_tool = fit_typing_tool(
+            features,
+            segmentation.labels.to_numpy(),
+            segmentation.names,
+            basis=getattr(getattr(segmentation, "segmenter", None), "basis_", None),
+            seed=seed,
         )
     respondent_segments, survey_links = None, None
     if survey is not None and codebook is not None:

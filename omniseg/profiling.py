@@ -1222,6 +1222,8 @@ def _clip(value: object, limit: float) -> float | None:
 
 
 def _signed(value: float, language: str) -> str:
+    if _infinite(value):  # both groups constant and different: a standardized difference of
+        return t("seg.no_overlap", language)  # infinity is not a number to show
     text = format_number(value, language, 2)
     return f"+{text}" if float(value) > 0 else text
 

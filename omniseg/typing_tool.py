@@ -25,8 +25,11 @@ question          kind         feature table / survey table
 Only questions whose answers vary in the fitting data are asked: a question every customer
 answers the same (the main channel of a single-channel retailer) is skipped and recorded in
 ``skipped_questions_``; when none varies, the tool asks nothing and places everyone in the
-largest segment (``no_questions_``). A segment the fitted tool never assigns is named with the
-reason (``unassigned_reasons_``: its customers answer like those of another segment).
+largest segment (``no_questions_``). With the default questions, one the data cannot answer
+(no age in a CRM that has only postcodes) is left out too, in ``unavailable_questions_``; a
+question asked for explicitly must be answerable. A segment the fitted tool never assigns is
+named with the reason (``unassigned_reasons_``: its customers answer like those of another
+segment).
 
 Two models: a shallow decision tree (``model="tree"``, the default; its leaves read as rules)
 or a multinomial logistic regression (``model="logistic"``; read as the answers that make each
@@ -438,6 +441,9 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         segment: the segment most of its customers are placed in instead.
     skipped_questions_ : list of str
         Questions not asked because every fitting customer gives the same answer.
+    unavailable_questions_ : list of str
+        Default questions not asked because the table cannot answer them (no column to derive
+        them from); empty when ``questions`` was given explicitly.
     no_questions_ : bool
         True when no question varies: the tool asks nothing and assigns the largest segment.
     n_samples_fit_ : int
@@ -558,6 +564,13 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             ``self``.
         """
         names = self._check_params()
+        self.unavailable_questions_ = []
+        if tuple(names) == DEFAULT_QUESTIONS and isinstance(X, pd.DataFrame):
+            # the defaults ask what the data can answer; explicit questions must be answerable
+            answerable = [n for n in names if TYPING_QUESTIONS[n].derive(X) is not None]
+            if answerable:
+                self.unavailable_questions_ = [n for n in names if n not in answerable]
+                names = answerable
         inputs = typing_inputs(X, names)
         # a question every customer answers the same tells no segment apart: not asked
         varying = [n for n in names if inputs[n].dropna().astype(str).nunique() >= 2]
@@ -966,13 +979,25 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         if getattr(self, "no_questions_", False):
             return t("typing.no_questions", language)
         skipped = getattr(self, "skipped_questions_", [])
-        if not skipped:
-            return ""
-        return t(
-            "typing.skipped",
-            language,
-            questions=", ".join(self._label(q, language) for q in skipped),
-        )
+        unavailable = getattr(self, "unavailable_questions_", [])
+        parts = []
+        if skipped:
+            parts.append(
+                t(
+                    "typing.skipped",
+                    language,
+                    questions=", ".join(self._label(q, language) for q in skipped),
+                )
+            )
+        if unavailable:
+            parts.append(
+                t(
+                    "typing.unavailable",
+                    language,
+                    questions=", ".join(self._label(q, language) for q in unavailable),
+                )
+            )
+        return " ".join(parts)
 
     def _model_text(self, language: str) -> str:
         if self.model == "tree":
@@ -1039,6 +1064,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             ],
             "unassigned": list(self.unassigned_),
             "skipped_questions": list(getattr(self, "skipped_questions_", [])),
+            "unavailable_questions": list(getattr(self, "unavailable_questions_", [])),
             "rules": self.rules(language, segment_names),
             "accuracy_text": self.accuracy_text(language),
         }

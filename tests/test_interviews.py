@@ -378,8 +378,23 @@ def test_link_interviews_typing_tool(demo, truth):
     assert len(typed) == demo["customer_id"].isna().sum()
     age = demo.set_index("interview_id")["age"].astype(float)
     assert (typed["segment"] == np.where(age[typed["interview_id"]] < 45, "young", "old")).all()
-    default = TypingTool(cv=3).fit(
+    # a question every customer answers alike is not asked (issue 14): age alone is enough
+    constant = TypingTool(cv=3).fit(
         pd.DataFrame({"age": X["age"], "main_channel": "web", "n_channels": 2}),
+        np.where(X["age"] < 45, "young", "old"),
+    )
+    assert constant.skipped_questions_ == ["main_channel", "n_channels"]
+    typed = link_interviews(demo, segments, typing_tool=constant)
+    assert (typed["how"] == "typing_tool").sum() == demo["customer_id"].isna().sum()
+    # a question that varies but that interviews cannot answer: they stay unlinked, with why
+    default = TypingTool(cv=3).fit(
+        pd.DataFrame(
+            {
+                "age": X["age"],
+                "main_channel": rng.choice(["web", "app", "store"], len(X)),
+                "n_channels": rng.integers(1, 4, len(X)),
+            }
+        ),
         np.where(X["age"] < 45, "young", "old"),
     )
     links = link_interviews(demo, segments, typing_tool=default)

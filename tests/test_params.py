@@ -49,7 +49,8 @@ def test_overrides_replace_file_values(tmp_path):
             "langauge: es\ndata: {customers: c, interactions: i}\n",
             r"unknown parameter\(s\) \['langauge'\]",
         ),
-        ("data: {customers: c}\n", r"'data.interactions' is required"),
+        # one of the two tables is enough (CRM-only, transactions-only); neither is an error
+        ("data: {survey: s, codebook: k}\n", r"'data.customers' .*'data.interactions'.*neither"),
         ("data: [c, i]\n", r"'data' parameter must be a mapping"),
         (
             "language: fr\ndata: {customers: c, interactions: i}\n",
