@@ -215,7 +215,9 @@ def pandas_features(
         c
         for c in customers.columns
         if c == "customer_id"
-        or c in ("age", "gender", "income_band", "region")
+        # the CRM demographics build_features joins (every one but the postcode)
+        or c in ("age", "birth_year", "age_band", "gender", "income_band", "region", "city")
+        or c == "country"
         or c.startswith("consent_")
     ]
     crm = customers[keep].drop_duplicates("customer_id")

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from ibis import _
 
+from omniseg.data_profile import DEMOGRAPHIC_COLUMNS
 from omniseg.engine import as_table, drop_temporary, materialise
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.vocabulary import (
@@ -97,7 +98,10 @@ FEATURES: tuple[tuple[str, str], ...] = (
         "phone/chat contacts or complaints with no touchpoint on another "
         "channel in the follow_up_hours after",
     ),
-    ("age, gender, income_band, region", "from the CRM (empty for persons unknown to the CRM)"),
+    (
+        "age, birth_year, age_band, gender, income_band, region, city, country",
+        "from the CRM when present (empty for persons unknown to the CRM; no postcode)",
+    ),
     ("consent_*", "consent flags from the CRM, when it has them"),
 )
 
@@ -111,7 +115,9 @@ DEFAULT_CONFIG: dict[str, float] = {
 _DAY = 86_400
 _ONLINE = ("web", "app")
 _SERVICE = ("phone", "chat")
-_DEMOGRAPHICS = ("age", "gender", "income_band", "region")
+#: CRM columns joined to the feature table: the data profile's demographics except the
+#: postcode (a near-identifier of a person's home, not a trait to describe segments with).
+_DEMOGRAPHICS = tuple(c for c in DEMOGRAPHIC_COLUMNS if c != "postcode")
 _REQUIRED = ("person_id", "timestamp", "channel", "event")
 _JOURNEYS = ("ropo_purchases", "showrooming_purchases", "contact_after_web", "unanswered_contacts")
 

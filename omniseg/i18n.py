@@ -157,6 +157,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "kpi.interactions": {"en": "Interactions", "es": "Interacciones"},
     "kpi.period": {"en": "Period", "es": "Periodo"},
     "kpi.months": {"en": "Months covered", "es": "Meses cubiertos"},
+    "kpi.orders": {"en": "Orders", "es": "Pedidos"},
+    "kpi.order_lines": {
+        "en": "Order lines (purchase rows)",
+        "es": "Líneas de pedido (filas de compra)",
+    },
     "kpi.purchases": {"en": "Purchases", "es": "Compras"},
     "kpi.revenue": {"en": "Revenue", "es": "Ingresos"},
     "kpi.anonymous": {"en": "Anonymous interactions", "es": "Interacciones anónimas"},
@@ -602,6 +607,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "La etapa de vida (edad) es uno de los atributos de cliente con los que se forman "
         "los segmentos.",
     },
+    "seg.basis_demographics_banded": {
+        "en": "The age band describes the segments but does not form them: next to behaviour, "
+        "a handful of age bands would become the segments themselves.",
+        "es": "El tramo de edad describe los segmentos pero no los forma: junto al "
+        "comportamiento, unos pocos tramos de edad se convertirían en los propios segmentos.",
+    },
     "seg.basis_demographics_no_variance": {
         "en": "Life stage is left out: it is the same for every customer.",
         "es": "La etapa de vida no se usa: es la misma para todos los clientes.",
@@ -929,6 +940,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     # persona name traits: English before the noun; Spanish after it (masculine, ".f" feminine)
     "personas.trait.value_high": {"en": "high-value", "es": "de alto valor"},
     "personas.trait.value_high.f": {"en": "high-value", "es": "de alto valor"},
+    "personas.trait.value_top": {"en": "top-value", "es": "de máximo valor"},
+    "personas.trait.value_top.f": {"en": "top-value", "es": "de máximo valor"},
     "personas.trait.value_low": {"en": "low-value", "es": "de bajo valor"},
     "personas.trait.value_low.f": {"en": "low-value", "es": "de bajo valor"},
     "personas.trait.recency_lapsed": {"en": "lapsed", "es": "inactivo"},

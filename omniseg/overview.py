@@ -152,9 +152,10 @@ def overview_totals(data: Any) -> dict[str, Any]:
     dict
         ``customers`` (distinct CRM customer ids), ``interactions``, ``start`` and ``end``
         (Timestamps, ``NaT`` without interactions), ``months`` (calendar months covered, both ends
-        included), ``purchases``, ``revenue``, ``anonymous_share`` (share of interactions
-        carrying no identifier), ``channels`` (channels used), ``survey_respondents``,
-        ``interviews``.
+        included), ``purchases`` (purchase rows), ``orders`` (distinct ``order_id`` of the
+        purchases, ``None`` without that column), ``revenue``, ``anonymous_share`` (share of
+        interactions carrying no identifier), ``channels`` (channels used),
+        ``survey_respondents``, ``interviews``.
     """
     inter = data.interactions
     start, end = inter["timestamp"].min(), inter["timestamp"].max()
@@ -169,12 +170,22 @@ def overview_totals(data: Any) -> dict[str, Any]:
         "end": end,
         "months": months,
         "purchases": int((inter["event"] == "purchase").sum()),
+        "orders": _orders(inter),
         "revenue": float(revenue),
         "anonymous_share": _anonymous_share(inter),
         "channels": len(order_channels(inter["channel"])),
         "survey_respondents": 0 if survey is None else len(survey),
         "interviews": 0 if interviews is None else len(interviews),
     }
+
+
+def _orders(inter: pd.DataFrame) -> int | None:
+    """Orders among the purchases when lines carry an ``order_id`` (a line without one is an
+    order of its own); ``None`` without the column."""
+    if "order_id" not in inter.columns:
+        return None
+    bought = inter.loc[inter["event"] == "purchase", "order_id"]
+    return int(bought.dropna().nunique() + bought.isna().sum())
 
 
 def channel_summary(data: Any) -> pd.DataFrame:
@@ -523,7 +534,21 @@ def overview_tables(data: Any, language: str = "en") -> dict[str, pd.DataFrame]:
         (touches, "kpi.period", period),
         (touches, "kpi.months", format_number(tot["months"], language)),
         (touches, "kpi.channels", format_number(tot["channels"], language)),
-        (touches, "kpi.purchases", format_number(tot["purchases"], language)),
+        (
+            touches and tot["orders"] is None,
+            "kpi.purchases",
+            format_number(tot["purchases"], language),
+        ),
+        (
+            touches and tot["orders"] is not None,
+            "kpi.orders",
+            format_number(tot["orders"] or 0, language),
+        ),
+        (
+            touches and tot["orders"] is not None,
+            "kpi.order_lines",
+            format_number(tot["purchases"], language),
+        ),
         (touches, "kpi.revenue", format_money(tot["revenue"], language)),
         (touches, "kpi.anonymous", format_percent(tot["anonymous_share"], language)),
         (True, "kpi.survey", format_number(tot["survey_respondents"], language)),

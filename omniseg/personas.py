@@ -636,7 +636,7 @@ def build_personas(
         _attitudes(p, survey_part, seg, min_respondents, language)
         _themes(p, theme_part, seg, language)
         personas.append(p)
-    _unique_names(personas, naming, language)
+    _unique_names(personas, naming, language, features, lab)
     return personas
 
 
@@ -649,8 +649,16 @@ def _n_data_channels(features: pd.DataFrame) -> int | None:
     return int((sums > 0).sum())
 
 
-def _unique_names(personas: list[Persona], naming: dict[int, tuple], language: str) -> None:
-    """Give segments that share a name their next most distinctive trait, until names differ."""
+def _unique_names(
+    personas: list[Persona],
+    naming: dict[int, tuple],
+    language: str,
+    features: pd.DataFrame | None = None,
+    lab: np.ndarray | None = None,
+) -> None:
+    """Give segments that share a name their next most distinctive trait, until names differ;
+    segments still alike against everyone get the trait that sets each apart from the others
+    sharing its name (the segment code only when nothing does)."""
     by_seg = {p.segment: p for p in personas if not p.suppressed}
     for _ in range(12):
         groups: dict[str, list[int]] = {}
@@ -683,6 +691,39 @@ def _unique_names(personas: list[Persona], naming: dict[int, tuple], language: s
     groups = {}
     for seg, p in by_seg.items():
         groups.setdefault(p.name, []).append(seg)
+    if features is not None and lab is not None:
+        for segs in [s for s in groups.values() if len(s) > 1]:
+            # out of traits against everyone: each against the others that share its name
+            among = np.isin(lab, segs)
+            part = features.loc[among]
+            for seg in segs:
+                channel, age_word, high_value, female, candidates, extras = naming[seg]
+                taken = {c[1].split(":")[0] for c in candidates[:extras]} | {"channel", "age"}
+                own = []
+                for c in _trait_candidates(part, lab[among] == seg):
+                    kind = c[1].split(":")[0]
+                    if kind == "value" and high_value:
+                        if c[1] == "value:high":  # the higher of high-value segments: top
+                            own.append((c[0], "value:top", "value_top", {}))
+                        continue
+                    if kind not in taken:
+                        own.append(c)
+                if not own:
+                    continue
+                chosen = [*candidates[:extras], own[0]]
+                if own[0][1] == "value:top":  # "top-value" replaces "high-value", in front
+                    high_value = False
+                    chosen = [own[0], *candidates[:extras]]
+                naming[seg] = (channel, age_word, high_value, female, chosen, len(chosen))
+                p = by_seg[seg]
+                p.name = _full_name(
+                    channel, age_word, high_value, [(k, f) for _, _, k, f in chosen], female,
+                    language,
+                )  # fmt: skip
+                p.traits.append(f"{own[0][1]}:among")
+        groups = {}
+        for seg, p in by_seg.items():
+            groups.setdefault(p.name, []).append(seg)
     for segs in groups.values():
         if len(segs) > 1:  # out of traits: the segment code tells them apart
             for seg in segs:

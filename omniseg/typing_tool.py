@@ -721,8 +721,10 @@ class TypingTool(ClassifierMixin, BaseEstimator):
 
     def _label(self, name: str, language: str) -> str:
         spec = TYPING_QUESTIONS.get(name)
-        if spec is None:
-            return name
+        if spec is None:  # a feature-table column asked as it is: its readable label
+            from omniseg.feature_labels import feature_label
+
+            return feature_label(name, language)
         return spec.label.get(language, spec.label.get("en", name))
 
     def _answer(self, name: str, value: str, language: str) -> str:
@@ -860,17 +862,17 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             if hi is not None:
                 return t("typing.le", language, label=label, value=format_number(hi, language))
             return t("typing.ge", language, label=label, value=format_number(lo, language))
+
+        def nice(v: float) -> str:
+            if name.startswith("share_"):  # a share of interactions reads as a percentage
+                return format_percent(v, language, digits=0)
+            return _nice(v, language)
+
         if low is not None and high is not None:
-            return t(
-                "typing.range",
-                language,
-                label=label,
-                low=_nice(low, language),
-                high=_nice(high, language),
-            )
+            return t("typing.range", language, label=label, low=nice(low), high=nice(high))
         if high is not None:
-            return t("typing.le", language, label=label, value=_nice(high, language))
-        return t("typing.gt", language, label=label, value=_nice(low, language))
+            return t("typing.le", language, label=label, value=nice(high))
+        return t("typing.gt", language, label=label, value=nice(low))
 
     def _logistic_rules(self, language: str, names: list[str]) -> list[str]:
         logistic = self.model_.named_steps["logistic"]
@@ -930,7 +932,11 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         out = []
         for name in self.feature_names_in_:
             spec = TYPING_QUESTIONS.get(name)
-            text = spec.wording.get(language, name) if spec is not None else name
+            text = (
+                spec.wording.get(language, name)
+                if spec is not None
+                else self._label(name, language)  # a feature column: its readable label
+            )
             if name in self.categories_:
                 answers = [self._answer(name, v, language) for v in self.categories_[name]]
                 text += f" ({' / '.join(answers)})"

@@ -36,6 +36,12 @@ def test_single_channel_data_drops_the_channel_mix_and_segments_on_value():
     assert _notes(notes)["channels"] == (False, "one_channel")
     seg = Segmenter(n_segments=2, random_state=0).fit(table)
     assert adjusted_rand_score(loyal, seg.labels_) > 0.9  # value, not age band
+    # a banded age describes the segments but does not form them next to behaviour
+    assert "demographics" not in blocks
+    assert _notes(notes)["demographics"] == (False, "banded")
+    # on a plain customer table it is one of the attributes
+    plain, _, _ = default_blocks(table[["age_band"]].assign(tenure=rng.integers(1, 60, n)))
+    assert "age_band" in plain["attributes"]
 
 
 def test_value_block_weighs_less_next_to_a_channel_mix():
@@ -146,8 +152,9 @@ def test_basis_text_says_what_was_left_out_and_why():
     table = _age_band_world()
     seg = Segmenter(n_segments=3, random_state=0).fit(table)
     text = Segmentation.from_segmenter(seg, table, profile=False).basis_text()
-    assert text.startswith("Segments are formed on: life stage, value and recency")
+    assert text.startswith("Segments are formed on: value and recency")
     assert "The channel mix is left out: the data has one channel" in text
+    assert "The age band describes the segments but does not form them" in text
 
 
 def test_degenerate_statistics_are_shown_as_not_meaningful_and_a_1d_map_does_not_apply():

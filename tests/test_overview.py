@@ -326,3 +326,34 @@ def test_plot_arguments_are_checked_before_drawing(data):
         ov.plot_identity_fragmentation(ov.identity_fragmentation(data), fig="figure")
     fig = go.Figure()
     assert ov.plot_identity_fragmentation(ov.identity_fragmentation(data), fig=fig) is fig
+
+
+def test_order_lines_with_an_order_id_show_orders_and_lines_in_the_totals():
+    """Issue 14: order lines were shown as purchases; with an order_id both figures are shown."""
+    import pandas as pd
+
+    import omniseg
+    from omniseg import overview as ov
+    from omniseg.i18n import t
+
+    crm = pd.DataFrame({"customer_id": ["C1", "C2"]})
+    lines = pd.DataFrame(
+        {
+            "timestamp": ["2026-01-05 10:00"] * 3 + ["2026-02-01 10:00"] * 2,
+            "channel": "store",
+            "event": "purchase",
+            "customer_id": ["C1", "C1", "C1", "C2", "C2"],
+            "order_id": ["T1", "T1", "T2", "T3", None],
+            "revenue": [10.0, 5.0, 7.0, 3.0, 4.0],
+        }
+    )
+    data = omniseg.load_data(crm, lines)
+    tot = ov.overview_totals(data)
+    assert (tot["purchases"], tot["orders"]) == (5, 4)  # a line without an order id: an order
+    table = ov.overview_tables(data, "en")["totals"]
+    shown = dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
+    assert shown[t("kpi.orders", "en")] == "4" and shown[t("kpi.order_lines", "en")] == "5"
+    assert t("kpi.purchases", "en") not in shown
+    assert (
+        ov.overview_totals(omniseg.load_data(crm, lines.drop(columns="order_id")))["orders"] is None
+    )

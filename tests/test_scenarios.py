@@ -314,6 +314,9 @@ def _trait_holds(code: str, members: pd.DataFrame, seg: int) -> bool | None:
         return bool(x[inside].mean() > x[~inside].mean())
 
     kind, _, value = code.partition(":")
+    if code == "value:top:among":  # the highest-value segment of those sharing its traits
+        means = pd.to_numeric(members["monetary"], errors="coerce").groupby(members["segment"])
+        return bool(means.mean().idxmax() == seg)
     if kind == "channel":
         return higher(f"share_{value}")
     columns = {"value": "monetary", "frequency": "frequency", "tenure": "tenure_days",

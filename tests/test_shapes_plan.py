@@ -392,3 +392,27 @@ def test_typing_tool_skips_a_constant_question_and_says_what_it_cannot_place():
         "None of the questions varies in this data: everyone is placed in the largest segment."
     )
     assert set(flat.predict(X).tolist()) == {1}
+
+
+def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_each_other():
+    """Two high-value segments with the same traits against everyone were "… · S4" / "… · S5";
+    the richer one is now "Top-value …" (the difference between the two)."""
+    from omniseg.personas import Persona, _unique_names
+
+    rng = np.random.default_rng(2)
+    n = 60
+    lab = np.repeat([0, 1, 2], n)
+    features = pd.DataFrame(
+        {"monetary": np.concatenate([rng.normal(100, 10, n), rng.normal(2000, 100, n),
+                                     rng.normal(3000, 100, n)])}
+    )  # fmt: skip
+    # high-value already named: no trait left against everyone (value is covered)
+    naming = {s: (None, None, True, False, [], 0) for s in (1, 2)}
+    personas = [
+        Persona(segment=s, code=f"S{s + 1}", name="High-value customer", first_name="X",
+                language="en", customers=n, share=1 / 3, traits=["value:high"])
+        for s in (1, 2)
+    ]  # fmt: skip
+    _unique_names(personas, naming, "en", features, lab)
+    assert [p.name for p in personas] == ["High-value customer", "Top-value customer"]
+    assert personas[1].traits[-1] == "value:top:among"

@@ -125,17 +125,22 @@ def test_missing_answers_are_placed_and_named_in_rules():
 def test_string_labels_and_a_float_question_with_decimal_comma():
     rng = np.random.default_rng(13)
     share = rng.random(400)
-    X = pd.DataFrame({"share_app": share, "region": rng.choice(["Norte", "Sur"], 400)})
+    X = pd.DataFrame({"score": share, "region": rng.choice(["Norte", "Sur"], 400)})
     y = np.where(share <= 0.25, "apps", "others")
-    tool = TypingTool(questions=["share_app", "region"]).fit(X, y)
+    tool = TypingTool(questions=["score", "region"]).fit(X, y)
     assert tool.kinds_ == ["numeric", "categorical"]
     assert list(tool.classes_) == ["apps", "others"]
     threshold = (share[share <= 0.25].max() + share[share > 0.25].min()) / 2
     shown = f"{threshold:.3f}".rstrip("0")
     rules = tool.rules("es")
-    assert rules[0].startswith(f"Si share_app es {shown.replace('.', ',')} o menos → apps")
-    assert rules[1].startswith(f"Si share_app es mayor que {shown.replace('.', ',')} → others")
-    assert tool.rules()[0].startswith(f"If share_app is {shown} or less → apps (100% of ")
+    assert rules[0].startswith(f"Si score es {shown.replace('.', ',')} o menos → apps")
+    assert rules[1].startswith(f"Si score es mayor que {shown.replace('.', ',')} → others")
+    assert tool.rules()[0].startswith(f"If score is {shown} or less → apps (100% of ")
+    # a feature column asked as it is reads with its label; a share as a percentage
+    shares = TypingTool(questions=["share_app"]).fit(X.rename(columns={"score": "share_app"}), y)
+    assert shares.rules()[0].startswith("If Share of interactions: App is 25% or less → apps")
+    assert shares.rules("es")[0].startswith("Si % de interacciones: App es 25\xa0% o menos")
+    assert shares.questionnaire() == ["Share of interactions: App"]
 
 
 def test_thousands_separators_in_rules():
