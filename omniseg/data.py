@@ -178,6 +178,13 @@ class ValidationReport:
         if self.warnings:
             lines.append("Warnings:")
             lines.extend(f"  - {w}" for w in self.warnings)
+        if self.profile is not None:  # what the report will say it cannot answer
+            from omniseg.overview import data_limits
+
+            limits = data_limits(self.profile, "en")
+            if limits:
+                lines.append("Not applicable to these data:")
+                lines.extend(f"  - {text}" for text in limits)
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -43,6 +43,10 @@ def test_single_channel_data_says_which_sections_do_not_apply():
     assert profile.period_start == "2026-01-01" and profile.months == 6
     spanish = data_limits(profile, "es")
     assert len(spanish) == 6 and spanish[1].startswith("Las comparaciones omnicanal")
+    # `omniseg validate` prints the same list, before any report is run
+    printed = str(_data(revenue=[12.5] * 60).report)
+    assert "Not applicable to these data:" in printed
+    assert "  - Attribution of purchases to channels does not apply" in printed
 
 
 def test_purchases_without_revenue_say_value_figures_are_not_available():
