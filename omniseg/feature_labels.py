@@ -1,7 +1,8 @@
 """Readable names of the customer feature table's columns, in English and Spanish.
 
-Reports show ``"Share of interactions: App"`` rather than ``share_app``. Columns not listed are
-shown as they are (a deployment may add its own to :data:`FEATURE_LABELS`).
+Reports show ``"Share of interactions: App"`` rather than ``share_app``. Columns not listed (a
+CRM's own attributes) are shown with spaces for underscores, ``"My column"``; a deployment may
+add its own labels to :data:`FEATURE_LABELS`.
 
 Examples
 --------
@@ -10,10 +11,12 @@ Examples
 >>> feature_label("aov")
 'Average order value'
 >>> feature_label("my_column")
-'my_column'
+'My column'
 """
 
 from __future__ import annotations
+
+import re
 
 from omniseg.i18n import channel_label, check_language
 
@@ -97,14 +100,25 @@ PER_CHANNEL_LABELS: dict[str, dict[str, str]] = {
 
 
 def feature_label(column: str, language: str = "en") -> str:
-    """Readable label of a feature-table column (the column name when unknown)."""
+    """Readable label of a feature-table column (an unknown ``snake_case`` name with spaces,
+    ``household_size`` -> ``Household size``; other unknown names as they are).
+
+    Examples
+    --------
+    >>> feature_label("household_size"), feature_label("tenure"), feature_label("Plan")
+    ('Household size', 'tenure', 'Plan')
+    """
     language = check_language(language)
     if column in FEATURE_LABELS:
         return FEATURE_LABELS[column][language]
     prefix, _, channel = str(column).partition("_")
     if channel and prefix in PER_CHANNEL_LABELS:
         return PER_CHANNEL_LABELS[prefix][language].format(ch=channel_label(channel, language))
-    return str(column)
+    text = str(column)
+    if re.fullmatch(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", text):  # a CRM's own snake_case column
+        words = text.replace("_", " ")
+        return words[0].upper() + words[1:]
+    return text
 
 
 def feature_labels(columns: list[str], language: str = "en") -> dict[str, str]:
