@@ -23,6 +23,7 @@ stays fast.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -51,46 +52,8 @@ _LAZY = {
     "load_model": "omniseg.models",
     "save_model": "omniseg.models",
 }
-_SUBMODULES = set(
-    [
-        "attribution",
-        "basis",
-        "channels",
-        "cli",
-        "data",
-        "drift",
-        "engine",
-        "feature_labels",
-        "features",
-        "identity",
-        "interviews",
-        "models",
-        "omnichannel",
-        "personas",
-        "pipeline",
-        "profiling",
-        "scoring",
-        "segment",
-        "segmentation",
-        "survey",
-        "typing_tool",
-        "weighting",
-        "demo",
-        "display",
-        "errors",
-        "export",
-        "i18n",
-        "io",
-        "notebook",
-        "overview",
-        "params",
-        "paths",
-        "runs",
-        "schemas",
-        "snapshot",
-        "vocabulary",
-    ]
-)
+#: every public module of the package, found on disk (a hand-written list had missed some)
+_SUBMODULES = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
 
 __all__ = ["__version__", *sorted(_LAZY)]
 

@@ -51,7 +51,7 @@ from __future__ import annotations
 import html
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,8 @@ import plotly.graph_objects as go
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from omniseg._checks import bad_parameter as _bad
+from omniseg._checks import check_int as _check_int
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.i18n import channel_label, check_language
 from omniseg.vocabulary import order_channels
@@ -172,24 +174,6 @@ _FIX = {
 
 def _label(key: str, language: str) -> str:
     return LABELS[language][key]
-
-
-def _bad(name: str, func: str, expected: str, got: Any) -> ParameterError:
-    return ParameterError(
-        f"The '{name}' parameter of {func} must be {expected}. Got {got!r} instead."
-    )
-
-
-def _check_int(value: Any, name: str, func: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise _bad(name, func, _range_text(low, high), value)
-    if value < low or (high is not None and value > high):
-        raise _bad(name, func, _range_text(low, high), value)
-    return int(value)
-
-
-def _range_text(low: int, high: int | None) -> str:
-    return f"an int in [{low}, {'inf)' if high is None else f'{high}]'}"
 
 
 # --------------------------------------------------------------------------------------------

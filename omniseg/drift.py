@@ -41,7 +41,6 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
@@ -49,6 +48,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from jinja2 import Environment
 
+from omniseg._checks import check_real
 from omniseg.errors import ParameterError
 from omniseg.i18n import check_language, format_number, format_percent, t
 
@@ -80,21 +80,6 @@ MAX_PSI_REASONS = 5
 # ------------------------------------------------------------------------------------------
 # argument checks
 # ------------------------------------------------------------------------------------------
-
-
-def _check_real(
-    value: object, name: str, caller: str, low: float, high: float, *, open_low: bool = True
-) -> float:
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok:
-        ok = (low < value if open_low else low <= value) and value <= high
-    if not ok:
-        bracket = "(" if open_low else "["
-        raise ParameterError(
-            f"The '{name}' parameter of {caller} must be a float in {bracket}{low}, {high}]. "
-            f"Got {value!r} instead."
-        )
-    return float(value)
 
 
 def _check_labels(labels: object, name: str, caller: str) -> pd.Series:
@@ -301,7 +286,7 @@ def population_stability_index(
         raise ParameterError(
             f"The 'bins' parameter of {caller} must be an int in [2, inf). Got {bins!r} instead."
         )
-    epsilon = _check_real(epsilon, "epsilon", caller, 0.0, 0.1)
+    epsilon = check_real(epsilon, "epsilon", caller, 0.0, 0.1, open_low=True)
     if categorical not in (None, True, False):
         raise ParameterError(
             f"The 'categorical' parameter of {caller} must be True, False or None (decide "
@@ -950,9 +935,13 @@ def compare_runs(
     """
     caller = "compare_runs"
     language = check_language(language)
-    psi_threshold = _check_real(psi_threshold, "psi_threshold", caller, 0.0, math.inf)
-    share_threshold = _check_real(share_threshold, "share_threshold", caller, 0.0, 1.0)
-    migration_threshold = _check_real(migration_threshold, "migration_threshold", caller, 0.0, 1.0)
+    psi_threshold = check_real(psi_threshold, "psi_threshold", caller, 0.0, math.inf, open_low=True)
+    share_threshold = check_real(
+        share_threshold, "share_threshold", caller, 0.0, 1.0, open_low=True
+    )
+    migration_threshold = check_real(
+        migration_threshold, "migration_threshold", caller, 0.0, 1.0, open_low=True
+    )
     if segment_names is not None and not isinstance(segment_names, Mapping):
         raise ParameterError(
             f"The 'segment_names' parameter of {caller} must be a mapping of segment label to "

@@ -53,13 +53,14 @@ import math
 import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from scipy import special, stats
 
+from omniseg._checks import check_int as _check_int
 from omniseg.errors import ParameterError
 from omniseg.i18n import check_language, format_number, format_percent, t
 
@@ -133,15 +134,6 @@ _RED = (178, 24, 43)  # below everyone else
 # ------------------------------------------------------------------------------------------
 # parameters
 # ------------------------------------------------------------------------------------------
-
-
-def _check_int(value: object, name: str, caller: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ParameterError(
-            f"The '{name}' parameter of {caller} must be an int in [{low}, inf). "
-            f"Got {value!r} instead."
-        )
-    return int(value)
 
 
 def _check_alpha(value: object) -> float:

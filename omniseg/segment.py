@@ -327,10 +327,12 @@ class Segmenter(ClusterMixin, BaseEstimator):
 
     Examples
     --------
-    >>> from omniseg.demo_features import demo_features  # doctest: +SKIP
-    >>> seg = Segmenter(random_state=0).fit(demo_features())  # doctest: +SKIP
-    >>> seg.n_segments_  # doctest: +SKIP
-    5
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"age": np.r_[rng.normal(25, 2, 60), rng.normal(60, 2, 60)]})
+    >>> seg = Segmenter(n_segments=2, random_state=0).fit(X)
+    >>> seg.n_segments_, np.bincount(seg.labels_).tolist()
+    (2, [60, 60])
     """
 
     def __init__(

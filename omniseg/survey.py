@@ -24,12 +24,13 @@ See ``docs/survey.md``.
 from __future__ import annotations
 
 import math
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import check_int as _check_int
+from omniseg._checks import check_real as _check_real
 from omniseg.errors import MAX_ROWS_SHOWN, DataValidationError, ParameterError, Problem
 from omniseg.io import load_codebook
 from omniseg.vocabulary import normalise_channel, normalise_channels, order_channels
@@ -58,29 +59,6 @@ _FIRST_ROW = 2
 # ------------------------------------------------------------------------------------------
 # parameters and codebook
 # ------------------------------------------------------------------------------------------
-
-
-def _check_int(value: object, name: str, caller: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ParameterError(
-            f"The '{name}' parameter of {caller} must be an int in [{low}, inf). "
-            f"Got {value!r} instead."
-        )
-    return int(value)
-
-
-def _check_real(value: object, name: str, caller: str, low: float, high: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, Real)
-        or not math.isfinite(float(value))
-        or not low <= value <= high
-    ):
-        raise ParameterError(
-            f"The '{name}' parameter of {caller} must be a float in [{low}, {high}]. "
-            f"Got {value!r} instead."
-        )
-    return float(value)
 
 
 def _check_survey(survey: object, caller: str) -> pd.DataFrame:

@@ -76,6 +76,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
+from omniseg._checks import check_int
 from omniseg.errors import ParameterError
 from omniseg.i18n import channel_label, check_language, format_number, format_percent, t
 from omniseg.vocabulary import normalise_channel, order_channels
@@ -372,14 +373,6 @@ def _is_integer_valued(values: np.ndarray) -> bool:
     return bool(len(finite)) and bool(np.all(finite == np.round(finite)))
 
 
-def _check_int(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ParameterError(
-            f"The '{name}' parameter of TypingTool must be an int in [{low}, inf). "
-            f"Got {value!r} instead."
-        )
-
-
 class TypingTool(ClassifierMixin, BaseEstimator):
     """Assign a segment from a few questions, with its accuracy and plain-language rules.
 
@@ -488,8 +481,8 @@ class TypingTool(ClassifierMixin, BaseEstimator):
                 f"The 'model' parameter of TypingTool must be one of {list(MODELS)}. "
                 f"Got {self.model!r} instead."
             )
-        _check_int("max_depth", self.max_depth, 1)
-        _check_int("cv", self.cv, 2)
+        check_int(self.max_depth, "max_depth", "TypingTool", 1)
+        check_int(self.cv, "cv", "TypingTool", 2)
         leaf = self.min_samples_leaf
         if isinstance(leaf, bool) or not isinstance(leaf, Real):
             ok = False

@@ -1,0 +1,67 @@
+"""One way to check parameters (issue 15 item 4): every module refuses a bad value in the same
+words, and every module of the package is reachable as ``omniseg.<name>``."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import omniseg
+from omniseg._checks import check_int, check_real
+from omniseg.errors import ParameterError
+
+TEMPLATE = re.compile(r"^The '(\w+)' parameter of [\w.]+ must be .+\. Got .+ instead\.$")
+
+
+def _refusal(call) -> str:
+    with pytest.raises(ParameterError) as info:
+        call()
+    return str(info.value)
+
+
+def test_every_module_refuses_bad_numbers_in_the_same_words():
+    from omniseg.attribution import Journeys, plot_sankey
+    from omniseg.profiling import profile_segments
+    from omniseg.survey import reliability
+    from omniseg.typing_tool import TypingTool
+
+    journeys = Journeys.from_paths([["web", "store"], ["web"]], conversions=[1, 0])
+    features = pd.DataFrame({"age": np.arange(20.0)})
+    labels = pd.Series(np.arange(20) % 2)
+    messages = [
+        _refusal(lambda: plot_sankey(journeys, steps=0)),
+        _refusal(lambda: profile_segments(features, labels, min_size=0)),
+        _refusal(lambda: reliability(pd.DataFrame(), {"items": {}}, min_alpha=1.5)),
+        _refusal(lambda: TypingTool(questions=["age"], cv=1).fit(features, labels.to_numpy())),
+    ]
+    for text in messages:
+        assert TEMPLATE.match(text), text
+    assert messages[0] == (
+        "The 'steps' parameter of plot_sankey must be an int in [1, 10]. Got 0 instead."
+    )
+    assert messages[3].startswith("The 'cv' parameter of TypingTool must be an int in [2, inf)")
+
+
+@pytest.mark.parametrize("value", [True, 2.0, "3", None, 0])
+def test_check_int_refuses_bools_floats_text_and_out_of_range(value):
+    with pytest.raises(ParameterError, match=r"must be an int in \[1, inf\)"):
+        check_int(value, "n", "f", 1)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), True, "0.5", 0.0])
+def test_check_real_refuses_non_finite_bools_text_and_an_open_bound(value):
+    with pytest.raises(ParameterError, match=r"must be a float in \(0, 1\]"):
+        check_real(value, "share", "f", 0, 1, open_low=True)
+
+
+def test_every_module_is_reachable_from_the_package():
+    # regression: omniseg.survey_weights raised AttributeError (a hand-written module list)
+    names = [m.name for m in pkgutil.iter_modules(omniseg.__path__) if not m.name.startswith("_")]
+    assert "survey_weights" in names and "scenarios" in names
+    for name in names:
+        assert getattr(omniseg, name).__name__ == f"omniseg.{name}"
+    assert set(names) <= set(dir(omniseg))
