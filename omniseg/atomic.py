@@ -14,11 +14,12 @@ customer lists by accident. Every other file gets the permissions the umask give
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["PRIVATE_MODE", "atomic_write", "atomic_write_text", "default_mode"]
+__all__ = ["PRIVATE_MODE", "atomic_write", "atomic_write_text", "default_mode", "replace_dir"]
 
 #: Mode of files holding customer ids.
 PRIVATE_MODE = 0o600
@@ -65,3 +66,18 @@ def atomic_write(
 def atomic_write_text(path: str | Path, text: str) -> Path:
     """Write UTF-8 text to ``path`` atomically."""
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def replace_dir(tmp_dir: Path, final_dir: Path) -> None:
+    """Put a fully written ``tmp_dir`` (a sibling of ``final_dir``) in place of ``final_dir``.
+
+    An existing ``final_dir`` is renamed aside first and removed only once the new folder is in
+    place, so a reader sees the old folder or the new one, never a half-written one.
+    """
+    if final_dir.exists():
+        old = final_dir.with_name(f".{final_dir.name}.old-{os.getpid()}")
+        final_dir.rename(old)
+        tmp_dir.rename(final_dir)
+        shutil.rmtree(old)
+    else:
+        tmp_dir.rename(final_dir)

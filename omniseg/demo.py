@@ -28,7 +28,6 @@ datasets (a million customers and more) in chunks with bounded memory, for bench
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -37,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+
+from omniseg.atomic import replace_dir
 
 __all__ = ["SEGMENTS", "generate_demo"]
 
@@ -1237,13 +1238,7 @@ def generate_demo(
                 summary["customers"] += n
                 summary["interactions"] += len(inter)
                 del cust, ev, crm, inter
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out_dir)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

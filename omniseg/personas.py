@@ -415,9 +415,8 @@ def _full_name(
     female: bool,
     language: str,
 ) -> str:
-    """The persona name: the base traits of :func:`_persona_name` plus ``extras`` (word keys)."""
-    if not extras:
-        return _persona_name(channel, age_word, high_value, female, language)
+    """The persona name: channel noun, age word and value tier, plus ``extras`` (word keys of
+    further traits; those of :func:`after` follow the noun)."""
     nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
     noun = nouns[1] if female else nouns[0]
 
@@ -439,26 +438,6 @@ def _full_name(
     if high_value:
         parts.append(_HIGH_VALUE["es"][1 if female else 0])
     return " ".join([*parts, *words, *region])
-
-
-def _persona_name(
-    channel: str | None, age_word: str | None, high_value: bool, female: bool, language: str
-) -> str:
-    nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
-    noun = nouns[1] if female else nouns[0]
-    if language == "en":
-        parts = [_AGE_WORDS[age_word]["en"]] if age_word else []
-        if high_value:
-            parts.append(_HIGH_VALUE["en"])
-        parts.append(noun)
-        text = " ".join(parts)
-        return text[0].upper() + text[1:]
-    parts = [noun]
-    if age_word:
-        parts.append(_AGE_WORDS[age_word]["es"][1 if female else 0])
-    if high_value:
-        parts.append(_HIGH_VALUE["es"][1 if female else 0])
-    return " ".join(parts)
 
 
 def _signature_channel(features: pd.DataFrame, mask: np.ndarray, profile: Any) -> str | None:

@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -37,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
+
+from omniseg.atomic import replace_dir
 
 __all__ = ["SCENARIOS", "ScenarioData", "generate_scenario", "scenario_data"]
 
@@ -279,6 +280,32 @@ _START, _END = PERIOD
 _EARLY = (_START, _START + pd.Timedelta(days=30))  # first order of long-standing customers
 _LATE = (_END - pd.Timedelta(days=150), _END)  # last order of active customers
 
+
+def _scenario(
+    name: str,
+    spec: dict[str, dict[str, Any]],
+    params: dict[str, Any],
+    tables: dict[str, bytes],
+    summary: dict[str, int],
+    *,
+    truth: pd.DataFrame,
+    readme_extra: str = "",
+) -> ScenarioData:
+    """A scenario's files (its tables, then ``params.yaml``), truth, segments and README."""
+    return ScenarioData(
+        files={**tables, "params.yaml": _yaml(params, SCENARIOS[name])},
+        truth=truth,
+        segments=_segments_frame(spec),
+        readme=_truth_readme(name, readme_extra),
+        summary=summary,
+    )
+
+
+def _truth(ids: np.ndarray, seg: np.ndarray) -> pd.DataFrame:
+    """The planted segment of every customer."""
+    return pd.DataFrame({"customer_id": ids, "segment": seg})
+
+
 _RETAIL = {
     "frequent_high": {
         "description": "Frequent high spenders: long-standing, an order every month or so, "
@@ -388,18 +415,14 @@ def single_channel_retail(rng: np.random.Generator, n_customers: int = 500) -> S
         {"customer_id": ids, "segment": seg,
          "orders": pd.Series(ev["customer_id"]).value_counts().reindex(ids).to_numpy()}
     )  # fmt: skip
-    return ScenarioData(
-        files={
-            "customers.csv": _csv(crm),
-            "interactions.csv": _csv(inter),
-            "params.yaml": _yaml(params, SCENARIOS["single-channel-retail"]),
-        },
+    return _scenario(
+        "single-channel-retail",
+        _RETAIL,
+        params,
+        {"customers.csv": _csv(crm), "interactions.csv": _csv(inter)},
+        {"customers": n_customers, "interactions": len(inter), "orders": len(ev)},
         truth=truth,
-        segments=_segments_frame(_RETAIL),
-        readme=_truth_readme(
-            "single-channel-retail", ", orders (true orders; interactions.csv has order lines)"
-        ),
-        summary={"customers": n_customers, "interactions": len(inter), "orders": len(ev)},
+        readme_extra=", orders (true orders; interactions.csv has order lines)",
     )
 
 
@@ -478,16 +501,16 @@ def online_only(rng: np.random.Generator, n_customers: int = 400) -> ScenarioDat
         "run_name": "online-only",
         "data": {"customers": "customers.csv", "interactions": "interactions.csv"},
     }
-    return ScenarioData(
-        files={
+    return _scenario(
+        "online-only",
+        _ONLINE,
+        params,
+        {
             "customers.csv": _csv(crm),
             "interactions.csv": _csv(inter),
-            "params.yaml": _yaml(params, SCENARIOS["online-only"]),
         },
-        truth=pd.DataFrame({"customer_id": ids, "segment": seg}),
-        segments=_segments_frame(_ONLINE),
-        readme=_truth_readme("online-only"),
-        summary={"customers": n_customers, "interactions": len(inter)},
+        {"customers": n_customers, "interactions": len(inter)},
+        truth=_truth(ids, seg),
     )
 
 
@@ -581,16 +604,16 @@ def service_subscriber(rng: np.random.Generator, n_customers: int = 400) -> Scen
         "run_name": "service-subscriber",
         "data": {"customers": "customers.csv", "interactions": "interactions.csv"},
     }
-    return ScenarioData(
-        files={
+    return _scenario(
+        "service-subscriber",
+        _SERVICE,
+        params,
+        {
             "customers.csv": _csv(crm),
             "interactions.csv": _csv(inter),
-            "params.yaml": _yaml(params, SCENARIOS["service-subscriber"]),
         },
-        truth=pd.DataFrame({"customer_id": ids, "segment": seg}),
-        segments=_segments_frame(_SERVICE),
-        readme=_truth_readme("service-subscriber"),
-        summary={"customers": n_customers, "interactions": len(inter)},
+        {"customers": n_customers, "interactions": len(inter)},
+        truth=_truth(ids, seg),
     )
 
 
@@ -667,15 +690,15 @@ def crm_only(rng: np.random.Generator, n_customers: int = 400) -> ScenarioData:
         }
     )
     params = {"run_name": "crm-only", "data": {"customers": "customers.csv"}}
-    return ScenarioData(
-        files={
+    return _scenario(
+        "crm-only",
+        _CRM,
+        params,
+        {
             "customers.csv": _csv(crm),
-            "params.yaml": _yaml(params, SCENARIOS["crm-only"]),
         },
-        truth=pd.DataFrame({"customer_id": ids, "segment": seg}),
-        segments=_segments_frame(_CRM),
-        readme=_truth_readme("crm-only"),
-        summary={"customers": n_customers},
+        {"customers": n_customers},
+        truth=_truth(ids, seg),
     )
 
 
@@ -743,16 +766,16 @@ def transactions_only(rng: np.random.Generator, n_customers: int = 400) -> Scena
         "run_name": "transactions-only",
         "data": {"customers": "customers.csv", "interactions": "interactions.csv"},
     }
-    return ScenarioData(
-        files={
+    return _scenario(
+        "transactions-only",
+        _TRANSACTIONS,
+        params,
+        {
             "customers.csv": _csv(pd.DataFrame({"customer_id": ids})),
             "interactions.csv": _csv(inter),
-            "params.yaml": _yaml(params, SCENARIOS["transactions-only"]),
         },
-        truth=pd.DataFrame({"customer_id": ids, "segment": seg}),
-        segments=_segments_frame(_TRANSACTIONS),
-        readme=_truth_readme("transactions-only"),
-        summary={"customers": n_customers, "interactions": len(inter)},
+        {"customers": n_customers, "interactions": len(inter)},
+        truth=_truth(ids, seg),
     )
 
 
@@ -826,16 +849,13 @@ def small_b2b(rng: np.random.Generator, n_customers: int = 80) -> ScenarioData:
         "currency": "EUR",
         "data": {"customers": "customers.csv", "interactions": "interactions.csv"},
     }
-    return ScenarioData(
-        files={
-            "customers.csv": _csv(crm),
-            "interactions.csv": _csv(inter),
-            "params.yaml": _yaml(params, SCENARIOS["small-b2b"]),
-        },
-        truth=pd.DataFrame({"customer_id": ids, "segment": seg}),
-        segments=_segments_frame(_B2B),
-        readme=_truth_readme("small-b2b"),
-        summary={"customers": n_customers, "interactions": len(inter)},
+    return _scenario(
+        "small-b2b",
+        _B2B,
+        params,
+        {"customers.csv": _csv(crm), "interactions.csv": _csv(inter)},
+        {"customers": n_customers, "interactions": len(inter)},
+        truth=_truth(ids, seg),
     )
 
 
@@ -966,26 +986,20 @@ def spanish_export(rng: np.random.Generator, n_customers: int = 400) -> Scenario
             },
         },
     }
-    return ScenarioData(
-        files={
+    return _scenario(
+        "spanish-export",
+        _SPANISH,
+        params,
+        {
             "clientes.csv": _csv(crm, sep=";", encoding="latin-1"),
             "movimientos.csv": _csv(inter, sep=";", encoding="latin-1"),
-            "params.yaml": _yaml(params, SCENARIOS["spanish-export"]),
         },
-        truth=pd.DataFrame(
-            {
-                "customer_id": ids,
-                "segment": seg,
-                "gender": np.where(female, "female", "male"),
-                "revenue": revenue.reindex(ids).fillna(0.0).round(2).to_numpy(),
-            }
+        {"customers": n_customers, "interactions": len(inter)},
+        truth=_truth(ids, seg).assign(
+            gender=np.where(female, "female", "male"),
+            revenue=revenue.reindex(ids).fillna(0.0).round(2).to_numpy(),
         ),
-        segments=_segments_frame(_SPANISH),
-        readme=_truth_readme(
-            "spanish-export",
-            ", gender (female/male: what the export's M/H mean), revenue (the true total)",
-        ),
-        summary={"customers": n_customers, "interactions": len(inter)},
+        readme_extra=", gender (female/male: what the export's M/H mean), revenue (the true total)",
     )
 
 
@@ -1069,13 +1083,7 @@ def generate_scenario(name: str, out_dir: str | Path, *, seed: int = 42) -> dict
         (tmp / "truth" / "customers.csv").write_bytes(_csv(data.truth))
         (tmp / "truth" / "segments.csv").write_bytes(_csv(data.segments))
         (tmp / "truth" / "README.txt").write_text(data.readme, encoding="utf-8")
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            out_dir.rename(old)
-            tmp.rename(out_dir)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out_dir)
+        replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
