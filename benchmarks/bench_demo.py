@@ -8,7 +8,7 @@ Prints figures; asserts nothing. Run from anywhere:
 Stages:
 - ``generate``: ``generate_demo(format="parquet")`` — wall time, rows/s, peak RSS of the process
   (bounded: chunks of ``--chunk-size`` customers are generated and written one at a time).
-- ``load``: ``omniseg.io.load_data_dir`` on the bundled demo (CSV path, validation included).
+- ``load``: ``omniseg.ingest.load_data_dir`` on the bundled demo (CSV path, validation included).
 - ``overview``: every overview computation on the bundled demo.
 - ``report``: the README's main command (``omniseg report --demo``) in a temporary folder, with the
   per-step timings from its manifest.
@@ -32,7 +32,7 @@ def peak_rss_mb() -> float:
 
 
 def bench_generate(customers: int, chunk_size: int) -> None:
-    from omniseg.demo import generate_demo
+    from omniseg.demo.generator import generate_demo
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -53,7 +53,7 @@ def bench_generate(customers: int, chunk_size: int) -> None:
 
 
 def bench_load() -> None:
-    from omniseg.io import load_demo
+    from omniseg.ingest.io import load_demo
 
     start = time.perf_counter()
     data = load_demo()
@@ -63,8 +63,8 @@ def bench_load() -> None:
 
 
 def bench_overview() -> None:
-    from omniseg import overview as ov
-    from omniseg.io import load_demo
+    from omniseg.ingest import overview as ov
+    from omniseg.ingest.io import load_demo
 
     data = load_demo()
     for name in (

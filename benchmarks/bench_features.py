@@ -111,8 +111,8 @@ def _child(step: str, folder: str) -> None:
     import duckdb  # noqa: F401  (imports are timed apart: a fixed cost, not the data's)
     import pandas  # noqa: F401
 
-    from omniseg.features import build_features
-    from omniseg.identity import IdentityResolver
+    from omniseg.features.table import build_features
+    from omniseg.identity.resolver import IdentityResolver
 
     imports = time.perf_counter() - start
     start = time.perf_counter()
@@ -182,8 +182,8 @@ def _prepare(size: int, folder: Path) -> int:
     measurements); returns the number of interactions."""
     import duckdb
 
-    from omniseg.demo import generate_demo
-    from omniseg.identity import IdentityResolver
+    from omniseg.demo.generator import generate_demo
+    from omniseg.identity.resolver import IdentityResolver
 
     raw = folder / "raw" / "interactions"
     customers = max(50, round(size / PER_CUSTOMER))

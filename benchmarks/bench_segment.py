@@ -52,8 +52,8 @@ def make_table(n: int, seed: int = 0):
 def _child(n: int) -> None:
     from sklearn.metrics import adjusted_rand_score
 
-    from omniseg.segment import Segmenter
-    from omniseg.segmentation import Segmentation
+    from omniseg.segments.segmentation import Segmentation
+    from omniseg.segments.segmenter import Segmenter
 
     table, truth = make_table(n)
     blocks = {

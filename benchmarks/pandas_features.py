@@ -15,7 +15,7 @@ way a competent pandas user would write it, not the way omniseg does:
 
 Sharing no code with omniseg beyond the label vocabulary (``normalise_channel``,
 ``EVENT_ALIASES``, ``order_channels``), it is an independent check of the definitions in
-``omniseg.features.FEATURES``.
+``omniseg.features.table.FEATURES``.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from omniseg.features import DEFAULT_CONFIG
-from omniseg.vocabulary import (
+from omniseg.config.vocabulary import (
     CANONICAL_CHANNELS,
     EVENT_ALIASES,
     fold_label,
     normalise_channel,
     order_channels,
 )
+from omniseg.features.table import DEFAULT_CONFIG
 
 __all__ = ["EVENT_COLUMNS", "pandas_core_features", "pandas_features"]
 

@@ -6,17 +6,20 @@ The most used entry points are importable from the top level::
 
     data = omniseg.load_demo()                 # or omniseg.load_data(customers=..., ...)
     data.report                                 # validation summary (rich in JupyterLab)
-    omniseg.overview.channel_summary(data)
+    omniseg.ingest.channel_summary(data)
 
-    features = omniseg.pipeline.customer_features(data)      # one row per person
+    features = omniseg.features.customer_features(data)      # one row per person
     seg = omniseg.segment_customers(features, random_state=42)
     seg.plot_selection(); seg.profile
 
-Submodules: ``io`` (loading), ``schemas``, ``data``, ``demo``, ``overview``, ``identity``,
-``features``, ``pipeline``, ``omnichannel``, ``basis``, ``segment``, ``segmentation``,
-``profiling``, ``typing_tool``, ``models``, ``scoring``, ``drift``, ``survey``, ``weighting``,
-``interviews``, ``personas``, ``channels``, ``attribution``, ``display``, ``export``,
-``runs``, ``params``, ``cli``. Heavy modules are imported on first use, so ``import omniseg``
+The package is laid out by pipeline stage, in the order the data flows: ``ingest`` (loading,
+schemas, the data profile, the overview section), ``identity`` (linking identifiers into
+persons), ``features`` (the per-person table, omnichannel metrics), ``segments`` (basis,
+``Segmenter``, ``Segmentation``, profile, typing tool, model files, scoring, drift), ``voice``
+(survey, weighting, interviews, personas), ``channels`` (channel plan, attribution), ``report``
+(text, display, the report run, HTML export), with ``config`` (parameters, vocabulary,
+pre-flight checks), ``demo`` (demo data and the scenario gallery), ``errors``, ``engine``,
+``atomic`` and ``cli`` beside them. Stages are imported on first use, so ``import omniseg``
 stays fast.
 """
 
@@ -34,23 +37,23 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 #: name -> module that defines it
 _LAZY = {
-    "CustomerData": "omniseg.data",
-    "ValidationReport": "omniseg.data",
+    "CustomerData": "omniseg.ingest.data",
+    "ValidationReport": "omniseg.ingest.data",
     "DataValidationError": "omniseg.errors",
     "OmnisegError": "omniseg.errors",
     "ParameterError": "omniseg.errors",
     "ReportError": "omniseg.errors",
-    "generate_demo": "omniseg.demo",
-    "load_data": "omniseg.io",
-    "load_data_dir": "omniseg.io",
-    "load_demo": "omniseg.io",
-    "load_params": "omniseg.params",
-    "run_report": "omniseg.runs",
-    "Segmenter": "omniseg.segment",
-    "Segmentation": "omniseg.segmentation",
-    "segment_customers": "omniseg.segmentation",
-    "load_model": "omniseg.models",
-    "save_model": "omniseg.models",
+    "generate_demo": "omniseg.demo.generator",
+    "load_data": "omniseg.ingest.io",
+    "load_data_dir": "omniseg.ingest.io",
+    "load_demo": "omniseg.ingest.io",
+    "load_params": "omniseg.config.params",
+    "run_report": "omniseg.report.runs",
+    "Segmenter": "omniseg.segments.segmenter",
+    "Segmentation": "omniseg.segments.segmentation",
+    "segment_customers": "omniseg.segments.segmentation",
+    "load_model": "omniseg.segments.models",
+    "save_model": "omniseg.segments.models",
 }
 #: every public module of the package, found on disk (a hand-written list had missed some)
 _SUBMODULES = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}

@@ -3,7 +3,7 @@
 ``omniseg report --demo`` runs the whole pipeline on the bundled demo data;
 ``omniseg report --params params.yaml`` on your own; ``omniseg validate`` only checks inputs;
 ``omniseg demo`` generates demo datasets (small CSV, or big Parquet for benchmarks), and with
-``--scenario NAME`` one of the gallery of other data shapes (``omniseg.scenarios``);
+``--scenario NAME`` one of the gallery of other data shapes (``omniseg.demo.scenarios``);
 ``omniseg score --model M --data D`` assigns segments to new data with a saved model.
 
 Exit codes (``omniseg report``; ``validate`` and ``demo`` use 0 and 2, ``score`` 0, 2 and 73):
@@ -59,8 +59,8 @@ def _err(text: str) -> None:
 
 
 def _demo_params(run_name: str | None, language: str | None, output_dir: Path | None):
-    from omniseg.params import load_params
-    from omniseg.paths import demo_data_dir
+    from omniseg.config.params import load_params
+    from omniseg.report.paths import demo_data_dir
 
     demo = demo_data_dir()
     return load_params(
@@ -94,8 +94,8 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Run the report pipeline and write reports/<run-name>/report.html."""
-    from omniseg.params import load_params
-    from omniseg.runs import run_report
+    from omniseg.config.params import load_params
+    from omniseg.report.runs import run_report
 
     if demo == (params is not None):
         _err("Give exactly one of --demo or --params FILE.")
@@ -130,8 +130,8 @@ def validate(
     demo: Annotated[bool, typer.Option("--demo", help="Check the bundled demo data.")] = False,
 ) -> None:
     """Check the inputs against the data contract and print what was loaded."""
-    from omniseg.params import load_params
-    from omniseg.preflight import check_run
+    from omniseg.config.params import load_params
+    from omniseg.config.preflight import check_run
 
     if demo == (params is not None):
         _err("Give exactly one of --demo or --params FILE.")
@@ -148,7 +148,7 @@ def validate(
 
 
 def _scenario_help() -> str:
-    from omniseg.scenarios import SCENARIOS
+    from omniseg.demo.scenarios import SCENARIOS
 
     return (
         "A data shape other than the default demo: "
@@ -173,10 +173,10 @@ def demo_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Generate a synthetic omnichannel dataset with planted truth (or a --scenario)."""
-    from omniseg.demo import generate_demo
+    from omniseg.demo.generator import generate_demo
 
     if scenario is not None:
-        from omniseg.scenarios import SCENARIOS, generate_scenario
+        from omniseg.demo.scenarios import SCENARIOS, generate_scenario
 
         if scenario not in SCENARIOS:
             _err(f"Unknown scenario {scenario!r}. Valid scenarios: {', '.join(SCENARIOS)}.")
@@ -228,7 +228,7 @@ def score(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Assign segments to new data with a saved model (scheduled re-scoring)."""
-    from omniseg.scoring import score_customers
+    from omniseg.segments.scoring import score_customers
 
     if (data is None) == (features is None):
         _err("Give exactly one of --data FOLDER or --features FILE.")

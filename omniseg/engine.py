@@ -4,7 +4,8 @@ The per-event stages (identity resolution's identifier combinations, the feature
 written as Ibis expressions. They run on the backend the input table belongs to, so a table of
 another Ibis backend (Spark, BigQuery, Snowflake) is processed where it lives; pandas DataFrames
 and Parquet or CSV files run on a new in-memory DuckDB. Files are read out-of-core: they are
-never loaded into pandas first (CSV: :mod:`omniseg.csv_source`, with the loader's reading rules
+never loaded into pandas first (CSV: :mod:`omniseg.ingest.csv_source`, with the loader's reading
+rules
 for dates, decimal commas and identifiers).
 """
 
@@ -58,7 +59,8 @@ def connect() -> Any:
     # others, DuckDB streams joins and table writes in parallel with less memory (the staged
     # events at 10M: 3.9 s instead of 6.1 s)
     con.raw_sql("SET preserve_insertion_order = false")
-    # text timestamps without an offset are UTC, as omniseg.io reads them, whatever the machine
+    # text timestamps without an offset are UTC, as omniseg.ingest.io reads them, whatever the
+    # machine
     con.raw_sql("SET TimeZone = 'UTC'")
     return con
 
@@ -71,7 +73,7 @@ def as_table(source: Any, con: Any = None, *, what: str = "interactions") -> tup
     source : DataFrame, ibis.Table, or path
         A ``.parquet`` file or a folder of Parquet parts (``*.parquet``); or a CSV export
         (``.csv``, ``.tsv``, ``.txt``, gzip/zstd too) or a folder of them, read with
-        :func:`omniseg.csv_source.read_csv` (text cells, dates and numbers converted as the
+        :func:`omniseg.ingest.read_csv` (text cells, dates and numbers converted as the
         loader does, checked with a clear error).
     con : ibis backend, optional
         Default: the backend of ``source`` if it is a table bound to one, else a new DuckDB.
@@ -99,7 +101,7 @@ def as_table(source: Any, con: Any = None, *, what: str = "interactions") -> tup
         if path.suffix.lower() in (".parquet", ".pq") and path.exists():
             return con.read_parquet(str(path)), con
         # CSV support imports the loader's rules (and pandera with them: 0.3 s), so only here
-        from omniseg.csv_source import csv_parts, is_csv, read_csv
+        from omniseg.ingest.csv_source import csv_parts, is_csv, read_csv
 
         if path.is_dir():
             parts = csv_parts(path)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import nbformat
 
-#: The ``parameters`` cell every report notebook declares (``omniseg.runs.NOTEBOOK_PARAMETERS``).
+#: The ``parameters`` cell every report notebook declares
+# (``omniseg.report.runs.NOTEBOOK_PARAMETERS``).
 PARAMS_CELL = (
     'data_snapshot = ""\nlanguage = "en"\nrun_name = "interactive"\nseed = 42\n'
     'output_dir = ""\nreport_mode = False'

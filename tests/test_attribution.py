@@ -1,4 +1,5 @@
-"""Tests of omniseg.attribution: journeys, Markov removal effects, Shapley, rule-based methods."""
+"""Tests of omniseg.channels.attribution: journeys, Markov removal effects, Shapley, rule-based
+methods."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from omniseg import attribution as at
-from omniseg.attribution import Journeys
+from omniseg.channels import attribution as at
+from omniseg.channels.attribution import Journeys
 from omniseg.errors import DataValidationError, ParameterError
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -508,8 +509,8 @@ def test_figures_escape_labels_and_speak_spanish():
 
 @pytest.fixture(scope="module")
 def demo_journeys():
-    from omniseg.identity import IdentityResolver
-    from omniseg.io import load_demo
+    from omniseg.identity.resolver import IdentityResolver
+    from omniseg.ingest.io import load_demo
 
     data = load_demo()
     resolver = IdentityResolver().fit(data.customers, data.interactions)

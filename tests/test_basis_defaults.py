@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from omniseg.basis import VALUE_WEIGHT_WITH_CHANNELS, SegmentationBasis, default_blocks
 from omniseg.errors import DataValidationError
-from omniseg.segment import Segmenter
+from omniseg.segments.basis import VALUE_WEIGHT_WITH_CHANNELS, SegmentationBasis, default_blocks
+from omniseg.segments.segmenter import Segmenter
 
 
 def _notes(notes: list[dict]) -> dict[str, tuple[bool, str]]:
@@ -116,7 +116,7 @@ def _age_band_world(seed: int = 0, n: int = 600) -> pd.DataFrame:
 
 
 def test_segments_that_are_one_input_relabelled_are_flagged():
-    from omniseg.segmentation import Segmentation
+    from omniseg.segments.segmentation import Segmentation
 
     table = _age_band_world()
     blocks = {"demographics": ["age_band"], "value": ["frequency"]}
@@ -131,7 +131,7 @@ def test_segments_that_are_one_input_relabelled_are_flagged():
 
 
 def test_no_dominance_warning_when_other_inputs_shape_the_segments_too():
-    from omniseg.segmentation import Segmentation
+    from omniseg.segments.segmentation import Segmentation
 
     rng = np.random.default_rng(2)
     group = np.repeat([0, 1], 150)
@@ -147,7 +147,7 @@ def test_no_dominance_warning_when_other_inputs_shape_the_segments_too():
 
 
 def test_basis_text_says_what_was_left_out_and_why():
-    from omniseg.segmentation import Segmentation
+    from omniseg.segments.segmentation import Segmentation
 
     table = _age_band_world()
     seg = Segmenter(n_segments=3, random_state=0).fit(table)
@@ -158,7 +158,7 @@ def test_basis_text_says_what_was_left_out_and_why():
 
 
 def test_degenerate_statistics_are_shown_as_not_meaningful_and_a_1d_map_does_not_apply():
-    from omniseg.segmentation import Segmentation
+    from omniseg.segments.segmentation import Segmentation
 
     # three exact values: zero variance within each segment (Calinski-Harabasz infinite)
     table = pd.DataFrame({"age": [20.0] * 40 + [40.0] * 40 + [60.0] * 40})
@@ -171,7 +171,7 @@ def test_degenerate_statistics_are_shown_as_not_meaningful_and_a_1d_map_does_not
 
 
 def test_a_model_with_degenerate_statistics_saves_and_loads(tmp_path):
-    from omniseg.models import load_model, save_model
+    from omniseg.segments.models import load_model, save_model
 
     table = pd.DataFrame({"age": [20.0] * 40 + [40.0] * 40 + [60.0] * 40})
     seg = Segmenter(n_segments=[2, 3], n_stability=2, random_state=0).fit(table)

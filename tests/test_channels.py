@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from omniseg.channels import (
+from omniseg.channels.plan import (
     activation_lists,
     channel_metrics,
     channel_plan,
@@ -143,9 +143,9 @@ def test_gaps_flag_uneven_satisfaction():
 
 @pytest.fixture(scope="module")
 def demo_plan():
-    from omniseg.io import load_demo
-    from omniseg.pipeline import customer_features
-    from omniseg.segmentation import segment_customers
+    from omniseg.features.pipeline import customer_features
+    from omniseg.ingest.io import load_demo
+    from omniseg.segments.segmentation import segment_customers
 
     features = customer_features(load_demo())
     seg = segment_customers(features, random_state=42, profile=False)
@@ -183,7 +183,7 @@ def test_demo_channel_plan_csv(demo_plan, tmp_path):
 
 
 def test_demo_journey_patterns_follow_the_planted_segments(demo_plan):
-    from omniseg.channels import journey_patterns
+    from omniseg.channels.plan import journey_patterns
 
     features, seg, _ = demo_plan
     truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]

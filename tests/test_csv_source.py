@@ -1,4 +1,5 @@
-"""CSV exports read directly by the engine (omniseg.csv_source through omniseg.engine.as_table)."""
+"""CSV exports read directly by the engine (omniseg.ingest.csv_source through
+omniseg.engine.as_table)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 
 from omniseg.engine import as_table
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.features import build_features
-from omniseg.identity import IdentityResolver
-from omniseg.io import load_demo
+from omniseg.features.table import build_features
+from omniseg.identity.resolver import IdentityResolver
+from omniseg.ingest.io import load_demo
 
 
 def _write(path, text: str) -> None:
@@ -117,8 +118,8 @@ def test_unusable_csv_inputs_get_clear_errors(tmp_path):
 
 
 def _revenue(path, **kw):
-    from omniseg.csv_source import read_csv
     from omniseg.engine import connect
+    from omniseg.ingest.csv_source import read_csv
 
     con = connect()
     return con.to_pandas(read_csv(con, [path], **kw))["revenue"].to_numpy()
@@ -176,7 +177,7 @@ def test_a_stated_number_format_is_used_and_enforced(tmp_path):
 
 
 def test_csv_source_and_loader_read_the_same_numbers(tmp_path):
-    from omniseg.io import load_interactions
+    from omniseg.ingest.io import load_interactions
 
     cells = ["15.597", "1.234,50", "12,5", "€ 7", "0,597", "1.234.567", "3,25", "42"]
     lines = [f'2026-01-{i + 1:02d},store,purchase,C{i},"{c}"' for i, c in enumerate(cells)]

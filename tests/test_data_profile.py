@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 import omniseg
-from omniseg.data import ValidationReport
-from omniseg.data_profile import DataProfile, profile_data
-from omniseg.i18n import format_money, set_currency
-from omniseg.overview import data_limits
+from omniseg.ingest.data import ValidationReport
+from omniseg.ingest.data_profile import DataProfile, profile_data
+from omniseg.ingest.overview import data_limits
+from omniseg.report.i18n import format_money, set_currency
 
 
 def _data(n: int = 60, channels=("store",), **extra) -> omniseg.CustomerData:

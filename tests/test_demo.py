@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.demo import SEGMENTS, generate_demo
-from omniseg.io import load_data_dir
-from omniseg.vocabulary import CANONICAL_CHANNELS, IDENTIFIER_COLUMNS, normalise_channels
+from omniseg.config.vocabulary import CANONICAL_CHANNELS, IDENTIFIER_COLUMNS, normalise_channels
+from omniseg.demo.generator import SEGMENTS, generate_demo
+from omniseg.ingest.io import load_data_dir
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
 

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg import drift
-from omniseg.drift import (
+from omniseg.errors import ParameterError
+from omniseg.segments import drift
+from omniseg.segments.drift import (
     GONE,
     NEW,
     DriftReport,
@@ -19,7 +20,6 @@ from omniseg.drift import (
     population_stability_index,
     psi_level,
 )
-from omniseg.errors import ParameterError
 
 NBSP = "\u00a0"
 

@@ -7,7 +7,7 @@ import pytest
 
 from omniseg.engine import MEMORY_LIMIT_ENV, connect
 from omniseg.errors import ParameterError
-from omniseg.features import build_features
+from omniseg.features.table import build_features
 
 
 def _setting(con, name: str) -> str:

@@ -10,8 +10,8 @@ import nbformat
 import plotly.graph_objects as go
 import pytest
 
-from omniseg.display import bullet_list, section, table
-from omniseg.export import PLOTLY_MIMETYPE, export_html, merge_notebooks
+from omniseg.report.display import bullet_list, section, table
+from omniseg.report.export import PLOTLY_MIMETYPE, export_html, merge_notebooks
 
 SECRET_CODE = "secret_variable_name_42 = 'code must not reach the report'"
 

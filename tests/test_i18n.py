@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from omniseg.config.vocabulary import CANONICAL_CHANNELS, CANONICAL_EVENTS
 from omniseg.errors import ParameterError
-from omniseg.i18n import (
+from omniseg.report.i18n import (
     CHANNEL_LABELS,
     EVENT_LABELS,
     MESSAGES,
@@ -18,7 +19,6 @@ from omniseg.i18n import (
     format_percent,
     t,
 )
-from omniseg.vocabulary import CANONICAL_CHANNELS, CANONICAL_EVENTS
 
 
 def test_every_message_exists_in_every_language():
@@ -83,7 +83,7 @@ def test_bad_language_and_key():
 
 
 def test_loader_warnings_are_translated_for_spanish_reports():
-    from omniseg.i18n import translate_loader_warning
+    from omniseg.report.i18n import translate_loader_warning
 
     samples = {
         "c.csv: 1,025 exact duplicate row(s) dropped": "se eliminaron 1.025 fila(s)",
@@ -106,8 +106,8 @@ def test_ambiguous_number_and_gender_code_warnings_read_in_spanish():
     Spanish form; an unknown wording would come back in English, which this test catches."""
     import pandas as pd
 
-    from omniseg.i18n import translate_loader_warning
-    from omniseg.io import load_data
+    from omniseg.ingest.io import load_data
+    from omniseg.report.i18n import translate_loader_warning
 
     customers = pd.DataFrame({"customer_id": ["C1", "C2"], "gender": ["M", "M"]})
     interactions = pd.DataFrame(

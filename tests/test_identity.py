@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.identity import (
+from omniseg.identity.resolver import (
     IdentityResolver,
     mask_identifier,
     normalise_email,
@@ -17,7 +17,7 @@ from omniseg.identity import (
     normalise_phone,
     transform_source,
 )
-from omniseg.io import load_demo
+from omniseg.ingest.io import load_demo
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 
@@ -112,7 +112,7 @@ def demo_data():
 def test_vectorised_normalisation_matches_the_python_rules(kind, country, demo_data):
     """The Arrow kernels (printable ASCII) and the Python rules (any text) agree value by value,
     on tricky values and on every identifier of the demo data."""
-    from omniseg.identity import _normalise_kind, _normalise_python
+    from omniseg.identity.resolver import _normalise_kind, _normalise_python
 
     demo = [v for frame in (demo_data.customers, demo_data.interactions) if kind in frame
             for v in frame[kind].dropna().astype(str).unique()]  # fmt: skip
@@ -287,7 +287,7 @@ def test_demo_match_rates(demo_resolved):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_report_helpers_are_translated_and_masked(small, language):
-    from omniseg.identity import identity_lead, plot_match_rates, shared_identifiers_table
+    from omniseg.identity.resolver import identity_lead, plot_match_rates, shared_identifiers_table
 
     customers, interactions = small
     r = IdentityResolver().fit(customers, interactions)
@@ -326,7 +326,7 @@ def test_colliding_combination_hashes_fall_back_to_lookups(small, tmp_path, monk
     lookups instead, with the same persons."""
     import ibis
 
-    import omniseg.identity as identity
+    import omniseg.identity.resolver as identity
 
     customers, interactions = small
     path = tmp_path / "interactions.parquet"

@@ -1,9 +1,11 @@
-"""Tests of interview themes (omniseg.interviews): language, PII scrubbing, answers, themes, links.
+"""Tests of interview themes (omniseg.voice.interviews): language, PII scrubbing, answers, themes,
+links.
 
-Planted-theme recovery: the demo generator (omniseg.demo._THEME_TEXT) writes every planted theme
+Planted-theme recovery: the demo generator (omniseg.demo.generator._THEME_TEXT) writes every
+planted theme
 from a bank of 4 English and 4 Spanish sentences. The test derives each theme's characteristic
 words from those banks (the 3 stems with the highest TF-IDF across the 15 banks), so nothing about
-the answer is written into omniseg.interviews, which never reads the generator.
+the answer is written into omniseg.voice.interviews, which never reads the generator.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.demo import _THEME_TEXT, FIRST_NAMES, SURNAMES
+from omniseg.demo.generator import _THEME_TEXT, FIRST_NAMES, SURNAMES
 from omniseg.errors import ParameterError
-from omniseg.interviews import (
+from omniseg.ingest.io import load_demo
+from omniseg.report.paths import demo_data_dir
+from omniseg.voice.interviews import (
     InterviewThemes,
     _fold,
     _stems,
@@ -28,8 +32,6 @@ from omniseg.interviews import (
     scrub_pii,
     split_answers,
 )
-from omniseg.io import load_demo
-from omniseg.paths import demo_data_dir
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"\+34 \d{3} \d{3} \d{3}")
@@ -251,7 +253,7 @@ def test_place_names_are_not_theme_words(demo, fitted):
     ],
 )
 def test_introduction_patterns(sentence, intro):
-    from omniseg.interviews import _INTRODUCTION
+    from omniseg.voice.interviews import _INTRODUCTION
 
     assert (_INTRODUCTION.search(_fold(sentence)) is not None) is intro
 
@@ -367,7 +369,7 @@ def test_link_interviews_by_ids_and_typing_tool(demo, truth):
 
 
 def test_link_interviews_typing_tool(demo, truth):
-    from omniseg.typing_tool import TypingTool
+    from omniseg.segments.typing_tool import TypingTool
 
     rng = np.random.default_rng(13)
     X = pd.DataFrame({"age": rng.integers(18, 80, 200)})

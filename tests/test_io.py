@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import DataValidationError
-from omniseg.io import (
+from omniseg.ingest.io import (
     load_codebook,
     load_customers,
     load_data,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from omniseg import omnichannel as om
-from omniseg.vocabulary import CANONICAL_CHANNELS
+from omniseg.config.vocabulary import CANONICAL_CHANNELS
+from omniseg.features import omnichannel as om
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from omniseg import overview as ov
 from omniseg.errors import ParameterError
-from omniseg.io import load_data
+from omniseg.ingest import overview as ov
+from omniseg.ingest.io import load_data
 
 ROWS = [
     # timestamp, channel, event, customer_id, email, phone, loyalty_id, device_id, revenue, sat
@@ -333,8 +333,8 @@ def test_order_lines_with_an_order_id_show_orders_and_lines_in_the_totals():
     import pandas as pd
 
     import omniseg
-    from omniseg import overview as ov
-    from omniseg.i18n import t
+    from omniseg.ingest import overview as ov
+    from omniseg.report.i18n import t
 
     crm = pd.DataFrame({"customer_id": ["C1", "C2"]})
     lines = pd.DataFrame(

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.features import build_features
-from omniseg.identity import IdentityResolver
-from omniseg.io import load_demo
+from omniseg.features.table import build_features
+from omniseg.identity.resolver import IdentityResolver
+from omniseg.ingest.io import load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from omniseg.config.params import load_params
 from omniseg.errors import ParameterError
-from omniseg.params import load_params
 
 
 def _write(tmp_path: Path, text: str) -> Path:

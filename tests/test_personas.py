@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.personas import (
+from omniseg.segments.segmentation import segment_customers
+from omniseg.voice.personas import (
     build_personas,
     persona_cards_html,
     personas_table,
     write_personas_json,
 )
-from omniseg.segmentation import segment_customers
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
@@ -135,8 +135,8 @@ PLANTED_NAMES = {
 
 @pytest.fixture(scope="module")
 def demo():
-    from omniseg.io import load_demo
-    from omniseg.pipeline import customer_features
+    from omniseg.features.pipeline import customer_features
+    from omniseg.ingest.io import load_demo
 
     data = load_demo()
     features = customer_features(data)
@@ -177,7 +177,7 @@ def test_demo_personas_name_the_planted_traits(demo):
 
 
 def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
-    from omniseg.personas import report_personas
+    from omniseg.voice.personas import report_personas
 
     data, features, seg = demo
     personas, themes = report_personas(data, features, seg, seed=42)

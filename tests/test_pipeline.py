@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from omniseg.io import load_demo
-from omniseg.pipeline import FEATURES_FILE, customer_features
-from omniseg.survey import customer_survey_features
+from omniseg.features.pipeline import FEATURES_FILE, customer_features
+from omniseg.ingest.io import load_demo
+from omniseg.voice.survey import customer_survey_features
 
 
 def test_customer_table_has_survey_scores_of_linked_customers_only(tmp_path):
@@ -32,8 +32,8 @@ def test_customer_table_has_survey_scores_of_linked_customers_only(tmp_path):
 def test_identities_are_resolved_once_per_run(tmp_path, monkeypatch):
     """The first step writes the person of every interaction; the feature table and the
     channel plan's journeys read it instead of resolving again."""
-    from omniseg.identity import IdentityResolver
-    from omniseg.pipeline import IDENTITY_FILE, resolved_events
+    from omniseg.features.pipeline import IDENTITY_FILE, resolved_events
+    from omniseg.identity.resolver import IdentityResolver
 
     data = load_demo()
     resolver = IdentityResolver().fit(data.customers, data.interactions)
@@ -53,8 +53,8 @@ def test_identities_are_resolved_once_per_run(tmp_path, monkeypatch):
 
 
 def test_a_cache_for_other_interactions_is_not_used(tmp_path):
-    from omniseg.identity import IdentityResolver
-    from omniseg.pipeline import IDENTITY_FILE, resolved_events
+    from omniseg.features.pipeline import IDENTITY_FILE, resolved_events
+    from omniseg.identity.resolver import IdentityResolver
 
     data = load_demo()
     pd.DataFrame({"person_id": ["C1", "C2"]}).to_parquet(tmp_path / IDENTITY_FILE)

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from omniseg.errors import ParameterError
-from omniseg.profiling import (
+from omniseg.segments.profiling import (
     CELL_COLUMNS,
     TEST_COLUMNS,
     SegmentProfile,

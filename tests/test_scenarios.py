@@ -24,10 +24,10 @@ from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
 from omniseg.cli import app
-from omniseg.i18n import channel_label, currency_symbol, t
-from omniseg.params import load_params
-from omniseg.scenarios import SCENARIOS, generate_scenario, scenario_data
-from omniseg.vocabulary import CANONICAL_CHANNELS
+from omniseg.config.params import load_params
+from omniseg.config.vocabulary import CANONICAL_CHANNELS
+from omniseg.demo.scenarios import SCENARIOS, generate_scenario, scenario_data
+from omniseg.report.i18n import channel_label, currency_symbol, t
 
 NAMES = list(SCENARIOS)
 

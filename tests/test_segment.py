@@ -13,12 +13,12 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 from typer.testing import CliRunner
 
-from omniseg.basis import SegmentationBasis
 from omniseg.cli import app
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.models import ModelFileError, load_model, save_model
-from omniseg.segment import Segmenter
-from omniseg.segmentation import Segmentation, compare_methods, report_segmentation
+from omniseg.segments.basis import SegmentationBasis
+from omniseg.segments.models import ModelFileError, load_model, save_model
+from omniseg.segments.segmentation import Segmentation, compare_methods, report_segmentation
+from omniseg.segments.segmenter import Segmenter
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 
@@ -226,7 +226,7 @@ def test_latent_class_uses_the_plain_gaussian_when_nothing_is_missing():
 
     from stepmix.stepmix import StepMix
 
-    from omniseg.segment import _lc_measurement
+    from omniseg.segments.segmenter import _lc_measurement
 
     X, _ = _blobs(seed=5)
     seg = Segmenter(method="latent_class", n_segments=4, random_state=0).fit(X)
@@ -280,8 +280,8 @@ def test_parameter_errors(kw, match):
 
 @pytest.fixture(scope="module")
 def demo_features() -> pd.DataFrame:
-    from omniseg.io import load_demo
-    from omniseg.pipeline import customer_features
+    from omniseg.features.pipeline import customer_features
+    from omniseg.ingest.io import load_demo
 
     return customer_features(load_demo())
 
@@ -316,7 +316,7 @@ def test_demo_profile_names_each_planted_best_channel(demo_features, demo_segmen
     common = labels.index.intersection(truth.index)
     mapping = pd.crosstab(labels[common], truth[common]).idxmax(axis=1)
     top = demo_segmentation.profile.top_features(n=1)
-    from omniseg.feature_labels import feature_label
+    from omniseg.features.labels import feature_label
 
     for seg, planted_name in mapping.items():
         feature = top.loc[top["segment"] == seg, "feature"].iloc[0]
@@ -344,7 +344,7 @@ def test_saved_model_gives_the_same_labels_in_a_fresh_process(tmp_path):
     path = save_model(seg, tmp_path / "m.skops", segment_names=["A", "B", "C", "D"])
     X.to_parquet(tmp_path / "x.parquet")
     code = (
-        "import pandas as pd, sys; from omniseg.models import load_model; "
+        "import pandas as pd, sys; from omniseg.segments.models import load_model; "
         f"b = load_model({str(path)!r}); "
         f"X = pd.read_parquet({str(tmp_path / 'x.parquet')!r}); "
         "print(','.join(map(str, b['segmenter'].predict(X)))); print(b['segment_names'])"

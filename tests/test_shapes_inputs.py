@@ -17,14 +17,14 @@ import pytest
 from scipy import stats
 
 import omniseg
-from omniseg.attribution import NotApplicable
+from omniseg.channels.attribution import NotApplicable
+from omniseg.config.params import load_params
+from omniseg.config.preflight import check_run
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.i18n import t
-from omniseg.overview import data_limits, overview_tables, report_section
-from omniseg.params import load_params
-from omniseg.pipeline import crm_features, customer_features
-from omniseg.preflight import check_run
-from omniseg.snapshot import load_snapshot, save_snapshot
+from omniseg.features.pipeline import crm_features, customer_features
+from omniseg.ingest.overview import data_limits, overview_tables, report_section
+from omniseg.ingest.snapshot import load_snapshot, save_snapshot
+from omniseg.report.i18n import t
 
 NEED_INTERACTIONS = ("identity", "channels", "activity", "omnichannel", "attribution", "journeys")
 
@@ -159,8 +159,8 @@ def test_snapshot_keeps_the_shape(tmp_path):
 
 
 def test_channel_sections_without_interactions_are_one_sentence_each():
-    from omniseg.channels import report_channel_plan
-    from omniseg.channels import report_section as channel_section
+    from omniseg.channels.plan import report_channel_plan
+    from omniseg.channels.plan import report_section as channel_section
 
     data = omniseg.load_data(_crm())
     plan, journeys, gaps = report_channel_plan(data, None, None)
@@ -194,7 +194,7 @@ def _report_text(path: Path) -> str:
 
 
 def _run(tmp_path: Path, data: dict, **extra):
-    from omniseg.runs import run_report
+    from omniseg.report.runs import run_report
 
     params = load_params(
         {"run_name": "shape", "output_dir": str(tmp_path / "reports"), "data": data, **extra}

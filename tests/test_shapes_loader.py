@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from omniseg.config.params import load_params
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.features import lifetimes_summary
-from omniseg.io import load_data, load_interactions
-from omniseg.params import load_params
+from omniseg.features.table import lifetimes_summary
+from omniseg.ingest.io import load_data, load_interactions
 
 CRM = pd.DataFrame({"customer_id": ["C1", "C2"]})
 
@@ -324,6 +324,6 @@ def test_upper_case_survey_columns_renamed_to_upper_case_items_failed_without_a_
     ],
 )
 def test_new_loader_warnings_reached_spanish_reports_in_english(english, spanish):
-    from omniseg.i18n import translate_loader_warning
+    from omniseg.report.i18n import translate_loader_warning
 
     assert spanish in translate_loader_warning(english, "es")

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg import attribution as at
-from omniseg.channels import (
+from omniseg.channels import attribution as at
+from omniseg.channels.plan import (
     activation_lists,
     channel_metrics,
     channel_plan,
@@ -21,8 +21,8 @@ from omniseg.channels import (
     report_channel_plan,
     report_section,
 )
-from omniseg.personas import build_personas, persona_cards_html
-from omniseg.typing_tool import TypingTool
+from omniseg.segments.typing_tool import TypingTool
+from omniseg.voice.personas import build_personas, persona_cards_html
 
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
 NOT_WEB = ("app", "email", "social", "phone", "chat", "sms", "store")
@@ -397,7 +397,7 @@ def test_typing_tool_skips_a_constant_question_and_says_what_it_cannot_place():
 def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_each_other():
     """Two high-value segments with the same traits against everyone were "… · S4" / "… · S5";
     the richer one is now "Top-value …" (the difference between the two)."""
-    from omniseg.personas import Persona, _unique_names
+    from omniseg.voice.personas import Persona, _unique_names
 
     rng = np.random.default_rng(2)
     n = 60

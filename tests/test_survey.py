@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from omniseg.demo import SEGMENTS
+from omniseg.demo.generator import SEGMENTS
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.io import load_codebook, load_survey
-from omniseg.paths import demo_data_dir
-from omniseg.survey import (
+from omniseg.ingest.io import load_codebook, load_survey
+from omniseg.report.paths import demo_data_dir
+from omniseg.voice.survey import (
     channel_tables,
     constructs,
     cronbach_alpha,
@@ -423,7 +423,7 @@ def test_customer_features_several_nps_items_and_no_link_column():
 
 
 # ------------------------------------------------------------------------------------------
-# the demo: what the generator planted (omniseg.demo._survey)
+# the demo: what the generator planted (omniseg.demo.generator._survey)
 # ------------------------------------------------------------------------------------------
 # Per construct, respondent i of segment s answers item j with
 #     clip(round(attitude[s] + person_i + noise_ij), 1, 5),  person ~ N(0, 0.45), noise ~ N(0, 0.6)
@@ -595,7 +595,7 @@ def test_channel_tables_weighted():
     # store ratings 4, 5, 3, 2 with weights 1, 2, 1, 3
     assert cell(sat, "all", "store")["mean"] == pytest.approx((4 + 10 + 3 + 6) / 7)
     # a Series, an array and a RakingResult give the same table
-    from omniseg.weighting import rake
+    from omniseg.voice.weighting import rake
 
     halves = CHANNEL_SURVEY.assign(half=["x", "y", "x", "y", "x", "y", "x"])
     raked = rake(halves, {"half": {"x": 0.5, "y": 0.5}})
@@ -630,7 +630,7 @@ def test_channel_tables_errors():
 
 
 def test_link_respondents_says_which_is_which():
-    from omniseg.typing_tool import TypingTool
+    from omniseg.segments.typing_tool import TypingTool
 
     survey = pd.DataFrame(
         {
@@ -662,8 +662,8 @@ def test_link_respondents_says_which_is_which():
 
 
 def test_demo_links_and_channel_tables(demo):
-    from omniseg.typing_tool import TypingTool
-    from omniseg.weighting import margins_from_population, rake
+    from omniseg.segments.typing_tool import TypingTool
+    from omniseg.voice.weighting import margins_from_population, rake
 
     survey, codebook, segments, respondents = demo
     true_segment = respondents.set_index("respondent_id").loc[survey["respondent_id"], "segment"]

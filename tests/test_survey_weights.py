@@ -1,4 +1,4 @@
-"""Survey respondents weighted to the customer base (omniseg.survey_weights)."""
+"""Survey respondents weighted to the customer base (omniseg.voice.survey_weights)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import ParameterError
-from omniseg.survey_weights import SurveyWeighting, report_survey_weights, weight_to_customers
+from omniseg.voice.survey_weights import SurveyWeighting, report_survey_weights, weight_to_customers
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 
@@ -172,8 +172,8 @@ def test_html_escapes_segment_names_and_json_has_no_respondent_weights():
 def test_personas_compare_with_the_weighted_average():
     from test_personas import _table  # the hand-made feature table of the persona tests
 
-    from omniseg.personas import build_personas
-    from omniseg.segmentation import segment_customers
+    from omniseg.segments.segmentation import segment_customers
+    from omniseg.voice.personas import build_personas
 
     features = _table([(120, "app", 27, 0.9, 100), (80, "store", 70, 0.2, 600)])
     seg = segment_customers(features, n_segments=2, random_state=0)
@@ -211,10 +211,10 @@ def test_personas_compare_with_the_weighted_average():
 
 @pytest.fixture(scope="module")
 def demo_run():
-    from omniseg.io import load_demo
-    from omniseg.pipeline import customer_features
-    from omniseg.segmentation import segment_customers
-    from omniseg.typing_tool import TypingTool
+    from omniseg.features.pipeline import customer_features
+    from omniseg.ingest.io import load_demo
+    from omniseg.segments.segmentation import segment_customers
+    from omniseg.segments.typing_tool import TypingTool
 
     data = load_demo()
     features = customer_features(data)

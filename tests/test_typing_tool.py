@@ -1,4 +1,5 @@
-"""Tests of the typing tool (omniseg.typing_tool): known rules, derived inputs, errors, texts."""
+"""Tests of the typing tool (omniseg.segments.typing_tool): known rules, derived inputs, errors,
+texts."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_va
 from sklearn.tree import DecisionTreeClassifier
 
 from omniseg.errors import ParameterError
-from omniseg.typing_tool import (
+from omniseg.segments.typing_tool import (
     AGE_BAND_MIDPOINTS,
     DEFAULT_QUESTIONS,
     TYPING_QUESTIONS,
@@ -357,7 +358,7 @@ def test_skops_round_trip(known, tmp_path):
     path = tmp_path / "typing.skops"
     sio.dump(tool, path)
     untrusted = sio.get_untrusted_types(file=path)
-    assert set(untrusted) <= {"omniseg.typing_tool.TypingTool", "sklearn.tree._tree.Tree"}
+    assert set(untrusted) <= {"omniseg.segments.typing_tool.TypingTool", "sklearn.tree._tree.Tree"}
     loaded = sio.load(path, trusted=untrusted)
     np.testing.assert_array_equal(loaded.predict(X), tool.predict(X))
     assert loaded.rules("es") == tool.rules("es")
@@ -370,9 +371,9 @@ def test_skops_round_trip(known, tmp_path):
 
 @pytest.fixture(scope="module")
 def demo() -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
-    from omniseg.features import build_features
-    from omniseg.identity import IdentityResolver
-    from omniseg.io import load_demo
+    from omniseg.features.table import build_features
+    from omniseg.identity.resolver import IdentityResolver
+    from omniseg.ingest.io import load_demo
 
     data = load_demo()
     resolver = IdentityResolver().fit(data.customers, data.interactions)

@@ -11,13 +11,13 @@ import pytest
 from scipy.optimize import least_squares
 from scipy.stats import norm
 
-from omniseg.demo import SEGMENTS
+from omniseg.config.vocabulary import normalise_genders
+from omniseg.demo.generator import SEGMENTS
 from omniseg.errors import ParameterError
-from omniseg.io import load_codebook, load_customers, load_survey
-from omniseg.paths import demo_data_dir
-from omniseg.survey import nps
-from omniseg.vocabulary import normalise_genders
-from omniseg.weighting import (
+from omniseg.ingest.io import load_codebook, load_customers, load_survey
+from omniseg.report.paths import demo_data_dir
+from omniseg.voice.survey import nps
+from omniseg.voice.weighting import (
     AGE_BANDS,
     RakingResult,
     age_band,

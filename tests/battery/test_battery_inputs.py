@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import DataValidationError, ParameterError, Problem
-from omniseg.io import (
+from omniseg.ingest.io import (
     DEFAULT_SIGNUP_START,
     DEFAULT_TIME_WINDOW,
     load_customers,
@@ -297,8 +297,8 @@ def test_empty_optional_columns_are_dropped_with_a_warning(tmp_path):
     assert "crm.csv: 1 optional column(s) empty on every row, dropped: ['email']" in (
         data.report.warnings
     )
-    from omniseg.features import build_features
-    from omniseg.identity import IdentityResolver
+    from omniseg.features.table import build_features
+    from omniseg.identity.resolver import IdentityResolver
 
     resolver = IdentityResolver().fit(data.customers, data.interactions)
     table = build_features(
@@ -308,7 +308,7 @@ def test_empty_optional_columns_are_dropped_with_a_warning(tmp_path):
 
 
 def test_crm_without_contacts_and_interactions_with_only_email_phone_resolve(tmp_path):
-    from omniseg.identity import IdentityResolver
+    from omniseg.identity.resolver import IdentityResolver
 
     text = (
         "timestamp,channel,event,email,phone\n"

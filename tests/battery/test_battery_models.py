@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import ModelFileError
-from omniseg.models import ALLOWED_TYPES, load_model, save_model
-from omniseg.segment import METHODS, Segmenter
-from omniseg.typing_tool import MODELS, TypingTool
+from omniseg.segments.models import ALLOWED_TYPES, load_model, save_model
+from omniseg.segments.segmenter import METHODS, Segmenter
+from omniseg.segments.typing_tool import MODELS, TypingTool
 
 
 def _features(seed: int = 0) -> pd.DataFrame:
@@ -200,7 +200,7 @@ def test_method_of_an_allowed_type_is_refused(good_model, tmp_path):
     segmenter = _schema(good_model)["content"]["segmenter"]
     gadget = {
         "__class__": "Segmenter",
-        "__module__": "omniseg.segment",
+        "__module__": "omniseg.segments.segmenter",
         "__loader__": "MethodNode",
         "content": {"obj": segmenter, "func": "fit"},
         "__id__": 900_000_010,

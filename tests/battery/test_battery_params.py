@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import omniseg
+from omniseg.config.params import YAML_LIMITS, load_params
+from omniseg.config.preflight import MIN_PERSONS, check_run, persons_needed
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.models import save_model
-from omniseg.params import YAML_LIMITS, load_params
-from omniseg.preflight import MIN_PERSONS, check_run, persons_needed
-from omniseg.segment import Segmenter
+from omniseg.segments.models import save_model
+from omniseg.segments.segmenter import Segmenter
 
 DATA = "data:\n  customers: c.csv\n  interactions: i.csv\n"
 

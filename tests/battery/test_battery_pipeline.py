@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from omniseg.features import build_features
-from omniseg.identity import IdentityResolver
+from omniseg.features.table import build_features
+from omniseg.identity.resolver import IdentityResolver
 
 
 def _events(n: int, **columns) -> pd.DataFrame:

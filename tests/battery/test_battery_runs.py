@@ -25,7 +25,7 @@ import pytest
 from notebook_builders import report_notebook
 
 from omniseg.errors import EXIT_CANNOT_WRITE, EXIT_LOCKED, EXIT_USAGE
-from omniseg.runs import sweep_stale
+from omniseg.report.runs import sweep_stale
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, /proc and tmpfs: Linux")
 
@@ -267,7 +267,7 @@ def test_sweep_keeps_live_owners_and_removes_dead_ones(ws, tmp_path):
     tmp.mkdir()
     dead = subprocess.Popen(["true"])
     dead.wait()
-    from omniseg.runs import _HOST_TAG
+    from omniseg.report.runs import _HOST_TAG
 
     live_tag, dead_tag = f"{os.getpid()}h{_HOST_TAG}", f"{dead.pid}h{_HOST_TAG}"
     names = {
@@ -505,11 +505,11 @@ def test_plain_error_in_notebook_exits_1(ws):
 def test_manifest_records_model_hashes_and_snapshot_is_private(ws, monkeypatch):
     import pandas as pd
 
-    from omniseg.models import save_model
-    from omniseg.params import load_params
-    from omniseg.runs import run_report
-    from omniseg.segment import Segmenter
-    from omniseg.snapshot import create_snapshot_dir, save_snapshot
+    from omniseg.config.params import load_params
+    from omniseg.ingest.snapshot import create_snapshot_dir, save_snapshot
+    from omniseg.report.runs import run_report
+    from omniseg.segments.models import save_model
+    from omniseg.segments.segmenter import Segmenter
 
     table = pd.DataFrame({"interactions_web": [1, 9] * 10, "interactions_store": [9, 1] * 10})
     blocks = {"channels": "channel_mix"}
@@ -534,7 +534,7 @@ def test_manifest_records_model_hashes_and_snapshot_is_private(ws, monkeypatch):
     assert _snapshots(ws) == [] and _hidden(ws / "out") == []
 
     # The snapshot folder and its files are the user's only (0700 / 0600).
-    from omniseg.io import load_data
+    from omniseg.ingest.io import load_data
 
     snap = create_snapshot_dir(ws / "tmp", owner="test")
     save_snapshot(

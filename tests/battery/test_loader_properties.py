@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from omniseg.errors import DataValidationError
-from omniseg.io import load_customers, load_data, load_interactions
+from omniseg.ingest.io import load_customers, load_data, load_interactions
 
 FAST = settings(
     max_examples=100,

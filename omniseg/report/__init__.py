@@ -1,0 +1,37 @@
+"""Report: text and number formats (English/Spanish), escaped display blocks, the notebooks'
+context, the report run, the HTML export and the shipped files' paths.
+
+Public names are importable from here (``from omniseg.report import ...``); modules load
+on first use, so importing the package stays fast.
+"""
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submodules=["display", "export", "i18n", "notebook", "paths", "runs"],
+    submod_attrs={
+        "display": ["bullet_list", "paragraph", "section", "table"],
+        "export": [
+            "PlotlyOfflinePreprocessor",
+            "ReportCleanupPreprocessor",
+            "export_html",
+            "merge_notebooks",
+        ],
+        "i18n": [
+            "channel_label",
+            "check_language",
+            "currency_symbol",
+            "event_label",
+            "format_money",
+            "format_number",
+            "format_percent",
+            "set_currency",
+            "t",
+            "translate_loader_warning",
+        ],
+        "notebook": ["ReportContext", "open_report"],
+        "paths": ["demo_data_dir", "notebooks_dir", "repo_root"],
+        "runs": ["RunResult", "atomic_write_text", "file_sha256", "run_report", "sweep_stale"],
+    },
+)

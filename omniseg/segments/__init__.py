@@ -1,0 +1,46 @@
+"""Segments: the segmentation basis, the ``Segmenter`` estimator, the ``Segmentation`` result and
+its profile, the typing tool, model files, scoring and drift between runs.
+
+Public names are importable from here (``from omniseg.segments import ...``); modules load
+on first use, so importing the package stays fast.
+"""
+
+import lazy_loader as _lazy
+
+__getattr__, __dir__, __all__ = _lazy.attach(
+    __name__,
+    submodules=[
+        "basis",
+        "drift",
+        "models",
+        "profiling",
+        "scoring",
+        "segmentation",
+        "segmenter",
+        "typing_tool",
+    ],
+    submod_attrs={
+        "basis": ["SegmentationBasis", "default_blocks"],
+        "drift": [
+            "DriftReport",
+            "compare_runs",
+            "migration_matrix",
+            "population_stability_index",
+            "psi_level",
+        ],
+        "models": ["ModelFileError", "load_model", "model_info", "save_model"],
+        "profiling": ["SegmentProfile", "adjust_pvalues", "describe_trait", "profile_segments"],
+        "scoring": ["ScoreResult", "read_feature_table", "score_customers"],
+        "segmentation": [
+            "Segmentation",
+            "compare_methods",
+            "fit_typing_tool",
+            "input_dominance",
+            "read_segments",
+            "report_segmentation",
+            "segment_customers",
+        ],
+        "segmenter": ["Segmenter", "segment_labels"],
+        "typing_tool": ["TypingQuestion", "TypingTool", "typing_inputs"],
+    },
+)

@@ -1,0 +1,1103 @@
+"""Typing tool: place a person in a segment from a handful of questions.
+
+Segments are found on the full customer feature table (dozens of columns built from every
+touchpoint). A call-centre agent, a survey or an interviewer cannot collect those: they can ask a
+few questions. :class:`TypingTool` is a small, readable classifier that assigns the segment from
+those answers, reports how often it is right (cross-validated) and prints its rules in plain
+English or Spanish. It places survey respondents and interviewees who are not linked to a
+customer, and new customers before they have a history.
+
+The questions are data (:data:`TYPING_QUESTIONS`), each with its kind, its wording for the agent
+and how it is derived from a feature table (:func:`omniseg.features.build_features`) or from a
+survey table; :func:`typing_inputs` derives them from either. The defaults:
+
+================  ===========  ================================================================
+question          kind         feature table / survey table
+================  ===========  ================================================================
+``age``           numeric      ``age`` / ``age_band`` ("25-34" -> 29.5; "65+" -> 70)
+``main_channel``  categorical  channel with the most ``interactions_<channel>`` (ties: the
+                               first in the canonical channel order; no interactions:
+                               ``"none"``) / ``pref_channel``
+``n_channels``    numeric      ``n_channels`` / the number of answered ``sat_<channel>``
+                               questions
+================  ===========  ================================================================
+
+Only questions whose answers vary in the fitting data are asked: a question every customer
+answers the same (the main channel of a single-channel retailer) is skipped and recorded in
+``skipped_questions_``; when none varies, the tool asks nothing and places everyone in the
+largest segment (``no_questions_``). With the default questions, one the data cannot answer
+(no age in a CRM that has only postcodes) is left out too, in ``unavailable_questions_``; a
+question asked for explicitly must be answerable. A segment the fitted tool never assigns is
+named with the reason (``unassigned_reasons_``: its customers answer like those of another
+segment).
+
+Two models: a shallow decision tree (``model="tree"``, the default; its leaves read as rules)
+or a multinomial logistic regression (``model="logistic"``; read as the answers that make each
+segment more or less likely). The fitted state is scikit-learn estimators, numpy arrays, lists,
+dicts and strings only, so a fitted tool can be saved with ``skops.io.dump``. See
+``docs/typing_tool.md``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> X = pd.DataFrame({"age": [25, 30, 35, 50, 60, 70] * 5,
+...                   "main_channel": ["app"] * 15 + ["store"] * 15,
+...                   "n_channels": [2] * 30})
+>>> y = [0] * 15 + [1] * 15
+>>> tool = TypingTool(cv=3).fit(X, y)
+>>> tool.cv_accuracy_
+1.0
+>>> tool.rules()
+['If the main channel is App → S1 (100% of 15 customers)', \
+'If the main channel is not App → S2 (100% of 15 customers)']
+>>> tool.rules("es")[1]
+'Si el canal principal no es App → S2 (100\\xa0% de 15 clientes)'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.validation import check_is_fitted
+
+from omniseg._checks import check_int
+from omniseg.config.vocabulary import normalise_channel, order_channels
+from omniseg.errors import ParameterError
+from omniseg.report.i18n import channel_label, check_language, format_number, format_percent, t
+
+__all__ = [
+    "AGE_BAND_MIDPOINTS",
+    "DEFAULT_QUESTIONS",
+    "MODELS",
+    "TYPING_QUESTIONS",
+    "TypingQuestion",
+    "TypingTool",
+    "typing_inputs",
+]
+
+#: The models :class:`TypingTool` offers.
+MODELS: tuple[str, ...] = ("tree", "logistic")
+
+#: Survey age band -> the age used for it (the band's midpoint; the open band "65+" -> 70).
+AGE_BAND_MIDPOINTS: dict[str, float] = {
+    "18-24": 21.0,
+    "25-34": 29.5,
+    "35-44": 39.5,
+    "45-54": 49.5,
+    "55-64": 59.5,
+    "65+": 70.0,
+}
+
+#: Category of ``main_channel`` for a customer with no interactions at all.
+NO_CHANNEL = "none"
+
+#: How many coefficients per segment :meth:`TypingTool.rules` names for the logistic model.
+_TOP_COEFFICIENTS = 3
+#: Standardised coefficients smaller than this are not named (they barely move the odds).
+_MIN_COEFFICIENT = 0.1
+#: Columns listed in an error message before "and N more".
+_MAX_COLUMNS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class TypingQuestion:
+    """One question of the typing tool.
+
+    Parameters
+    ----------
+    name : str
+        The input's name (a column of :func:`typing_inputs`).
+    kind : {"numeric", "categorical"}
+    label : dict
+        Language -> how the rules name the answer, e.g. ``{"en": "the main channel",
+        "es": "el canal principal"}``.
+    wording : dict
+        Language -> the question as an agent or a survey asks it.
+    source : str
+        How it is derived, for people (documentation and error messages).
+    derive : callable
+        ``derive(frame) -> Series or None``: the answers from a feature table, a survey table
+        or a table of already-derived inputs; ``None`` when ``frame`` lacks the columns needed.
+    """
+
+    name: str
+    kind: str
+    label: Mapping[str, str]
+    wording: Mapping[str, str]
+    source: str
+    derive: Callable[[pd.DataFrame], pd.Series | None]
+
+
+def _channel_columns(frame: pd.DataFrame, prefix: str) -> list[tuple[str, str]]:
+    """(channel, column) of ``<prefix><channel>`` columns, in the report channel order."""
+    found = {
+        c[len(prefix) :]: c for c in frame.columns if isinstance(c, str) and c.startswith(prefix)
+    }
+    return [(ch, found[ch]) for ch in order_channels(list(found))]
+
+
+def _normalised_channels(values: pd.Series) -> pd.Series:
+    out = [
+        None if _is_missing(v) else (NO_CHANNEL if str(v).strip().lower() == NO_CHANNEL else v)
+        for v in values.tolist()
+    ]
+    out = [v if v in (None, NO_CHANNEL) else normalise_channel(v) for v in out]
+    return pd.Series(out, index=values.index, dtype="string")
+
+
+def _derive_age(frame: pd.DataFrame) -> pd.Series | None:
+    if "age" in frame.columns:
+        return pd.to_numeric(frame["age"], errors="coerce").astype("float64")
+    if "age_band" in frame.columns:
+        bands = frame["age_band"].astype("string").str.strip().str.replace("–", "-")
+        unknown = sorted(set(bands.dropna().unique()) - set(AGE_BAND_MIDPOINTS))
+        if unknown:
+            raise ParameterError(
+                f"age_band has values {unknown} that are not age bands the typing tool knows. "
+                f"Known bands: {list(AGE_BAND_MIDPOINTS)}. Fix: recode them, or add their ages "
+                "to omniseg.segments.typing_tool.AGE_BAND_MIDPOINTS."
+            )
+        return bands.map(AGE_BAND_MIDPOINTS).astype("float64")
+    return None
+
+
+def _derive_main_channel(frame: pd.DataFrame) -> pd.Series | None:
+    if "main_channel" in frame.columns:
+        return _normalised_channels(frame["main_channel"])
+    columns = _channel_columns(frame, "interactions_")
+    if columns:
+        counts = frame[[c for _, c in columns]].apply(pd.to_numeric, errors="coerce")
+        counts = counts.fillna(0).to_numpy(dtype="float64")
+        names = np.array([ch for ch, _ in columns], dtype=object)
+        main = names[counts.argmax(axis=1)] if len(names) else np.array([], dtype=object)
+        main = np.where(counts.sum(axis=1) > 0, main, NO_CHANNEL)
+        return pd.Series(main, index=frame.index, dtype="string")
+    if "pref_channel" in frame.columns:
+        return _normalised_channels(frame["pref_channel"])
+    return None
+
+
+def _derive_n_channels(frame: pd.DataFrame) -> pd.Series | None:
+    if "n_channels" in frame.columns:
+        return pd.to_numeric(frame["n_channels"], errors="coerce").astype("float64")
+    columns = _channel_columns(frame, "interactions_")
+    if columns:
+        counts = frame[[c for _, c in columns]].apply(pd.to_numeric, errors="coerce").fillna(0)
+        return (counts > 0).sum(axis=1).astype("float64")
+    rated = _channel_columns(frame, "sat_")
+    if rated:
+        return frame[[c for _, c in rated]].notna().sum(axis=1).astype("float64")
+    return None
+
+
+#: The questions the typing tool knows, by name. Data: a deployment may add a question (a
+#: :class:`TypingQuestion`) and list its name in ``TypingTool(questions=...)``. Any other column
+#: of the input table may also be used as a question as it is (numeric columns as numbers, the
+#: rest as categories).
+TYPING_QUESTIONS: dict[str, TypingQuestion] = {
+    "age": TypingQuestion(
+        name="age",
+        kind="numeric",
+        label={"en": "age", "es": "la edad"},
+        wording={"en": "How old are you?", "es": "¿Qué edad tiene?"},
+        source="feature table: age (from the CRM); survey: age_band, as the band's midpoint "
+        "(AGE_BAND_MIDPOINTS; 65+ -> 70)",
+        derive=_derive_age,
+    ),
+    "main_channel": TypingQuestion(
+        name="main_channel",
+        kind="categorical",
+        label={"en": "the main channel", "es": "el canal principal"},
+        wording={
+            "en": "Through which channel do you deal with us most often?",
+            "es": "¿Por qué canal trata con nosotros más a menudo?",
+        },
+        source="feature table: the channel with the most interactions_<channel> (ties: the "
+        "first in the canonical channel order; no interactions: 'none'); survey: pref_channel",
+        derive=_derive_main_channel,
+    ),
+    "n_channels": TypingQuestion(
+        name="n_channels",
+        kind="numeric",
+        label={"en": "the number of channels", "es": "el número de canales"},
+        wording={
+            "en": "How many of our channels (web, app, email, social media, phone, chat, SMS, "
+            "store) have you used in the last year?",
+            "es": "¿Cuántos de nuestros canales (web, app, correo electrónico, redes sociales, "
+            "teléfono, chat, SMS, tienda) ha usado en el último año?",
+        },
+        source="feature table: n_channels, or the number of interactions_<channel> above 0; "
+        "survey: n_channels, or the number of answered sat_<channel> questions",
+        derive=_derive_n_channels,
+    ),
+}
+
+#: The questions a :class:`TypingTool` asks by default.
+DEFAULT_QUESTIONS: tuple[str, ...] = ("age", "main_channel", "n_channels")
+
+_NEEDS = {
+    "age": "column 'age' (feature table) or 'age_band' (survey)",
+    "main_channel": "column 'main_channel', interactions_<channel> columns (feature table) or "
+    "'pref_channel' (survey)",
+    "n_channels": "column 'n_channels', interactions_<channel> columns (feature table) or "
+    "sat_<channel> columns (survey)",
+}
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_questions(questions: Any) -> list[str]:
+    if isinstance(questions, str) or not isinstance(questions, Sequence) or not questions:
+        raise ParameterError(
+            "The 'questions' parameter of TypingTool must be a non-empty list of question "
+            f"names, such as {list(DEFAULT_QUESTIONS)}. Got {questions!r} instead."
+        )
+    names = list(questions)
+    bad = [q for q in names if not isinstance(q, str) or not q]
+    if bad:
+        raise ParameterError(f"Question names must be non-empty strings. Got {bad!r}.")
+    if len(set(names)) != len(names):
+        raise ParameterError(f"Question names must be distinct. Got {names!r}.")
+    return names
+
+
+def _columns_found(frame: pd.DataFrame) -> str:
+    cols = [str(c) for c in frame.columns]
+    shown = cols[:_MAX_COLUMNS_SHOWN]
+    more = f" and {len(cols) - len(shown)} more" if len(cols) > len(shown) else ""
+    return f"{shown}{more}"
+
+
+def typing_inputs(
+    frame: pd.DataFrame, questions: Sequence[str] = DEFAULT_QUESTIONS
+) -> pd.DataFrame:
+    """The answers to the typing questions, from a feature table or a survey table.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A feature table (:func:`omniseg.features.build_features`), a survey table (``age_band``,
+        ``pref_channel``, ``sat_<channel>``...) or a table that already holds the answers.
+    questions : sequence of str, default :data:`DEFAULT_QUESTIONS`
+        Names in :data:`TYPING_QUESTIONS`, or other columns of ``frame`` used as they are.
+
+    Returns
+    -------
+    DataFrame
+        One column per question, same index as ``frame``: numeric questions as float64 (NaN
+        when unknown), categorical ones as strings (``<NA>`` when unknown).
+
+    Raises
+    ------
+    ParameterError
+        Naming every question that cannot be derived, the columns it needs and those found.
+
+    Examples
+    --------
+    >>> survey = pd.DataFrame({"age_band": ["25-34", "65+"], "pref_channel": ["Tienda", "app"],
+    ...                        "sat_web": [4, None], "sat_store": [5, 3]})
+    >>> typing_inputs(survey)
+        age main_channel  n_channels
+    0  29.5        store         2.0
+    1  70.0          app         1.0
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(
+            "The typing tool needs a pandas DataFrame (a feature table, a survey table or the "
+            f"answers themselves). Got {type(frame).__name__} instead."
+        )
+    names = _check_questions(questions)
+    out: dict[str, pd.Series] = {}
+    missing: list[str] = []
+    for name in names:
+        spec = TYPING_QUESTIONS.get(name)
+        if spec is not None:
+            values = spec.derive(frame)
+            if values is None:
+                missing.append(f"'{name}' needs {_NEEDS.get(name, spec.source)}")
+                continue
+            out[name] = values
+        elif name in frame.columns:
+            out[name] = _as_is(frame[name])
+        else:
+            missing.append(f"'{name}' is not a known typing question nor a column of the table")
+    if missing:
+        raise ParameterError(
+            f"Cannot derive {len(missing)} typing question(s) from this table: "
+            + "; ".join(missing)
+            + f". Columns found: {_columns_found(frame)}. Fix: pass the feature table from "
+            "omniseg.features.build_features, a survey table with age_band, pref_channel and "
+            "sat_<channel> columns, or add the missing columns."
+        )
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _as_is(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    return values.astype("string")
+
+
+def _kind(name: str, values: pd.Series) -> str:
+    spec = TYPING_QUESTIONS.get(name)
+    if spec is not None:
+        return spec.kind
+    return "numeric" if values.dtype == "float64" else "categorical"
+
+
+def _is_integer_valued(values: np.ndarray) -> bool:
+    finite = values[np.isfinite(values)]
+    return bool(len(finite)) and bool(np.all(finite == np.round(finite)))
+
+
+class TypingTool(ClassifierMixin, BaseEstimator):
+    """Assign a segment from a few questions, with its accuracy and plain-language rules.
+
+    Parameters
+    ----------
+    questions : sequence of str, default ("age", "main_channel", "n_channels")
+        Names in :data:`TYPING_QUESTIONS` (derived by :func:`typing_inputs`), or other columns
+        of the input table used as they are.
+    model : {"tree", "logistic"}, default "tree"
+        A shallow decision tree (rules per leaf) or a multinomial logistic regression on the
+        standardised answers, categorical answers one-hot encoded (rules: the answers that make
+        each segment more or less likely).
+    max_depth : int, default 3
+        Tree only: the most questions asked on any path (how many conditions a rule has).
+    min_samples_leaf : int or float, default 0.02
+        Tree only: the fewest customers a rule may cover; a float is a share of the customers.
+    cv : int, default 5
+        Folds of the stratified cross-validation that measures the accuracy.
+    random_state : int, default 0
+        Seed of the fold shuffling and of the tree's tie-breaking.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The segment labels, sorted.
+    model_ : DecisionTreeClassifier or Pipeline
+        Fitted on every customer. Its input is the encoded answers (columns ``encoded_names_``).
+    cv_accuracy_, cv_accuracy_std_ : float
+        Mean and standard deviation of the accuracy over the ``cv`` folds.
+    baseline_accuracy_ : float
+        The accuracy of always choosing the largest segment (its share of customers).
+    confusion_ : ndarray of shape (n_classes, n_classes)
+        Cross-validated (out-of-fold) confusion matrix: rows the true segment, columns the
+        assigned one, in the order of ``classes_``.
+    feature_names_in_ : ndarray of str
+        The questions (the inputs the tool uses, whatever table they were derived from).
+    n_features_in_ : int
+    kinds_ : list of str
+        ``"numeric"`` or ``"categorical"`` per question.
+    categories_ : dict
+        Categorical question -> its answers seen in ``fit``, each a one-hot column. An answer
+        not seen in ``fit`` reads as "none of these".
+    encoded_names_ : list of str
+        Columns of the model's input: numeric questions, then ``"<question>=<answer>"``.
+    integer_ : dict
+        Numeric question -> whether all its answers in ``fit`` were whole numbers (then rules
+        say "52 or less" rather than "52.5 or less").
+    missing_seen_ : dict
+        Numeric question -> whether some answers were missing in ``fit`` (then rules say where
+        an unknown answer goes).
+    segment_names_ : list of str
+        Display name of each class (``segment_names`` of ``fit``, else ``S1``, ``S2``... for
+        integer labels 0..k-1 as :class:`~omniseg.segments.Segmenter` numbers them).
+    unassigned_ : list
+        Segments the fitted model assigns to none of the fitting customers (a shallow tree may
+        run out of questions before it reaches a small segment).
+    unassigned_reasons_ : dict
+        ``str(segment)`` -> ``{"reason": "answers_like", "like": other}`` for each unassigned
+        segment: the segment most of its customers are placed in instead.
+    skipped_questions_ : list of str
+        Questions not asked because every fitting customer gives the same answer.
+    unavailable_questions_ : list of str
+        Default questions not asked because the table cannot answer them (no column to derive
+        them from); empty when ``questions`` was given explicitly.
+    no_questions_ : bool
+        True when no question varies: the tool asks nothing and assigns the largest segment.
+    n_samples_fit_ : int
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"age": [22, 28, 45, 61, 70, 33] * 10,
+    ...                   "main_channel": ["app", "web"] * 30, "n_channels": [1, 3] * 30})
+    >>> y = [0 if a < 40 else 1 for a in X["age"]]
+    >>> tool = TypingTool(cv=3).fit(X, y, segment_names=["Young", "Older"])
+    >>> tool.rules()
+    ['If age is 39 or less → Young (100% of 30 customers)', \
+'If age is 40 or more → Older (100% of 30 customers)']
+    >>> tool.predict(pd.DataFrame({"age_band": ["18-24", "55-64"], "pref_channel": ["app", "web"],
+    ...                            "n_channels": [2, 2]})).tolist()
+    [0, 1]
+    """
+
+    def __init__(
+        self,
+        questions: Sequence[str] = DEFAULT_QUESTIONS,
+        model: str = "tree",
+        max_depth: int = 3,
+        min_samples_leaf: int | float = 0.02,
+        cv: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.questions = questions
+        self.model = model
+        self.max_depth = max_depth
+        self.min_samples_leaf = min_samples_leaf
+        self.cv = cv
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ parameters
+
+    def _check_params(self) -> list[str]:
+        names = _check_questions(self.questions)
+        if self.model not in MODELS:
+            raise ParameterError(
+                f"The 'model' parameter of TypingTool must be one of {list(MODELS)}. "
+                f"Got {self.model!r} instead."
+            )
+        check_int(self.max_depth, "max_depth", "TypingTool", 1)
+        check_int(self.cv, "cv", "TypingTool", 2)
+        leaf = self.min_samples_leaf
+        if isinstance(leaf, bool) or not isinstance(leaf, Real):
+            ok = False
+        elif isinstance(leaf, Integral):
+            ok = leaf >= 1
+        else:
+            ok = 0 < leaf < 0.5
+        if not ok:
+            raise ParameterError(
+                "The 'min_samples_leaf' parameter of TypingTool must be an int in [1, inf) or "
+                f"a float in (0, 0.5). Got {leaf!r} instead."
+            )
+        if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral):
+            raise ParameterError(
+                "The 'random_state' parameter of TypingTool must be an int (a seed). "
+                f"Got {self.random_state!r} instead."
+            )
+        return names
+
+    def _estimator(self) -> DecisionTreeClassifier | Pipeline:
+        if self.model == "tree":
+            return DecisionTreeClassifier(
+                max_depth=int(self.max_depth),
+                min_samples_leaf=self.min_samples_leaf,
+                random_state=int(self.random_state),
+            )
+        return Pipeline(
+            [
+                ("impute", SimpleImputer(strategy="median", keep_empty_features=True)),
+                ("scale", StandardScaler()),
+                ("logistic", LogisticRegression(max_iter=2000)),
+            ]
+        )
+
+    # ------------------------------------------------------------------ encoding
+
+    def _encode(self, inputs: pd.DataFrame) -> np.ndarray:
+        """The model's input matrix: numeric answers, then one-hot categorical answers."""
+        blocks = []
+        for name, kind in zip(self.feature_names_in_, self.kinds_, strict=True):
+            if kind == "numeric":
+                values = pd.to_numeric(inputs[name], errors="coerce")
+                blocks.append(values.to_numpy(dtype="float64", na_value=np.nan)[:, None])
+        for name, kind in zip(self.feature_names_in_, self.kinds_, strict=True):
+            if kind == "categorical":
+                values = inputs[name].astype("string").to_numpy(dtype=object, na_value=None)
+                cats = np.array(self.categories_[name], dtype=object)
+                blocks.append((values[:, None] == cats[None, :]).astype("float64"))
+        return np.hstack(blocks) if blocks else np.empty((len(inputs), 0))
+
+    def _inputs(self, X: Any) -> pd.DataFrame:
+        return typing_inputs(X, list(self.feature_names_in_))
+
+    # ------------------------------------------------------------------ fit / predict
+
+    def fit(self, X: pd.DataFrame, y: Any, segment_names: Any = None) -> TypingTool:
+        """Fit the tool on customers whose segment is known, and cross-validate it.
+
+        Parameters
+        ----------
+        X : DataFrame
+            A feature table, a survey table, or the answers (see :func:`typing_inputs`).
+        y : array-like of shape (n_samples,)
+            The segment of each row: ints 0..k-1 as :class:`~omniseg.segments.Segmenter`
+            produces them, or any labels. No missing values.
+        segment_names : sequence or mapping, optional
+            Display names: one per class in the order of ``classes_``, or class -> name.
+
+        Returns
+        -------
+        TypingTool
+            ``self``.
+        """
+        names = self._check_params()
+        self.unavailable_questions_ = []
+        if tuple(names) == DEFAULT_QUESTIONS and isinstance(X, pd.DataFrame):
+            # the defaults ask what the data can answer; explicit questions must be answerable
+            answerable = [n for n in names if TYPING_QUESTIONS[n].derive(X) is not None]
+            if answerable:
+                self.unavailable_questions_ = [n for n in names if n not in answerable]
+                names = answerable
+        inputs = typing_inputs(X, names)
+        # a question every customer answers the same tells no segment apart: not asked
+        varying = [n for n in names if inputs[n].dropna().astype(str).nunique() >= 2]
+        self.skipped_questions_ = [n for n in names if n not in varying]
+        self.no_questions_ = not varying
+        names = varying or names[:1]  # no question varies: a constant input, one leaf
+        inputs = inputs[names]
+        labels = np.asarray(y)
+        if labels.ndim != 1 or len(labels) != len(inputs):
+            raise ParameterError(
+                f"y must hold one segment per row of X: X has {len(inputs)} rows, y has shape "
+                f"{labels.shape}."
+            )
+        if pd.isna(pd.Series(labels, dtype=object)).any():
+            n = int(pd.isna(pd.Series(labels, dtype=object)).sum())
+            raise ParameterError(
+                f"y has {n} missing segment(s). Fix: drop those customers before fitting."
+            )
+        classes, counts = np.unique(labels, return_counts=True)
+        if len(classes) < 2:
+            raise ParameterError(
+                f"y must hold at least 2 segments to tell apart. Got {len(classes)}."
+            )
+        if counts.min() < self.cv:
+            smallest = classes[counts.argmin()]
+            raise ParameterError(
+                f"n_samples={int(counts.min())} of segment {_plain(smallest)!r} should be >= "
+                f"cv={self.cv}: every fold needs every segment. Fix: pass a smaller cv or merge "
+                "the smallest segment."
+            )
+        self.feature_names_in_ = np.array(names, dtype=object)
+        self.n_features_in_ = len(names)
+        self.kinds_ = [_kind(n, inputs[n]) for n in names]
+        self.categories_ = {}
+        for name, kind in zip(names, self.kinds_, strict=True):
+            if kind == "categorical":
+                seen = [str(v) for v in inputs[name].dropna().unique()]
+                if name == "main_channel":
+                    rest = [v for v in seen if v != NO_CHANNEL]
+                    self.categories_[name] = order_channels(rest) + (
+                        [NO_CHANNEL] if NO_CHANNEL in seen else []
+                    )
+                else:
+                    self.categories_[name] = sorted(seen)
+        self.encoded_names_ = [n for n, k in zip(names, self.kinds_, strict=True) if k == "numeric"]
+        self.encoded_names_ += [f"{n}={v}" for n, v in self._categorical_columns()]
+        Z = self._encode(inputs)
+        self.integer_ = {}
+        self.missing_seen_ = {}
+        for j, name in enumerate(self.encoded_names_[: self._n_numeric()]):
+            self.integer_[name] = _is_integer_valued(Z[:, j])
+            self.missing_seen_[name] = bool(np.isnan(Z[:, j]).any())
+        self.classes_ = classes
+        self.n_samples_fit_ = len(labels)
+        self.baseline_accuracy_ = float(counts.max() / counts.sum())
+        self.segment_names_ = self._names(segment_names)
+
+        folds = StratifiedKFold(
+            n_splits=int(self.cv), shuffle=True, random_state=int(self.random_state)
+        )
+        out_of_fold = np.empty(len(labels), dtype=labels.dtype)
+        scores = []
+        for train, test in folds.split(Z, labels):
+            fold_model = clone(self._estimator()).fit(Z[train], labels[train])
+            out_of_fold[test] = fold_model.predict(Z[test])
+            scores.append(float(np.mean(out_of_fold[test] == labels[test])))
+        self.model_ = self._estimator().fit(Z, labels)
+        fitted = self.model_.predict(Z)
+        assigned = set(fitted.tolist())
+        self.unassigned_ = [_plain(c) for c in classes if c not in assigned]
+        self.unassigned_reasons_ = {}
+        for c in classes:
+            if c in assigned:
+                continue
+            placed, n = np.unique(fitted[labels == c], return_counts=True)
+            like = _plain(placed[n.argmax()]) if len(placed) else None
+            self.unassigned_reasons_[str(_plain(c))] = {"reason": "answers_like", "like": like}
+        self.cv_accuracy_ = float(np.mean(scores))
+        self.cv_accuracy_std_ = float(np.std(scores))
+        self.confusion_ = confusion_matrix(labels, out_of_fold, labels=classes)
+        return self
+
+    def _n_numeric(self) -> int:
+        return sum(k == "numeric" for k in self.kinds_)
+
+    def _categorical_columns(self) -> list[tuple[str, str]]:
+        return [
+            (n, v)
+            for n, k in zip(self.feature_names_in_, self.kinds_, strict=True)
+            if k == "categorical"
+            for v in self.categories_[n]
+        ]
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The segment of each row.
+
+        Parameters
+        ----------
+        X : DataFrame
+            A feature table, a survey table, or the answers (see :func:`typing_inputs`).
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        check_is_fitted(self)
+        return self.model_.predict(self._encode(self._inputs(X)))
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """The probability of each segment for each row (columns in the order of ``classes_``).
+
+        For the tree, the share of each segment among the fitting customers of the row's leaf.
+        """
+        check_is_fitted(self)
+        return self.model_.predict_proba(self._encode(self._inputs(X)))
+
+    # ------------------------------------------------------------------ names
+
+    def _names(self, segment_names: Any) -> list[str]:
+        classes = list(self.classes_)
+        if segment_names is None:
+            if all(isinstance(c, Integral) for c in classes):
+                return [f"S{int(c) + 1}" for c in classes]
+            return [str(c) for c in classes]
+        if isinstance(segment_names, Mapping):
+            missing = [c for c in classes if c not in segment_names]
+            if missing:
+                raise ParameterError(
+                    f"segment_names has no name for segment(s) {missing}. Fix: give a name for "
+                    f"every segment in {classes}."
+                )
+            return [str(segment_names[c]) for c in classes]
+        if isinstance(segment_names, str) or not isinstance(segment_names, Sequence | np.ndarray):
+            raise ParameterError(
+                "segment_names must be a list (one name per segment, in the order of classes_) "
+                f"or a dict segment -> name. Got {type(segment_names).__name__}."
+            )
+        if len(segment_names) != len(classes):
+            raise ParameterError(
+                f"segment_names has {len(segment_names)} names for {len(classes)} segments "
+                f"{classes}. Fix: give one name per segment, in the order of classes_."
+            )
+        return [str(n) for n in segment_names]
+
+    def _display_names(self, segment_names: Any) -> list[str]:
+        return self.segment_names_ if segment_names is None else self._names(segment_names)
+
+    def _label(self, name: str, language: str) -> str:
+        spec = TYPING_QUESTIONS.get(name)
+        if spec is None:  # a feature-table column asked as it is: its readable label
+            from omniseg.features.labels import feature_label
+
+            return feature_label(name, language)
+        return spec.label.get(language, spec.label.get("en", name))
+
+    def _answer(self, name: str, value: str, language: str) -> str:
+        if name == "main_channel":
+            if value == NO_CHANNEL:
+                return t("typing.no_channel", language)
+            return channel_label(value, language)
+        return str(value)
+
+    # ------------------------------------------------------------------ rules
+
+    def rules(self, language: str = "en", segment_names: Any = None) -> list[str]:
+        """The tool in plain sentences.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+        segment_names : sequence or mapping, optional
+            Display names overriding those given to ``fit``.
+
+        Returns
+        -------
+        list of str
+            Tree: one sentence per leaf (sibling leaves that assign the same segment are read
+            as one), ordered by segment and then by size, with the share of the leaf's fitting
+            customers in that segment. Logistic: one sentence per segment naming the answers
+            that most raise and lower its odds.
+        """
+        check_is_fitted(self)
+        check_language(language)
+        names = self._display_names(segment_names)
+        if self.model == "tree":
+            return [text for _, _, text in self._tree_rules(language, names)]
+        return self._logistic_rules(language, names)
+
+    def _tree_rules(self, language: str, names: list[str]) -> list[tuple[int, int, str]]:
+        tree = self.model_.tree_
+        left, right = tree.children_left, tree.children_right
+        counts = tree.value[:, 0, :] * tree.weighted_n_node_samples[:, None]
+        uniform: dict[int, int | None] = {}
+
+        def leaf_class(node: int) -> int | None:
+            """The class every leaf under ``node`` assigns, or None if they differ."""
+            if node not in uniform:
+                if left[node] == -1:
+                    uniform[node] = int(np.argmax(tree.value[node, 0]))
+                else:
+                    a, b = leaf_class(left[node]), leaf_class(right[node])
+                    uniform[node] = a if a is not None and a == b else None
+            return uniform[node]
+
+        out: list[tuple[int, int, str]] = []
+
+        def walk(node: int, path: list[tuple[int, bool, float, bool]]) -> None:
+            cls = leaf_class(node)
+            if cls is None:
+                feat, thr = int(tree.feature[node]), float(tree.threshold[node])
+                nan_left = bool(tree.missing_go_to_left[node])
+                walk(left[node], [*path, (feat, True, thr, nan_left)])
+                walk(right[node], [*path, (feat, False, thr, not nan_left)])
+                return
+            n = int(tree.n_node_samples[node])
+            share = float(counts[node, cls] / counts[node].sum())
+            fmt = {
+                "segment": names[cls],
+                "share": format_percent(share, language, digits=0),
+                "n": format_number(n, language),
+            }
+            clauses = self._clauses(path, language)
+            if clauses:
+                text = t("typing.rule", language, conditions=_join(clauses, language), **fmt)
+            else:
+                text = t("typing.rule_all", language, **fmt)
+            out.append((cls, -n, text))
+
+        walk(0, [])
+        return sorted(out, key=lambda r: (r[0], r[1]))
+
+    def _clauses(self, path: list[tuple[int, bool, float, bool]], language: str) -> list[str]:
+        n_numeric = self._n_numeric()
+        columns = self._categorical_columns()
+        bounds: dict[str, dict[str, Any]] = {}
+        chosen: dict[str, str] = {}
+        excluded: dict[str, list[str]] = {}
+        for feat, is_left, thr, nan_here in path:
+            if feat < n_numeric:
+                name = self.encoded_names_[feat]
+                b = bounds.setdefault(name, {"low": None, "high": None, "nan": True})
+                if is_left:
+                    b["high"] = thr if b["high"] is None else min(b["high"], thr)
+                else:
+                    b["low"] = thr if b["low"] is None else max(b["low"], thr)
+                b["nan"] = b["nan"] and nan_here
+            else:
+                name, value = columns[feat - n_numeric]
+                if is_left:  # one-hot column <= 0.5: not this answer
+                    excluded.setdefault(name, []).append(value)
+                else:
+                    chosen[name] = value
+        clauses = []
+        for name in self.feature_names_in_:
+            label = self._label(name, language)
+            if name in bounds:
+                b = bounds[name]
+                clause = self._numeric_clause(name, label, b["low"], b["high"], language)
+                if b["nan"] and self.missing_seen_.get(name, False):
+                    clause = t("typing.or_unknown", language, clause=clause)
+                clauses.append(clause)
+            elif name in chosen:
+                value = self._answer(name, chosen[name], language)
+                clauses.append(t("typing.is", language, label=label, value=value))
+            elif name in excluded:
+                values = [self._answer(name, v, language) for v in excluded[name]]
+                clauses.append(
+                    t("typing.is_not", language, label=label, values=_join_or(values, language))
+                )
+        return clauses
+
+    def _numeric_clause(
+        self, name: str, label: str, low: float | None, high: float | None, language: str
+    ) -> str:
+        if self.integer_.get(name, False):
+            lo = None if low is None else math.floor(low) + 1  # x > 36.5 -> 37 or more
+            hi = None if high is None else math.floor(high)  # x <= 36.5 -> 36 or less
+            if lo is not None and hi is not None:
+                if lo == hi:
+                    return t("typing.eq", language, label=label, value=format_number(lo, language))
+                return t(
+                    "typing.between",
+                    language,
+                    label=label,
+                    low=format_number(lo, language),
+                    high=format_number(hi, language),
+                )
+            if hi is not None:
+                return t("typing.le", language, label=label, value=format_number(hi, language))
+            return t("typing.ge", language, label=label, value=format_number(lo, language))
+
+        def nice(v: float) -> str:
+            if name.startswith("share_"):  # a share of interactions reads as a percentage
+                return format_percent(v, language, digits=0)
+            return _nice(v, language)
+
+        if low is not None and high is not None:
+            return t("typing.range", language, label=label, low=nice(low), high=nice(high))
+        if high is not None:
+            return t("typing.le", language, label=label, value=nice(high))
+        return t("typing.gt", language, label=label, value=nice(low))
+
+    def _logistic_rules(self, language: str, names: list[str]) -> list[str]:
+        logistic = self.model_.named_steps["logistic"]
+        coef = np.asarray(logistic.coef_, dtype="float64")
+        if coef.shape[0] == 1:  # two segments: one row, for the second class
+            coef = np.vstack([-coef[0], coef[0]])
+        n_numeric = self._n_numeric()
+        columns = self._categorical_columns()
+        out = []
+        for i, segment in enumerate(names):
+            order = np.argsort(-np.abs(coef[i]), kind="stable")[:_TOP_COEFFICIENTS]
+            up, down = [], []
+            for j in order:
+                c = coef[i, j]
+                if abs(c) < _MIN_COEFFICIENT:
+                    continue
+                if j < n_numeric:  # a number: its direction is what raises the odds
+                    name = self.encoded_names_[j]
+                    key = "typing.higher" if c > 0 else "typing.lower"
+                    up.append(t(key, language, label=self._label(name, language)))
+                else:
+                    name, value = columns[j - n_numeric]
+                    phrase = t(
+                        "typing.when_is",
+                        language,
+                        label=self._label(name, language),
+                        value=self._answer(name, value, language),
+                    )
+                    (up if c > 0 else down).append(phrase)
+            if up and down:
+                out.append(
+                    t(
+                        "typing.logit_both",
+                        language,
+                        segment=segment,
+                        up=", ".join(up),
+                        down=", ".join(down),
+                    )
+                )
+            elif up:
+                out.append(t("typing.logit_up", language, segment=segment, up=", ".join(up)))
+            elif down:
+                out.append(t("typing.logit_down", language, segment=segment, down=", ".join(down)))
+            else:
+                out.append(t("typing.logit_none", language, segment=segment))
+        return out
+
+    # ------------------------------------------------------------------ presentation
+
+    def questionnaire(self, language: str = "en") -> list[str]:
+        """The questions to ask, worded for an agent or a survey (one string per question; none
+        when no question varies in the fitting data)."""
+        check_is_fitted(self)
+        check_language(language)
+        if getattr(self, "no_questions_", False):
+            return []
+        out = []
+        for name in self.feature_names_in_:
+            spec = TYPING_QUESTIONS.get(name)
+            text = (
+                spec.wording.get(language, name)
+                if spec is not None
+                else self._label(name, language)  # a feature column: its readable label
+            )
+            if name in self.categories_:
+                answers = [self._answer(name, v, language) for v in self.categories_[name]]
+                text += f" ({' / '.join(answers)})"
+            out.append(text)
+        return out
+
+    def accuracy_text(self, language: str = "en") -> str:
+        """One sentence: cross-validated accuracy against the largest-segment baseline."""
+        check_is_fitted(self)
+        return t(
+            "typing.accuracy",
+            language,
+            accuracy=format_percent(self.cv_accuracy_, language),
+            std=format_percent(self.cv_accuracy_std_, language),
+            cv=self.cv,
+            baseline=format_percent(self.baseline_accuracy_, language),
+            n=format_number(self.n_samples_fit_, language),
+        )
+
+    def unassigned_text(self, language: str = "en", segment_names: Any = None) -> str:
+        """The segments the tool never assigns and why ("" when there are none): one sentence
+        naming them, then one per segment saying whose answers its customers give."""
+        check_is_fitted(self)
+        if not self.unassigned_:
+            return ""
+        names = dict(
+            zip(map(_plain, self.classes_), self._display_names(segment_names), strict=True)
+        )
+        text = t(
+            "typing.unassigned",
+            language,
+            segments=", ".join(names[c] for c in self.unassigned_),
+        )
+        reasons = getattr(self, "unassigned_reasons_", {})
+        for c in self.unassigned_:
+            like = (reasons.get(str(c)) or {}).get("like")
+            if like is not None and like in names:
+                text += " " + t(
+                    "typing.unassigned_why", language, segment=names[c], other=names[like]
+                )
+        return text
+
+    def skipped_text(self, language: str = "en") -> str:
+        """One sentence naming the questions not asked because they do not vary ("" if none)."""
+        check_is_fitted(self)
+        if getattr(self, "no_questions_", False):
+            return t("typing.no_questions", language)
+        skipped = getattr(self, "skipped_questions_", [])
+        unavailable = getattr(self, "unavailable_questions_", [])
+        parts = []
+        if skipped:
+            parts.append(
+                t(
+                    "typing.skipped",
+                    language,
+                    questions=", ".join(self._label(q, language) for q in skipped),
+                )
+            )
+        if unavailable:
+            parts.append(
+                t(
+                    "typing.unavailable",
+                    language,
+                    questions=", ".join(self._label(q, language) for q in unavailable),
+                )
+            )
+        return " ".join(parts)
+
+    def _model_text(self, language: str) -> str:
+        if self.model == "tree":
+            return t("typing.model.tree", language, depth=self.max_depth)
+        return t("typing.model.logistic", language)
+
+    def to_html(self, language: str = "en", segment_names: Any = None) -> str:
+        """An HTML summary (every text escaped): model, accuracy, questions and rules."""
+        check_is_fitted(self)
+        esc = html.escape
+        rules = "".join(f"<li>{esc(r)}</li>" for r in self.rules(language, segment_names))
+        questions = "".join(f"<li>{esc(q)}</li>" for q in self.questionnaire(language))
+        unassigned = ""
+        if self.unassigned_:
+            text = self.unassigned_text(language, segment_names)
+            unassigned = f'<p class="omniseg-warning">{esc(text)}</p>'
+        skipped = self.skipped_text(language)
+        if skipped:
+            unassigned += f"<p>{esc(skipped)}</p>"
+
+        return (
+            '<div class="omniseg-typing-tool">'
+            f"<h4>{esc(t('typing.title', language))}: {esc(self._model_text(language))}</h4>"
+            f"<p>{esc(self.accuracy_text(language))}</p>{unassigned}"
+            f"<h5>{esc(t('typing.questions', language))}</h5><ol>{questions}</ol>"
+            f"<h5>{esc(t('typing.rules', language))}</h5><ul>{rules}</ul>"
+            "</div>"
+        )
+
+    def _repr_html_(self) -> str:
+        try:
+            check_is_fitted(self)
+        except NotFittedError:
+            return f"<pre>{html.escape(repr(self))}</pre>"
+        return self.to_html()
+
+    def summary(self, language: str = "en", segment_names: Any = None) -> dict[str, Any]:
+        """Plain data for a run manifest (JSON-safe: labels as str/int, numbers as float/int).
+
+        Returns
+        -------
+        dict
+            ``model``, ``questions``, ``kinds``, ``classes``, ``segment_names``, ``n_samples``,
+            ``cv``, ``cv_accuracy``, ``cv_accuracy_std``, ``baseline_accuracy``, ``confusion``
+            (rows: true segment), ``recall`` (per segment, cross-validated), ``unassigned``,
+            ``rules`` and ``accuracy_text`` (in ``language``).
+        """
+        check_is_fitted(self)
+        return {
+            "model": str(self.model),
+            "questions": [str(q) for q in self.feature_names_in_],
+            "kinds": list(self.kinds_),
+            "classes": [_plain(c) for c in self.classes_],
+            "segment_names": self._display_names(segment_names),
+            "n_samples": int(self.n_samples_fit_),
+            "cv": int(self.cv),
+            "cv_accuracy": float(self.cv_accuracy_),
+            "cv_accuracy_std": float(self.cv_accuracy_std_),
+            "baseline_accuracy": float(self.baseline_accuracy_),
+            "confusion": [[int(v) for v in row] for row in self.confusion_],
+            "recall": [
+                float(row[i] / row.sum()) if row.sum() else None
+                for i, row in enumerate(self.confusion_)
+            ],
+            "unassigned": list(self.unassigned_),
+            "skipped_questions": list(getattr(self, "skipped_questions_", [])),
+            "unavailable_questions": list(getattr(self, "unavailable_questions_", [])),
+            "rules": self.rules(language, segment_names),
+            "accuracy_text": self.accuracy_text(language),
+        }
+
+
+def _plain(value: Hashable) -> int | float | str:
+    if isinstance(value, Integral):
+        return int(value)
+    if isinstance(value, Real):
+        return float(value)
+    return str(value)
+
+
+def _join(clauses: list[str], language: str) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``y`` in Spanish)."""
+    if len(clauses) == 1:
+        return clauses[0]
+    return ", ".join(clauses[:-1]) + t("typing.and", language) + clauses[-1]
+
+
+def _join_or(values: list[str], language: str) -> str:
+    """``a``, ``a or b``, ``a, b or c`` (Spanish after "no es": ``a, b ni c``)."""
+    if len(values) == 1:
+        return values[0]
+    return ", ".join(values[:-1]) + t("typing.nor", language) + values[-1]
+
+
+def _nice(value: float, language: str) -> str:
+    """A threshold with three significant digits and no trailing zeros."""
+    if value == 0 or not math.isfinite(value):
+        return format_number(value, language)
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    target = round(value, digits)
+    for d in range(digits + 1):
+        if round(value, d) == target:
+            return format_number(target, language, digits=d)
+    return format_number(target, language, digits=digits)  # pragma: no cover
