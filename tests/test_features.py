@@ -202,7 +202,7 @@ def test_planted_journeys_show_up_in_the_demo():
 def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path):
     """The feature build keys the lazy output of ``transform`` by identity resolution's integer
     person codes (no person_id text per event); the table is the DataFrame path's."""
-    from omniseg.identity.resolver import transform_origin
+    from omniseg.identity.origin import transform_origin
 
     data = load_demo()
     path = tmp_path / "interactions.parquet"

@@ -1050,7 +1050,7 @@ def activation_lists(
     dict
         ``{(segment, channel): DataFrame}`` with ``person_id`` (and hashes).
     """
-    from omniseg.identity.resolver import normalise_email, normalise_phone
+    from omniseg.identity.normalise import normalise_email, normalise_phone
 
     key = None
     if hash_key_env:

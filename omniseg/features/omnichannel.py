@@ -256,7 +256,7 @@ def report_section(
     if reason is not None:
         return [section(t(title, lang), anchor=anchor, level=level), paragraph(reason)]
     if name == "identity":
-        from omniseg.identity.resolver import (
+        from omniseg.identity.report import (
             identity_lead,
             plot_match_rates,
             shared_identifiers_table,

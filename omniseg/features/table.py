@@ -124,7 +124,7 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     -------
     events, events temporary table name, codes, persons
     """
-    from omniseg.identity.resolver import transform_origin
+    from omniseg.identity.origin import transform_origin
 
     origin = transform_origin(table)
     channels, events = _label_codes(origin.source if origin is not None else table, con)
