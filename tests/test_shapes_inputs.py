@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 import omniseg
-from omniseg.channels.attribution import NotApplicable
+from omniseg.channels.applicability import NotApplicable
 from omniseg.config.params import load_params
 from omniseg.config.preflight import check_run
 from omniseg.errors import DataValidationError, ParameterError

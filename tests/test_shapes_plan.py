@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.channels import attribution as at
+import omniseg.channels as at
 from omniseg.channels.plan import (
     activation_lists,
     channel_metrics,

@@ -9,28 +9,33 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["attribution", "plan"],
+    submodules=["applicability", "attribution", "charts", "journeys", "plan"],
     submod_attrs={
-        "attribution": [
-            "Journeys",
+        "applicability": [
+            "NOT_APPLICABLE_REASONS",
             "NotApplicable",
             "attribution_status",
+            "journey_status",
+        ],
+        "attribution": [
+            "METHODS",
             "attribution_table",
-            "build_journeys",
             "compare_by_segment",
             "first_touch",
-            "journey_status",
             "last_touch",
             "linear_touch",
             "markov_attribution",
+            "position_based_attribution",
+            "shapley_attribution",
+        ],
+        "charts": [
             "plot_attribution",
             "plot_sankey",
             "plot_transitions",
-            "position_based_attribution",
-            "shapley_attribution",
             "top_paths",
             "transition_matrix",
         ],
+        "journeys": ["JOURNEY_DEFAULTS", "Journeys", "build_journeys"],
         "plan": [
             "ChannelPlan",
             "activation_lists",

@@ -254,7 +254,7 @@ def _channels(features: pd.DataFrame) -> list[str]:
 
 def _not_applicable(frame: Any) -> Any:
     """The :class:`~omniseg.channels.NotApplicable` a frame's ``attrs`` record, if any."""
-    from omniseg.channels.attribution import NotApplicable
+    from omniseg.channels.applicability import NotApplicable
 
     if isinstance(frame, NotApplicable):
         return frame
@@ -984,7 +984,7 @@ def journey_patterns(
     With one channel in the data a :class:`~omniseg.channels.NotApplicable` (reason
     ``"one_channel"``) instead: nobody can use two channels.
     """
-    from omniseg.channels.attribution import NotApplicable
+    from omniseg.channels.applicability import NotApplicable
 
     lang = check_language(language)
     present = _present_channels(features)
@@ -1126,12 +1126,9 @@ def report_channel_plan(
     journeys : omniseg.channels.Journeys
     gaps : DataFrame
     """
-    from omniseg.channels.attribution import (
-        NotApplicable,
-        attribution_status,
-        build_journeys,
-        markov_attribution,
-    )
+    from omniseg.channels.applicability import NotApplicable, attribution_status
+    from omniseg.channels.attribution import markov_attribution
+    from omniseg.channels.journeys import build_journeys
     from omniseg.features.pipeline import resolved_events
 
     if not getattr(getattr(data, "profile", None), "has_interactions", True):
@@ -1213,7 +1210,14 @@ def report_section(
     or ``"gaps"``. A section that does not apply to the data (one channel, no journeys, no
     purchases) is its heading and ONE sentence in ``language`` instead of its table or chart.
     """
-    from omniseg.channels import attribution as at
+    from omniseg.channels.applicability import NotApplicable
+    from omniseg.channels.attribution import attribution_table
+    from omniseg.channels.charts import (
+        plot_attribution,
+        plot_sankey,
+        plot_transitions,
+        transition_matrix,
+    )
     from omniseg.report.display import paragraph, section, table
 
     lang = check_language(language)
@@ -1230,7 +1234,7 @@ def report_section(
     def na(result: Any) -> list[Any]:
         return [paragraph(result.text(lang))]
 
-    if isinstance(plan, at.NotApplicable):  # no interactions at all: every section, one sentence
+    if isinstance(plan, NotApplicable):  # no interactions at all: every section, one sentence
         titles = {
             "plan": ("title", "channel-plan", 2),
             "attribution": ("attr_title", "attribution", 3),
@@ -1240,7 +1244,7 @@ def report_section(
         }
         if name in titles:
             key, anchor, level = titles[name]
-            return [head(key, anchor, None, level), *na(at.NotApplicable(name, plan.reason))]
+            return [head(key, anchor, None, level), *na(NotApplicable(name, plan.reason))]
     if name == "plan":
         out = [head("title", "channel-plan", "lead", level=2)]
         if plan.absent_channels:
@@ -1250,22 +1254,22 @@ def report_section(
             out.append(plan.plot_scores())
         return out
     if name == "attribution":
-        result = at.attribution_table(journeys)
-        if isinstance(result, at.NotApplicable):
+        result = attribution_table(journeys)
+        if isinstance(result, NotApplicable):
             return [head("attr_title", "attribution", None), *na(result)]
         return [
             head("attr_title", "attribution", "attr_lead"),
-            at.plot_attribution(result, language=lang),
+            plot_attribution(result, language=lang),
         ]
     if name == "journeys":
         out = [head("journey_title", "journeys", None)]
-        sankey = at.plot_sankey(journeys, language=lang)
-        if isinstance(sankey, at.NotApplicable):
+        sankey = plot_sankey(journeys, language=lang)
+        if isinstance(sankey, NotApplicable):
             return [*out, *na(sankey)]
         return [
             *out,
             sankey,
-            at.plot_transitions(at.transition_matrix(journeys), language=lang),
+            plot_transitions(transition_matrix(journeys), language=lang),
         ]
     if name == "patterns":
         result = journey_patterns(features, segmentation.labels, language=lang, segment_names=names)
