@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import omniseg.channels as at
-from omniseg.channels.plan import (
+from omniseg.channels import (
     activation_lists,
     channel_metrics,
     channel_plan,

@@ -9,7 +9,17 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["applicability", "attribution", "charts", "journeys", "plan"],
+    submodules=[
+        "activation",
+        "applicability",
+        "attribution",
+        "charts",
+        "gaps",
+        "journeys",
+        "metrics",
+        "plan",
+        "plan_report",
+    ],
     submod_attrs={
         "applicability": [
             "NOT_APPLICABLE_REASONS",
@@ -36,19 +46,10 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "transition_matrix",
         ],
         "journeys": ["JOURNEY_DEFAULTS", "Journeys", "build_journeys"],
-        "plan": [
-            "ChannelPlan",
-            "activation_lists",
-            "channel_metrics",
-            "channel_plan",
-            "channel_text",
-            "data_channels",
-            "gaps_table",
-            "journey_patterns",
-            "omnichannel_gaps",
-            "report_channel_plan",
-            "report_section",
-            "shrunk_rate",
-        ],
+        "activation": ["activation_lists"],
+        "gaps": ["gaps_table", "journey_patterns", "omnichannel_gaps"],
+        "metrics": ["channel_metrics", "data_channels", "shrunk_rate"],
+        "plan": ["DEFAULT_WEIGHTS", "ChannelPlan", "channel_plan", "channel_text"],
+        "plan_report": ["report_channel_plan", "report_section"],
     },
 )

@@ -145,3 +145,16 @@ def _mark(frame: pd.DataFrame, j: Journeys) -> pd.DataFrame:
     frame.attrs["status"] = "ok" if na is None else na.status
     frame.attrs["reason"] = None if na is None else na.reason
     return frame
+
+
+def _not_applicable(frame: Any) -> Any:
+    """The :class:`NotApplicable` a frame's ``attrs`` record, if any (or the frame itself when
+    it is one)."""
+    if isinstance(frame, NotApplicable):
+        return frame
+    attrs = getattr(frame, "attrs", {}) or {}
+    if attrs.get("status") == "not_applicable":
+        return NotApplicable(
+            attrs.get("what", "gaps"), attrs["reason"], tuple(attrs.get("channels", ()))
+        )
+    return None
