@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import DataValidationError, ParameterError, Problem
 
@@ -58,7 +59,7 @@ def shrunk_rate(
     n = np.asarray(exposure, dtype=float)
     r0 = np.clip(np.asarray(prior_rate, dtype=float), 1e-9, None)
     if prior_strength <= 0:
-        raise ParameterError(f"prior_strength must be > 0. Got {prior_strength!r}.")
+        raise bad_parameter("prior_strength", "shrunk_rate", "a number > 0", prior_strength)
     tail = (1 - credible) / 2
     if kind == "poisson":
         shape = x + prior_strength * r0
@@ -74,7 +75,7 @@ def shrunk_rate(
         low = stats.beta.ppf(tail, a, b)
         high = stats.beta.ppf(1 - tail, a, b)
     else:
-        raise ParameterError(f"kind must be 'poisson' or 'binomial'. Got {kind!r}.")
+        raise bad_parameter("kind", "shrunk_rate", "'poisson' or 'binomial'", kind)
     return np.atleast_1d(mean), np.atleast_1d(low), np.atleast_1d(high)
 
 

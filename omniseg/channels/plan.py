@@ -65,6 +65,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from omniseg._checks import bad_parameter
 from omniseg.atomic import atomic_write
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import ParameterError
@@ -360,7 +361,7 @@ def channel_plan(
         or not isinstance(min_reach, int | float)
         or not 0 <= min_reach < 1
     ):
-        raise ParameterError(f"min_reach must be a share in [0, 1). Got {min_reach!r}.")
+        raise bad_parameter("min_reach", "channel_plan", "a share in [0, 1)", min_reach)
     if absent_channels is None:
         absent_channels = metrics.attrs.get("absent_channels")
     if absent_channels is None:

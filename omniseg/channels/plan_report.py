@@ -10,12 +10,12 @@ from typing import Any
 
 import pandas as pd
 
+from omniseg._checks import bad_parameter
 from omniseg.channels.activation import activation_lists
 from omniseg.channels.applicability import _not_applicable
 from omniseg.channels.gaps import gaps_table, journey_patterns, omnichannel_gaps
 from omniseg.channels.metrics import channel_metrics
 from omniseg.channels.plan import ChannelPlan, channel_plan, channel_text
-from omniseg.errors import ParameterError
 from omniseg.report.i18n import (
     check_language,
 )
@@ -213,7 +213,5 @@ def report_section(
         if _not_applicable(result) is not None:
             return [head("gaps_title", "omnichannel-gaps", None), *na(result)]
         return [head("gaps_title", "omnichannel-gaps", "gaps_lead"), table(result)]
-    raise ParameterError(
-        "The 'name' parameter of report_section must be one of 'plan', 'attribution', "
-        f"'journeys', 'patterns', 'gaps'. Got {name!r} instead."
-    )
+    expected = "one of 'plan', 'attribution', 'journeys', 'patterns', 'gaps'"
+    raise bad_parameter("name", "report_section", expected, name)

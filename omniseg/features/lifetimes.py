@@ -8,7 +8,7 @@ from typing import Any
 import ibis
 import pandas as pd
 
-from omniseg.errors import ParameterError
+from omniseg._checks import bad_parameter
 
 __all__ = ["lifetimes_summary"]
 
@@ -63,9 +63,8 @@ def lifetimes_summary(
     """
     days_per_period = {"D": 1, "W": 7}
     if freq not in days_per_period:
-        raise ParameterError(
-            f"freq must be 'D' (days) or 'W' (weeks), as in lifetimes. Got {freq!r} instead."
-        )
+        expected = "'D' (days) or 'W' (weeks), as in lifetimes"
+        raise bad_parameter("freq", "lifetimes_summary", expected, freq)
     con = con if con is not None else ibis.duckdb.connect()
     cols = {customer_col: "c", datetime_col: "d"}
     if monetary_col:
