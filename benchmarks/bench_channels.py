@@ -104,7 +104,7 @@ def main() -> None:
     parser.add_argument("--mean-touches", type=float, default=4.5)
     args = parser.parse_args()
 
-    from omniseg.channels import attribution as at
+    import omniseg.channels as at
 
     t0 = time.perf_counter()
     events, segments, n_conv = make_events(args.journeys, args.persons, args.mean_touches)

@@ -15,7 +15,7 @@ way a competent pandas user would write it, not the way omniseg does:
 
 Sharing no code with omniseg beyond the label vocabulary (``normalise_channel``,
 ``EVENT_ALIASES``, ``order_channels``), it is an independent check of the definitions in
-``omniseg.features.table.FEATURES``.
+``omniseg.features.definitions.FEATURES``.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from omniseg.channels import attribution as at
-from omniseg.channels.attribution import Journeys
+import omniseg.channels as at
+from omniseg.channels.journeys import Journeys, _event_order
 from omniseg.errors import DataValidationError, ParameterError
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
@@ -548,4 +548,4 @@ def test_order_without_a_combined_sort_key():
     assert journeys_of(j) == [(("web", "app", "store"), 1, 1, 5.0)]
     p = np.zeros(3, np.int64)
     ts = ev["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    assert at._event_order(p, ts, np.array([0, 1, 0]), 4).tolist() == [2, 1, 0]
+    assert _event_order(p, ts, np.array([0, 1, 0]), 4).tolist() == [2, 1, 0]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from omniseg.channels.plan import (
+from omniseg.channels import (
     activation_lists,
     channel_metrics,
     channel_plan,
@@ -183,7 +183,7 @@ def test_demo_channel_plan_csv(demo_plan, tmp_path):
 
 
 def test_demo_journey_patterns_follow_the_planted_segments(demo_plan):
-    from omniseg.channels.plan import journey_patterns
+    from omniseg.channels.gaps import journey_patterns
 
     features, seg, _ = demo_plan
     truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]

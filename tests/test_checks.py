@@ -24,7 +24,8 @@ def _refusal(call) -> str:
 
 
 def test_every_module_refuses_bad_numbers_in_the_same_words():
-    from omniseg.channels.attribution import Journeys, plot_sankey
+    from omniseg.channels.charts import plot_sankey
+    from omniseg.channels.journeys import Journeys
     from omniseg.segments.profiling import profile_segments
     from omniseg.segments.typing_tool import TypingTool
     from omniseg.voice.survey import reliability

@@ -11,7 +11,9 @@ import pytest
 
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.features.table import FEATURES, build_features, feature_descriptions, lifetimes_summary
+from omniseg.features.definitions import FEATURES, feature_descriptions
+from omniseg.features.lifetimes import lifetimes_summary
+from omniseg.features.table import build_features
 from omniseg.identity.resolver import IdentityResolver
 from omniseg.ingest.io import load_demo, load_interactions
 
@@ -200,7 +202,7 @@ def test_planted_journeys_show_up_in_the_demo():
 def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path):
     """The feature build keys the lazy output of ``transform`` by identity resolution's integer
     person codes (no person_id text per event); the table is the DataFrame path's."""
-    from omniseg.identity.resolver import transform_origin
+    from omniseg.identity.origin import transform_origin
 
     data = load_demo()
     path = tmp_path / "interactions.parquet"
@@ -234,7 +236,7 @@ def test_outer_keys_in_the_engine_match_arrow():
     import pyarrow as pa
 
     from omniseg.engine import connect
-    from omniseg.features.table import _outer_keys
+    from omniseg.features.crm_join import _outer_keys
 
     left = pa.array(["C2", "c1", "Ñu", "P-ab", "C10", "é", "C1"], pa.string())
     right = pa.array(["C1", "C3", "é", "Nu", "C10", "a"], pa.string())

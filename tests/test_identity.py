@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.identity.resolver import (
-    IdentityResolver,
+from omniseg.identity.normalise import (
     mask_identifier,
     normalise_email,
     normalise_identifiers,
     normalise_phone,
-    transform_source,
 )
+from omniseg.identity.origin import transform_source
+from omniseg.identity.resolver import IdentityResolver
 from omniseg.ingest.io import load_demo
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
@@ -51,7 +51,9 @@ def test_phone_normalisation_to_e164(raw, expected):
 
 def test_phone_default_country_and_bad_country():
     assert normalise_phone(pd.Series(["06 12 34 56 78"]), "FR").iloc[0] == "+33612345678"
-    with pytest.raises(ParameterError, match="'default_country' parameter must be one of"):
+    with pytest.raises(
+        ParameterError, match="'default_country' parameter of normalise_phone must be one of"
+    ):
         normalise_phone(pd.Series(["1"]), "XX")
 
 
@@ -112,7 +114,7 @@ def demo_data():
 def test_vectorised_normalisation_matches_the_python_rules(kind, country, demo_data):
     """The Arrow kernels (printable ASCII) and the Python rules (any text) agree value by value,
     on tricky values and on every identifier of the demo data."""
-    from omniseg.identity.resolver import _normalise_kind, _normalise_python
+    from omniseg.identity.normalise import _normalise_kind, _normalise_python
 
     demo = [v for frame in (demo_data.customers, demo_data.interactions) if kind in frame
             for v in frame[kind].dropna().astype(str).unique()]  # fmt: skip
@@ -287,7 +289,7 @@ def test_demo_match_rates(demo_resolved):
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_report_helpers_are_translated_and_masked(small, language):
-    from omniseg.identity.resolver import identity_lead, plot_match_rates, shared_identifiers_table
+    from omniseg.identity.report import identity_lead, plot_match_rates, shared_identifiers_table
 
     customers, interactions = small
     r = IdentityResolver().fit(customers, interactions)
@@ -326,7 +328,7 @@ def test_colliding_combination_hashes_fall_back_to_lookups(small, tmp_path, monk
     lookups instead, with the same persons."""
     import ibis
 
-    import omniseg.identity.resolver as identity
+    import omniseg.identity.combinations as identity
 
     customers, interactions = small
     path = tmp_path / "interactions.parquet"

@@ -37,7 +37,8 @@ def test_multichannel_value_known_answers(features):
     assert s.loc["single", "low"] >= 10 and s.loc["single", "high"] <= 30
     again = om.multichannel_value(features, n_boot=400, random_state=1)
     pd.testing.assert_frame_equal(s, again)
-    with pytest.raises(ValueError, match="'confidence' parameter must be in"):
+    # the one message template of omniseg._checks (a ParameterError, still a ValueError)
+    with pytest.raises(ValueError, match="'confidence' parameter of multichannel_value must be"):
         om.multichannel_value(features, confidence=1.5)
 
 

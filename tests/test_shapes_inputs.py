@@ -17,7 +17,7 @@ import pytest
 from scipy import stats
 
 import omniseg
-from omniseg.channels.attribution import NotApplicable
+from omniseg.channels.applicability import NotApplicable
 from omniseg.config.params import load_params
 from omniseg.config.preflight import check_run
 from omniseg.errors import DataValidationError, ParameterError
@@ -159,8 +159,8 @@ def test_snapshot_keeps_the_shape(tmp_path):
 
 
 def test_channel_sections_without_interactions_are_one_sentence_each():
-    from omniseg.channels.plan import report_channel_plan
-    from omniseg.channels.plan import report_section as channel_section
+    from omniseg.channels.plan_report import report_channel_plan
+    from omniseg.channels.plan_report import report_section as channel_section
 
     data = omniseg.load_data(_crm())
     plan, journeys, gaps = report_channel_plan(data, None, None)

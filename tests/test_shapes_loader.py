@@ -10,7 +10,7 @@ import pytest
 
 from omniseg.config.params import load_params
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.features.table import lifetimes_summary
+from omniseg.features.lifetimes import lifetimes_summary
 from omniseg.ingest.io import load_data, load_interactions
 
 CRM = pd.DataFrame({"customer_id": ["C1", "C2"]})

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.channels import attribution as at
-from omniseg.channels.plan import (
+import omniseg.channels as at
+from omniseg.channels import (
     activation_lists,
     channel_metrics,
     channel_plan,

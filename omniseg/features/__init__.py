@@ -9,7 +9,15 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["labels", "omnichannel", "pipeline", "table"],
+    submodules=[
+        "crm_join",
+        "definitions",
+        "labels",
+        "lifetimes",
+        "omnichannel",
+        "pipeline",
+        "table",
+    ],
     submod_attrs={
         "labels": ["feature_label", "feature_labels"],
         "omnichannel": [
@@ -27,6 +35,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "resolved_events",
             "run_segmentation",
         ],
-        "table": ["build_features", "feature_descriptions", "lifetimes_summary"],
+        "definitions": ["FEATURES", "feature_descriptions"],
+        "lifetimes": ["lifetimes_summary"],
+        "table": ["DEFAULT_CONFIG", "build_features"],
     },
 )

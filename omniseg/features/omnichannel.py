@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.report.i18n import channel_label, check_language, format_money, format_percent, t
 
@@ -67,7 +68,7 @@ def multichannel_value(
         ``mean``, ``low``, ``high``. Customers with no touchpoint are left out.
     """
     if not 0 < confidence < 1:
-        raise ValueError(f"The 'confidence' parameter must be in (0, 1). Got {confidence!r}.")
+        raise bad_parameter("confidence", "multichannel_value", "a float in (0, 1)", confidence)
     seen = features[features["n_channels"] > 0]
     rng = np.random.default_rng(random_state)
     alpha = (1 - confidence) / 2
@@ -239,16 +240,13 @@ def report_section(
     already carries a ``customer_id``) is its heading and ONE sentence in ``language`` from the
     data profile (:func:`omniseg.ingest.section_not_applicable`).
     """
-    from omniseg.errors import ParameterError
     from omniseg.ingest.overview import fragmentation_summary, section_not_applicable
     from omniseg.report.display import paragraph, section, table
 
     lang = check_language(language)
     if name not in ("identity", "omnichannel", "overlap"):
-        raise ParameterError(
-            "The 'name' parameter of report_section must be one of 'identity', 'omnichannel', "
-            f"'overlap'. Got {name!r} instead."
-        )
+        expected = "one of 'identity', 'omnichannel', 'overlap'"
+        raise bad_parameter("name", "report_section", expected, name)
     title, anchor, level = {
         "identity": ("identity.title", "identity-resolution", 2),
         "omnichannel": ("omni.title", "omnichannel", 3),
@@ -258,7 +256,7 @@ def report_section(
     if reason is not None:
         return [section(t(title, lang), anchor=anchor, level=level), paragraph(reason)]
     if name == "identity":
-        from omniseg.identity.resolver import (
+        from omniseg.identity.report import (
             identity_lead,
             plot_match_rates,
             shared_identifiers_table,

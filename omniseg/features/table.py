@@ -5,8 +5,10 @@ the same expressions can run where the data lives (Spark, BigQuery, Snowflake) b
 :func:`build_features` a table of another Ibis backend. Inputs may be a pandas DataFrame, an Ibis
 table, or a Parquet file / folder of parts read out-of-core. Results come back as pandas.
 
-Every column is documented in :data:`FEATURES` (``feature_descriptions()`` returns it as a table,
-and ``docs/features.md`` shows it).
+Every column is documented in :data:`omniseg.features.definitions.FEATURES`
+(``feature_descriptions()`` returns it as a table, and ``docs/features.md`` shows it); the CRM
+join is in :mod:`omniseg.features.crm_join` and the ``lifetimes`` RFM summary in
+:mod:`omniseg.features.lifetimes`.
 
 The reference date defaults to the day after the last touchpoint, so recency and tenure are
 measured from the end of the data, and the same data always gives the same table.
@@ -32,78 +34,11 @@ from omniseg.config.vocabulary import (
 )
 from omniseg.engine import as_table, drop_temporary, materialise
 from omniseg.errors import DataValidationError, ParameterError, Problem
-from omniseg.ingest.data_profile import DEMOGRAPHIC_COLUMNS
+from omniseg.features.crm_join import _arrow_text, _join_crm
+from omniseg.features.definitions import _JOURNEYS
 
-__all__ = [
-    "DEFAULT_CONFIG",
-    "FEATURES",
-    "build_features",
-    "feature_descriptions",
-    "lifetimes_summary",
-]
+__all__ = ["DEFAULT_CONFIG", "build_features"]
 
-#: (column, description) of every column of the feature table; ``<ch>`` stands for each
-#: canonical channel (web, app, email, social, phone, chat, sms, store).
-FEATURES: tuple[tuple[str, str], ...] = (
-    (
-        "person_id",
-        "the person: CRM customer_id, or P-… for a person identity resolution found "
-        "outside the CRM",
-    ),
-    ("n_interactions", "touchpoints on any channel (0 for a CRM customer never seen)"),
-    ("first_seen", "first touchpoint (naive UTC)"),
-    ("last_seen", "last touchpoint (naive UTC)"),
-    ("tenure_days", "days from the first touchpoint to the reference date"),
-    ("frequency", "purchases (orders: lines sharing an ``order_id`` count once)"),
-    ("monetary", "revenue of all purchases"),
-    ("aov", "average order value: monetary / frequency (NaN without purchases)"),
-    ("recency_days", "days from the last purchase to the reference date (NaN without purchases)"),
-    ("interactions_<ch>", "touchpoints on the channel"),
-    ("share_<ch>", "interactions_<ch> / n_interactions"),
-    ("purchases_<ch>", "purchases on the channel"),
-    ("revenue_<ch>", "revenue of purchases on the channel"),
-    ("n_channels", "distinct channels used"),
-    ("omnichannel", "n_channels >= 2"),
-    (
-        "first_channel",
-        "channel of the first touchpoint; touchpoints at the same second are "
-        "ordered by the canonical channel order, then by event name",
-    ),
-    ("last_channel", "channel of the last touchpoint (same ordering)"),
-    (
-        "channel_switch_rate",
-        "share of consecutive touchpoints (same ordering) whose channel "
-        "differs; NaN with a single touchpoint",
-    ),
-    ("contacts", "contact events on any channel"),
-    ("complaints", "complaint events on any channel"),
-    ("satisfaction_<ch>", "mean satisfaction (1-5) given on the channel"),
-    ("email_click_rate", "email clicks / email touchpoints (NaN without email touchpoints)"),
-    ("sms_click_rate", "SMS clicks / SMS touchpoints (NaN without SMS touchpoints)"),
-    (
-        "ropo_purchases",
-        "store purchases with a web or app touchpoint in the ropo_days before "
-        "(research online, purchase offline)",
-    ),
-    (
-        "showrooming_purchases",
-        "web or app purchases with a store touchpoint in the showrooming_days before",
-    ),
-    (
-        "contact_after_web",
-        "phone or chat contacts with a web touchpoint in the contact_after_web_hours before",
-    ),
-    (
-        "unanswered_contacts",
-        "phone/chat contacts or complaints with no touchpoint on another "
-        "channel in the follow_up_hours after",
-    ),
-    (
-        "age, birth_year, age_band, gender, income_band, region, city, country",
-        "from the CRM when present (empty for persons unknown to the CRM; no postcode)",
-    ),
-    ("consent_*", "consent flags from the CRM, when it has them"),
-)
 
 #: Journey windows. Data a user may override with ``config=``.
 DEFAULT_CONFIG: dict[str, float] = {
@@ -115,11 +50,7 @@ DEFAULT_CONFIG: dict[str, float] = {
 _DAY = 86_400
 _ONLINE = ("web", "app")
 _SERVICE = ("phone", "chat")
-#: CRM columns joined to the feature table: the data profile's demographics except the
-#: postcode (a near-identifier of a person's home, not a trait to describe segments with).
-_DEMOGRAPHICS = tuple(c for c in DEMOGRAPHIC_COLUMNS if c != "postcode")
 _REQUIRED = ("person_id", "timestamp", "channel", "event")
-_JOURNEYS = ("ropo_purchases", "showrooming_purchases", "contact_after_web", "unanswered_contacts")
 
 
 def _check_columns(table: ibis.Table) -> None:
@@ -193,7 +124,7 @@ def _prepare(table: ibis.Table, con: Any) -> tuple[ibis.Table, str | None, _Code
     -------
     events, events temporary table name, codes, persons
     """
-    from omniseg.identity.resolver import transform_origin
+    from omniseg.identity.origin import transform_origin
 
     origin = transform_origin(table)
     channels, events = _label_codes(origin.source if origin is not None else table, con)
@@ -599,207 +530,3 @@ def _table(
         return _join_crm(out, customers, con)
     order = pc.sort_indices(_arrow_text(pd.Series(out["person_id"]))).to_numpy()
     return pd.DataFrame({name: out.pop(name)[order] for name in list(out)}, copy=False)
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """A text Series as one Arrow string array."""
-    arr = pa.array(values.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.string())
-
-
-def _outer_keys(
-    left: pa.Array, right: pa.Array, con: Any
-) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """The sorted union of two sets of distinct keys, and each one's position on either side
-    (-1: absent).
-
-    Run as one outer join in the engine when there is one (multi-threaded: at 1.7M persons a
-    side, Arrow's unique, sort and two index lookups took 2.4 s); keys sort by their bytes
-    either way.
-    """
-    if con is None or getattr(con, "name", "") != "duckdb":
-        union = pc.unique(pa.concat_arrays([left, right]))
-        union = union.take(pc.sort_indices(union))
-        at_left = pc.index_in(union, value_set=left).fill_null(-1).to_numpy()
-        at_right = pc.index_in(union, value_set=right).fill_null(-1).to_numpy()
-        return union, at_left, at_right
-    lt = ibis.memtable(pa.table({"_k": left, "_l": pa.array(np.arange(len(left)))}))
-    rt = ibis.memtable(pa.table({"_k2": right, "_r": pa.array(np.arange(len(right)))}))
-    joined = lt.outer_join(rt, lt._k == rt._k2)
-    keys = joined.select(
-        _k=ibis.coalesce(joined._k, joined._k2),
-        _l=joined._l.fill_null(-1),
-        _r=joined._r.fill_null(-1),
-    ).order_by("_k")
-    got = con.to_pyarrow(keys)
-    union = got["_k"].combine_chunks().cast(pa.string())
-    return union, got["_l"].to_numpy(), got["_r"].to_numpy()
-
-
-def _join_crm(out: dict[str, Any], customers: pd.DataFrame, con: Any = None) -> pd.DataFrame:
-    """Demographics and consent from the CRM; CRM customers never seen get zero counts.
-
-    ``out``: the feature columns (arrays, one row per person seen). The result is sorted by
-    ``person_id`` and has the columns and dtypes of an outer ``merge`` on ``person_id`` followed
-    by zero counts for the never-seen, but the keys are matched with pyarrow on the distinct
-    ids (the union of both sides, sorted) and every column is taken by position once: a string
-    ``merge``, ``sort_values`` and the fills cost seconds at millions of persons.
-    """
-    keep = [
-        "customer_id",
-        *[c for c in customers.columns if c in _DEMOGRAPHICS or c.startswith("consent_")],
-    ]
-    crm = customers[keep]
-    if not crm["customer_id"].is_unique:  # (a loaded CRM is: the check is 3x cheaper)
-        crm = crm.drop_duplicates("customer_id")
-    crm = crm.rename(columns={"customer_id": "person_id"})
-    crm["person_id"] = crm["person_id"].astype("string")
-    counts = [c for c in out if c.startswith(("interactions_", "purchases_"))]
-    counts += ["n_interactions", "frequency", "n_channels", "contacts", "complaints", *_JOURNEYS]
-    money = ["monetary", *[c for c in out if c.startswith("revenue_")]]
-    if crm["person_id"].isna().any() or pd.isna(out["person_id"]).any():
-        # missing keys match each other in a merge: keep its exact semantics
-        table = pd.DataFrame(out).merge(crm, on="person_id", how="outer")
-        table = table.sort_values("person_id", kind="stable").reset_index(drop=True)
-        never_seen = table["n_interactions"].isna()
-        table.loc[never_seen, counts] = 0
-        table.loc[never_seen, money] = 0.0
-        table.loc[never_seen, "omnichannel"] = False
-        table[counts] = table[counts].astype("int64")
-        table["omnichannel"] = table["omnichannel"].astype(bool)
-        return table
-    left, right = _arrow_text(pd.Series(out["person_id"])), _arrow_text(crm["person_id"])
-    union, at_left, at_right = _outer_keys(left, right, con)
-    never_seen = at_left < 0
-    fills = {**dict.fromkeys(counts, 0), **dict.fromkeys(money, 0.0), "omnichannel": False}
-    table: dict[str, Any] = {
-        "person_id": pd.array(union.to_numpy(zero_copy_only=False), dtype="string")
-    }
-    for name in [c for c in out if c != "person_id"]:
-        values = out.pop(name)  # each input column freed once taken: one copy at a time
-        if not isinstance(values, np.ndarray):  # text: missing becomes <NA>
-            table[name] = values.take(at_left, allow_fill=True)
-            continue
-        taken = values[np.maximum(at_left, 0)]
-        if never_seen.any():
-            fill = fills.get(name)
-            if fill is None:  # what the merge leaves: NaN, NaT
-                if taken.dtype.kind in "iub":
-                    taken = taken.astype("float64")
-                fill = np.datetime64("NaT") if taken.dtype.kind == "M" else np.nan
-            taken[never_seen] = fill
-        table[name] = taken
-    # the CRM side reindexed by position (-1: no row) upcasts as a merge does (int -> float...)
-    crm_part = crm.drop(columns="person_id").reset_index(drop=True).reindex(at_right)
-    for name in crm_part.columns:
-        table[name] = crm_part[name].array
-    # every column is a fresh array: no copy into consolidated blocks (at 51M interactions that
-    # copy took 1.9 s and held the 0.9 GB table twice)
-    return pd.DataFrame(table, copy=False)
-
-
-def feature_descriptions() -> pd.DataFrame:
-    """The documented columns of the feature table (:data:`FEATURES`) as a table."""
-    return pd.DataFrame(list(FEATURES), columns=["feature", "description"])
-
-
-def lifetimes_summary(
-    transactions: pd.DataFrame,
-    *,
-    customer_col: str = "customer_id",
-    datetime_col: str = "date",
-    monetary_col: str | None = None,
-    observation_period_end: str | pd.Timestamp | None = None,
-    datetime_format: str | None = None,
-    freq: str = "D",
-    con: Any = None,
-) -> pd.DataFrame:
-    """RFM in the definitions of the ``lifetimes`` package, computed in DuckDB.
-
-    Matches ``lifetimes.utils.summary_data_from_transaction_data`` (same ``freq`` and
-    ``datetime_format``): purchases are grouped by period (calendar day for ``"D"``, week from
-    Monday for ``"W"``); ``frequency`` is the number of periods with a purchase after the first
-    one (repeat periods); ``recency`` the periods between the first and the last purchase
-    period; ``T`` the periods between the first purchase period and the observation end;
-    ``monetary_value`` the mean spend per repeat period (0 without repeats). Transactions after
-    ``observation_period_end`` (after its period) are left out, so that recency never exceeds T.
-
-    Parameters
-    ----------
-    transactions : DataFrame
-        One row per transaction.
-    customer_col, datetime_col, monetary_col : str
-        Column names.
-    observation_period_end : date-like, optional
-        Default: the last transaction date.
-    datetime_format : str, optional
-        ``strftime`` format of text dates (e.g. ``"%Y%m%d"``); default: inferred.
-    freq : {"D", "W"}
-        The period: days or weeks.
-    con : ibis backend, optional
-
-    Returns
-    -------
-    DataFrame
-        Indexed by customer: ``frequency``, ``recency``, ``T`` and ``monetary_value`` if
-        ``monetary_col`` is given.
-
-    Raises
-    ------
-    ParameterError
-        A ``freq`` other than ``"D"`` or ``"W"``.
-    """
-    days_per_period = {"D": 1, "W": 7}
-    if freq not in days_per_period:
-        raise ParameterError(
-            f"freq must be 'D' (days) or 'W' (weeks), as in lifetimes. Got {freq!r} instead."
-        )
-    con = con if con is not None else ibis.duckdb.connect()
-    cols = {customer_col: "c", datetime_col: "d"}
-    if monetary_col:
-        cols[monetary_col] = "m"
-    frame = transactions[list(cols)].rename(columns=cols)
-
-    def period_start(values: pd.Series) -> pd.Series:
-        stamps = pd.to_datetime(values, format=datetime_format)
-        if freq == "D":
-            return stamps.dt.normalize()
-        return stamps.dt.to_period(freq).dt.start_time
-
-    frame["d"] = period_start(frame["d"])
-    end = (
-        period_start(pd.Series([observation_period_end])).iloc[0]
-        if observation_period_end is not None
-        else frame["d"].max()
-    )
-    frame = frame[frame["d"] <= end]
-    t = ibis.memtable(frame)
-    daily = t.group_by(["c", "d"]).aggregate(
-        **({"m": t.m.sum()} if monetary_col else {"n": t.count()})
-    )
-    daily = daily.mutate(day=(daily.d.epoch_seconds() // _DAY).cast("int64"))
-    w = ibis.window(group_by="c", order_by="day")
-    daily = daily.mutate(
-        first=daily.day.min().over(ibis.window(group_by="c")), pos=ibis.row_number().over(w)
-    )
-    aggs = {
-        "frequency": daily.count() - 1,
-        "recency": (daily.day.max() - daily.first.min()),
-        "first_day": daily.first.min(),
-    }
-    if monetary_col:
-        aggs["monetary_value"] = daily.m.mean(where=daily.pos > 0)
-    out = con.to_pandas(daily.group_by("c").aggregate(**aggs))
-    end_day = int(pd.Timestamp(end).normalize().timestamp()) // _DAY
-    out["T"] = end_day - out["first_day"]
-    out = out.drop(columns="first_day").set_index("c").sort_index()
-    out.index.name = customer_col
-    cols_out = ["frequency", "recency", "T"] + (["monetary_value"] if monetary_col else [])
-    out = out[cols_out].astype("float64")
-    out["recency"] /= days_per_period[freq]
-    out["T"] /= days_per_period[freq]
-    if monetary_col:
-        out["monetary_value"] = out["monetary_value"].fillna(0.0)
-    return out

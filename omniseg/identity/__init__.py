@@ -9,21 +9,18 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["resolver"],
+    submodules=["combinations", "graph", "normalise", "origin", "report", "resolver"],
     submod_attrs={
-        "resolver": [
-            "IdentityResolver",
-            "TransformOrigin",
+        "normalise": [
+            "COUNTRY_CODES",
             "hash_identifiers",
-            "identity_lead",
             "mask_identifier",
             "normalise_email",
             "normalise_identifiers",
             "normalise_phone",
-            "plot_match_rates",
-            "shared_identifiers_table",
-            "transform_origin",
-            "transform_source",
         ],
+        "origin": ["TransformOrigin", "transform_origin", "transform_source"],
+        "report": ["identity_lead", "plot_match_rates", "shared_identifiers_table"],
+        "resolver": ["IdentityResolver"],
     },
 )

@@ -23,16 +23,16 @@ a loyalty card in store, a device id in the app. :class:`IdentityResolver` links
 
 Every link is explainable: :meth:`IdentityResolver.explain` lists the records on which an
 identifier appears with the others of its person.
+
+The steps live in their own modules: normalisation and hashing in
+:mod:`omniseg.identity.normalise`, the distinct identifier combinations in
+:mod:`omniseg.identity.combinations`, steps 2 to 4 in :mod:`omniseg.identity.graph`, and the
+report's sentence, figure and table in :mod:`omniseg.identity.report`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import ibis
@@ -40,333 +40,33 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
-from omniseg.config.vocabulary import normalise_channel
+from omniseg._checks import check_int
 from omniseg.engine import as_table, materialise
 from omniseg.errors import DataValidationError, ParameterError, Problem
+from omniseg.identity.combinations import (
+    _combination_hash,
+    _combination_table,
+    _combinations,
+    _path_key,
+)
+from omniseg.identity.graph import link_identifiers
+from omniseg.identity.normalise import (
+    KINDS,
+    PRIORITY,
+    _arrow_text,
+    _check_country,
+    _encode,
+    _in_threads,
+    _normalise_kind,
+    _rejected,
+    hash_identifiers,
+    mask_identifier,
+    normalise_identifiers,
+)
+from omniseg.identity.origin import _TRANSFORM_SOURCES, TransformOrigin
 
-__all__ = [
-    "COUNTRY_CODES",
-    "IdentityResolver",
-    "TransformOrigin",
-    "hash_identifiers",
-    "identity_lead",
-    "mask_identifier",
-    "normalise_email",
-    "normalise_identifiers",
-    "normalise_phone",
-    "plot_match_rates",
-    "shared_identifiers_table",
-    "transform_origin",
-    "transform_source",
-]
-
-KINDS: tuple[str, ...] = ("customer_id", "loyalty_id", "email", "phone", "device_id")
-#: Which identifier names a row's person first when a row carries several.
-PRIORITY: tuple[str, ...] = KINDS
-
-#: Default country -> (calling code, national number lengths, national trunk prefix to drop,
-#: regex a valid national number matches). Data a user may extend.
-COUNTRY_CODES: dict[str, tuple[str, tuple[int, ...], str, str]] = {
-    "ES": ("34", (9,), "", r"[6789]\d{8}"),
-    "PT": ("351", (9,), "", r"[29]\d{8}"),
-    "FR": ("33", (9,), "0", r"[1-9]\d{8}"),
-    "IT": ("39", (9, 10), "", r"[03]\d{8,9}"),
-    "DE": ("49", (10, 11), "0", r"[1-9]\d{9,10}"),
-    "GB": ("44", (10,), "0", r"[1-9]\d{9}"),
-    "US": ("1", (10,), "", r"[2-9]\d{9}"),
-    "MX": ("52", (10,), "", r"\d{10}"),
-}
-_EMAIL_RE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
-def normalise_email(values: pd.Series) -> pd.Series:
-    """Trim, NFC-normalise and lower-case emails; values that are not ``x@y.z`` become ``<NA>``.
-
-    Examples
-    --------
-    >>> normalise_email(pd.Series([" Ana@Example.ES ", "not-an-email"])).tolist()
-    ['ana@example.es', <NA>]
-    """
-    return _normalise_series("email", values, "ES")
-
-
-def normalise_phone(values: pd.Series, default_country: str = "ES") -> pd.Series:
-    """Phones to E.164 (``+34612345678``); numbers that cannot be valid become ``<NA>``.
-
-    Accepts ``+34 612 345 678``, ``0034612345678``, ``612-345-678``, ``(612) 345.678``. Numbers
-    without an international prefix are read in ``default_country``. International numbers must
-    have 8 to 15 digits; national ones must match the country's pattern
-    (:data:`COUNTRY_CODES`).
-
-    Examples
-    --------
-    >>> phones = pd.Series(["612 345 678", "0034-612345678", "12345", "+44 20 7946 0958"])
-    >>> normalise_phone(phones).tolist()
-    ['+34612345678', '+34612345678', <NA>, '+442079460958']
-    """
-    _check_country(default_country)
-    return _normalise_series("phone", values, default_country)
-
-
-def _check_country(default_country: str) -> None:
-    if default_country not in COUNTRY_CODES:
-        raise ParameterError(
-            f"The 'default_country' parameter must be one of {sorted(COUNTRY_CODES)}. "
-            f"Got {default_country!r} instead."
-        )
-
-
-def _normalise_series(kind: str, values: pd.Series, default_country: str) -> pd.Series:
-    """:func:`_normalise_kind` of any text Series (each distinct value once), index kept."""
-    codes, uniques = _encode(_arrow_text(values))
-    norm = _normalise_kind(kind, uniques, default_country)
-    out = norm.array.take(codes, allow_fill=True)
-    return pd.Series(out, index=values.index).astype("string")
-
-
-#: Text whose every character is printable ASCII: normalised with vectorised Arrow kernels
-_PRINTABLE = r"^[\x20-\x7e]*$"
-
-
-def _normalise_kind(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
-    """Normalised values of one identifier kind (``raw``: text, ideally distinct values).
-
-    Values made only of printable ASCII characters (nearly all identifiers) are normalised with
-    vectorised Arrow kernels (:func:`_normalise_arrow`); the others (accents, other whitespace)
-    in Python (:func:`_normalise_python`), which handles any text. Both give the same result on
-    printable ASCII (tested), so the split only changes the speed: 2.2 s -> 0.3 s for the
-    1.9M distinct identifiers of 10M interactions.
-    """
-    arr = _arrow_text(raw)
-    printable = pc.match_substring_regex(arr, _PRINTABLE).fill_null(True)
-    out = _normalise_arrow(kind, arr, default_country)
-    rest = pc.invert(printable)
-    if pc.any(rest).as_py():
-        slow = _normalise_python(kind, raw[rest.to_numpy(zero_copy_only=False)], default_country)
-        out = pc.replace_with_mask(out, rest, _arrow_text(slow))
-    # Arrow-backed text: no Python object per value (millions of identifiers)
-    return pd.Series(pd.array(out, dtype=pd.StringDtype("pyarrow")), index=raw.index)
-
-
-def _normalise_arrow(kind: str, raw: pa.Array, default_country: str) -> pa.Array:
-    """Normalised values of printable-ASCII identifiers (other values: any result)."""
-    null = pa.scalar(None, pa.string())
-    text = pc.utf8_trim(raw, " ")  # in printable ASCII the only whitespace is the space
-
-    def full(values: pa.Array, pattern: str) -> pa.Array:
-        return pc.match_substring_regex(values, f"^(?:{pattern})$").fill_null(False)
-
-    if kind == "email":
-        lower = pc.utf8_lower(text)
-        return pc.if_else(full(lower, _EMAIL_RE[1:-1].replace(r"\s", " ")), lower, null)
-    if kind == "phone":
-        code, lengths, trunk, pattern = COUNTRY_CODES[default_country]
-        text = pc.replace_substring_regex(text, r"[ \-\.\(\)/]", "")
-        intl = pc.or_(pc.starts_with(text, "+"), pc.starts_with(text, "00")).fill_null(False)
-        digits = pc.replace_substring_regex(text, r"^\+|^00", "", max_replacements=1)
-        ok_chars = full(digits, r"\d+")
-        national = digits
-        if trunk:
-            national = pc.replace_substring_regex(digits, f"^{trunk}", "", max_replacements=1)
-        nat_ok = pc.and_(
-            full(national, pattern),
-            pc.is_in(pc.utf8_length(national), pa.array(lengths, pa.int32())).fill_null(False),
-        )
-        n = pc.utf8_length(digits)
-        intl_ok = pc.and_(pc.greater_equal(n, 8), pc.less_equal(n, 15)).fill_null(False)
-        own = pc.starts_with(digits, code).fill_null(False)
-        own_ok = full(pc.utf8_slice_codeunits(digits, len(code)), pattern)
-        intl_ok = pc.and_(intl_ok, pc.or_(pc.invert(own), own_ok))
-        use_intl = pc.and_(pc.and_(intl, ok_chars), intl_ok)
-        use_nat = pc.and_(pc.and_(pc.invert(intl), ok_chars), nat_ok)
-        out = pc.if_else(use_nat, pc.binary_join_element_wise("+", code, national, ""), null)
-        return pc.if_else(use_intl, pc.binary_join_element_wise("+", digits, ""), out)
-    if kind == "loyalty_id":
-        text = pc.utf8_ltrim(pc.replace_substring(text, " ", ""), "0")
-    return pc.if_else(pc.equal(text, "").fill_null(True), null, text)
-
-
-def _email_python(values: pd.Series) -> pd.Series:
-    """Trim, NFC-normalise and lower-case emails; values that are not ``x@y.z`` become ``<NA>``.
-
-    Each distinct value is folded once; printable ASCII values without spaces at the ends (nearly
-    all emails) are lower-cased vectorised (NFC and trimming leave them unchanged), the rest in
-    Python.
-
-    Examples
-    --------
-    >>> normalise_email(pd.Series([" Ana@Example.ES ", "not-an-email"])).tolist()
-    ['ana@example.es', <NA>]
-    """
-    codes, uniques = pd.factorize(values.astype("string"))
-    text = pd.Series(uniques, dtype="string")
-    simple = text.str.fullmatch(r"[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?").fillna(False)
-    simple = simple.to_numpy(bool)
-    folded = text.str.lower()
-    if not simple.all():
-        rest = text[~simple]
-        folded[~simple] = [unicodedata.normalize("NFC", u).strip().lower() for u in rest.tolist()]
-    # in printable ASCII the only whitespace is the space: the same test without ``\s`` runs
-    # in pyarrow (pandas runs ``\s`` patterns in Python to keep Python's meaning of it)
-    shaped = np.zeros(len(folded), dtype=bool)
-    ascii_shaped = folded[simple].str.match(_EMAIL_RE.replace(r"\s", " "))
-    shaped[simple] = ascii_shaped.fillna(False).to_numpy(bool)
-    if not simple.all():
-        shaped[~simple] = folded[~simple].str.match(_EMAIL_RE).fillna(False).to_numpy(bool)
-    folded = folded.where(shaped)
-    out = folded.array.take(codes, allow_fill=True)
-    return pd.Series(out, index=values.index, dtype="string")
-
-
-def _phone_python(values: pd.Series, default_country: str = "ES") -> pd.Series:
-    """Phones to E.164 (``+34612345678``); numbers that cannot be valid become ``<NA>``.
-
-    Accepts ``+34 612 345 678``, ``0034612345678``, ``612-345-678``, ``(612) 345.678``. Numbers
-    without an international prefix are read in ``default_country``. International numbers must
-    have 8 to 15 digits; national ones must match the country's pattern
-    (:data:`COUNTRY_CODES`). Vectorised: no per-row Python, so millions of phones are fast.
-
-    Examples
-    --------
-    >>> phones = pd.Series(["612 345 678", "0034-612345678", "12345", "+44 20 7946 0958"])
-    >>> normalise_phone(phones).tolist()
-    ['+34612345678', '+34612345678', <NA>, '+442079460958']
-    """
-    if default_country not in COUNTRY_CODES:
-        raise ParameterError(
-            f"The 'default_country' parameter must be one of {sorted(COUNTRY_CODES)}. "
-            f"Got {default_country!r} instead."
-        )
-    code, lengths, trunk, pattern = COUNTRY_CODES[default_country]
-    text = values.astype("string").str.strip()
-    # separators; in printable ASCII the only whitespace is the space, and without ``\s`` the
-    # replacement runs in pyarrow instead of Python
-    printable = text.str.fullmatch(r"[\x20-\x7e]*").fillna(True).to_numpy(bool)
-    if printable.all():
-        text = text.str.replace(r"[ \-\.\(\)/]", "", regex=True)
-    else:
-        text = text.str.replace(r"[\s\-\.\(\)/]", "", regex=True)
-    intl = text.str.startswith("+") | text.str.startswith("00")
-    digits = text.str.replace(r"^\+|^00", "", regex=True)
-    ok_chars = digits.str.fullmatch(r"\d+").fillna(False).astype(bool)
-    # national numbers: drop the trunk prefix, check the national pattern, add the calling code
-    national = digits if not trunk else digits.str.replace(f"^{trunk}", "", regex=True)
-    nat_ok = national.str.fullmatch(pattern).fillna(False).astype(bool) & national.str.len().isin(
-        lengths
-    ).fillna(False).astype(bool)
-    # international numbers: 8-15 digits; for the default country, the national pattern too
-    n_digits = digits.str.len()
-    intl_ok = (n_digits >= 8) & (n_digits <= 15)
-    own = digits.str.startswith(code).fillna(False).astype(bool)
-    own_national = digits.str.slice(len(code))
-    own_ok = own_national.str.fullmatch(pattern).fillna(False).astype(bool)
-    intl_ok = intl_ok & (~own | own_ok)
-    out = pd.Series(pd.NA, index=values.index, dtype="string")
-    use_intl = intl & ok_chars & intl_ok.fillna(False).astype(bool)
-    use_nat = ~intl & ok_chars & nat_ok
-    out[use_intl] = "+" + digits[use_intl]
-    out[use_nat] = "+" + code + national[use_nat]
-    return out
-
-
-def _normalise_plain(values: pd.Series) -> pd.Series:
-    out = values.astype("string").str.strip()
-    return out.mask(out == "")
-
-
-def _normalise_loyalty(values: pd.Series) -> pd.Series:
-    out = values.astype("string").str.replace(r"\s+", "", regex=True).str.lstrip("0")
-    return out.mask(out == "")
-
-
-def _normalise_python(kind: str, raw: pd.Series, default_country: str) -> pd.Series:
-    """Normalised values of one identifier kind, in Python/pandas (any text)."""
-    raw = raw.astype("string").str.strip()
-    raw = raw.mask(raw == "")
-    if kind == "email":
-        return _email_python(raw)
-    if kind == "phone":
-        return _phone_python(raw, default_country)
-    if kind == "loyalty_id":
-        return _normalise_loyalty(raw)
-    return _normalise_plain(raw)
-
-
-def normalise_identifiers(
-    frame: pd.DataFrame, default_country: str = "ES", *, weights: np.ndarray | None = None
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Normalise every identifier column present in ``frame``.
-
-    Each distinct value is normalised once. ``weights`` (rows each row of ``frame`` stands for,
-    e.g. the row count of an identifier combination) weight the rejected counts.
-
-    Returns
-    -------
-    normalised : DataFrame
-        One column per identifier kind present (``<NA>`` where missing or rejected).
-    rejected : dict
-        Kind -> number of non-empty values rejected as invalid.
-    """
-
-    def one(kind: str) -> tuple[pd.Series, int]:
-        # normalise each distinct value once: identifiers repeat on many rows
-        codes, raw = _encode(_arrow_text(frame[kind]))
-        norm = _normalise_kind(kind, raw, default_country)
-        values = norm.array.take(codes, allow_fill=True)
-        rejected = _rejected(raw, norm, codes, weights)
-        return pd.Series(values, index=frame.index), rejected  # Arrow-backed text
-
-    kinds = [k for k in KINDS if k in frame]
-    done = dict(zip(kinds, _in_threads(one, kinds), strict=True))
-    out = pd.DataFrame({k: done[k][0] for k in kinds}, index=frame.index)
-    return out, {k: done[k][1] for k in kinds}
-
-
-def _rejected(
-    raw: pd.Series, norm: pd.Series, codes: np.ndarray, weights: np.ndarray | None
-) -> int:
-    """Rows (or summed weights) whose non-empty value (``raw[code]``) normalised to nothing."""
-    bad = norm.isna().to_numpy(bool).copy()  # rejected or blank: Python strip tells which
-    stripped = raw[bad].astype(pd.StringDtype("python")).str.strip()
-    bad[bad] = (stripped.notna() & (stripped != "")).to_numpy(bool)
-    valid = codes >= 0
-    per_value = np.bincount(
-        codes[valid],
-        weights=None if weights is None else weights[valid],
-        minlength=len(raw),
-    )
-    return int(np.rint(per_value[bad].sum()))
-
-
-def hash_identifiers(values: pd.Series, key: bytes) -> pd.Series:
-    """Keyed hash (HMAC-SHA256, 32 hex characters) of each value; ``<NA>`` stays ``<NA>``."""
-    uniques = pd.unique(values.dropna())
-    table = {
-        u: hmac.new(key, str(u).encode("utf-8"), hashlib.sha256).hexdigest()[:32] for u in uniques
-    }
-    return values.map(table).astype("string")
-
-
-def mask_identifier(kind: str, value: str) -> str:
-    """A display form that does not reveal the identifier: ``t***@omnishop.es``, ``+34*******20``.
-
-    Examples
-    --------
-    >>> mask_identifier("email", "tienda.centro@omnishop.es")
-    't***@omnishop.es'
-    >>> mask_identifier("phone", "+34612345678")
-    '+34*******78'
-    """
-    value = str(value)
-    if kind == "email" and "@" in value:
-        user, _, domain = value.partition("@")
-        return f"{user[:1]}***@{domain}"
-    if len(value) <= 4:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 5) + value[-2:]
+__all__ = ["IdentityResolver"]
 
 
 class IdentityResolver:
@@ -417,17 +117,10 @@ class IdentityResolver:
     # -------------------------------------------------------------------------------- fitting
 
     def _check_params(self) -> None:
-        if self.default_country not in COUNTRY_CODES:
-            raise ParameterError(
-                f"The 'default_country' parameter of IdentityResolver must be one of "
-                f"{sorted(COUNTRY_CODES)}. Got {self.default_country!r} instead."
-            )
-        n = self.max_persons_per_identifier
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise ParameterError(
-                "The 'max_persons_per_identifier' parameter of IdentityResolver must be an int "
-                f"in [1, inf). Got {n!r} instead."
-            )
+        _check_country(self.default_country, "IdentityResolver")
+        check_int(
+            self.max_persons_per_identifier, "max_persons_per_identifier", "IdentityResolver", 1
+        )
 
     def _key(self) -> bytes | None:
         if not self.hash_key_env:
@@ -611,108 +304,23 @@ class IdentityResolver:
         return self
 
     def _link(self, n_nodes: int, cust: np.ndarray, cust_names: np.ndarray, bar: Any) -> None:
-        """Anchors, over-merge guards and connected components over the identifier graph.
-
-        Records are the CRM rows and the interaction combinations (``_crm_m_``, ``_combo_m_``:
-        one column per kind, identifier node codes, -1 where absent); everything here is integer
-        arrays.
-        """
-        crm_m, combo_m, limit = self._crm_m_, self._combo_m_, self.max_persons_per_identifier
-        n_cust = len(cust_names)
-        bar.update(1)
-        bar.set_postfix_str("anchors and guards")
-        # 2. anchors: CRM customer of each identifier on CRM rows
-        rows = np.arange(len(crm_m))
-        node_l, cust_l, row_l = [], [], []
-        for j in range(crm_m.shape[1]):
-            ok = (crm_m[:, j] >= 0) & (cust >= 0)
-            node_l.append(crm_m[ok, j])
-            cust_l.append(cust[ok])
-            row_l.append(rows[ok])
-        a_node = np.concatenate(node_l) if node_l else np.empty(0, "int64")
-        a_cust = np.concatenate(cust_l) if cust_l else np.empty(0, "int64")
-        a_row = np.concatenate(row_l) if row_l else np.empty(0, "int64")
-        pairs = pd.unique(a_node * max(n_cust, 1) + a_cust)
-        n_customers = np.bincount(pairs // max(n_cust, 1), minlength=n_nodes)
-        is_shared_crm = n_customers > limit
-        # each identifier's customer: that of the first CRM row that has it
-        order = np.lexsort((a_row, a_node))
-        sorted_node, sorted_cust = a_node[order], a_cust[order]
-        first = np.r_[True, sorted_node[1:] != sorted_node[:-1]] if len(order) else order > 0
-        node_customer = np.full(n_nodes, -1, dtype="int64")
-        node_customer[sorted_node[first]] = sorted_cust[first]
-        node_customer[is_shared_crm] = -1
-
-        # 3. co-occurrence guard: customers reached in one hop through anchored identifiers
-        # records with a single identifier link nothing and reach no one: most combinations
-        # (3 in 4 in the benchmark), so the pair loops below skip them
-        multi = [m[(m >= 0).sum(axis=1) >= 2] for m in (crm_m, combo_m)]
-
-        def hops(only: np.ndarray | None = None):
-            """(identifier, customer of another identifier on the same record) pairs, per
-            pair of columns (``only``: of these identifiers)."""
-            for m in multi:
-                for i in range(m.shape[1]):
-                    for j in range(m.shape[1]):
-                        if i == j:
-                            continue
-                        ok = (m[:, i] >= 0) & (m[:, j] >= 0)
-                        if only is not None:
-                            ok &= only[np.maximum(m[:, i], 0)]
-                        other = node_customer[np.where(ok, m[:, j], 0)]
-                        ok &= other >= 0
-                        yield m[ok, i], other[ok]
-
-        reach = _distinct_per_node(hops, n_nodes)
-        is_shared_hop = (reach > limit) & (node_customer < 0)
-        is_shared = is_shared_crm | is_shared_hop
-
-        bar.update(1)
-        bar.set_postfix_str("linking")
-        # 4. components over the identifier graph without shared identifiers: each record's
-        # usable identifiers are linked to its first one
-        src, dst = [], []
-        for m in multi:
-            use = np.where((m >= 0) & ~is_shared[np.maximum(m, 0)], m, -1)
-            first = np.full(len(m), -1, dtype="int64")
-            for j in reversed(range(m.shape[1])):
-                first = np.where(use[:, j] >= 0, use[:, j], first)
-            for j in range(m.shape[1]):
-                ok = (use[:, j] >= 0) & (use[:, j] != first)
-                src.append(use[ok, j])
-                dst.append(first[ok])
-        a = np.concatenate(src) if src else np.empty(0, "int64")
-        b = np.concatenate(dst) if dst else np.empty(0, "int64")
-        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n_nodes, n_nodes))
-        _, component = connected_components(graph, directed=False)
-        component = component.astype("int64")
-        anchored = node_customer >= 0
-        comp_cust = pd.unique(component[anchored] * max(n_cust, 1) + node_customer[anchored])
-        n_comp = component.max() + 1 if n_nodes else 0
-        per_comp = np.bincount(comp_cust // max(n_cust, 1), minlength=n_comp)
-        comp_customer = np.full(n_comp, -1, dtype="int64")
-        comp_customer[comp_cust // max(n_cust, 1)] = comp_cust % max(n_cust, 1)
-        person = np.full(n_nodes, -1, dtype="int64")
-        single = per_comp[component] == 1
-        person[single] = comp_customer[component[single]]
-        # persons unknown to the CRM: a stable key from the component's smallest identifier
-        unknown = per_comp[component] == 0
-        keys: list[str] = []
-        if unknown.any():
-            u_nodes = np.flatnonzero(unknown)  # ascending: the first of each component is its min
-            comps, first = np.unique(component[u_nodes], return_index=True)
-            key_of = np.full(n_comp, -1, dtype="int64")
-            key_of[comps] = n_cust + np.arange(len(comps))
-            keys = [
-                "P-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10]
-                for k in self._node_keys(u_nodes[first])
-            ]
-            person[unknown] = key_of[component[unknown]]
-        conflict = per_comp[component] > 1
-        person[conflict] = node_customer[conflict]  # anchored keep theirs
-        person[is_shared] = -1
-        self._persons_ = np.concatenate([cust_names, np.array(keys, dtype=object)])
-        self._n_crm_persons_ = n_cust  # persons [0, n_cust) are the CRM's customers
+        """Link the identifiers (:func:`omniseg.identity.graph.link_identifiers` over the CRM
+        rows ``_crm_m_`` and the combinations ``_combo_m_``) and build the fitted tables:
+        ``identity_map_``, ``shared_identifiers_`` and the person codes."""
+        links = link_identifiers(
+            self._crm_m_,
+            self._combo_m_,
+            cust,
+            len(cust_names),
+            n_nodes,
+            self.max_persons_per_identifier,
+            self._node_keys,
+            bar,
+        )
+        person, anchored, is_shared = links.person, links.anchored, links.is_shared
+        crm_m, combo_m = self._crm_m_, self._combo_m_
+        self._persons_ = np.concatenate([cust_names, np.array(links.unknown_keys, dtype=object)])
+        self._n_crm_persons_ = len(cust_names)  # persons [0, n_cust) are the CRM's customers
         #: the same names as Arrow text, built once (the combination map, transform and the
         #: summary all take from it)
         self._person_names_ = pa.array(self._persons_.tolist(), pa.string())
@@ -758,16 +366,18 @@ class IdentityResolver:
                 {
                     "kind": kind,
                     "masked": mask_identifier(kind, value),
-                    "n_customers": int(n_customers[n] if is_shared_crm[n] else reach[n]),
+                    "n_customers": int(
+                        links.n_customers[n] if links.is_shared_crm[n] else links.reach[n]
+                    ),
                     "reason": "on several CRM customers"
-                    if is_shared_crm[n]
+                    if links.is_shared_crm[n]
                     else "appears with several customers' identifiers",
                 }
             )
         self.shared_identifiers_ = pd.DataFrame(
             shared_rows, columns=["kind", "masked", "n_customers", "reason"]
         )
-        self.conflicts_ = int((per_comp > 1).sum())
+        self.conflicts_ = links.conflicts
 
     def _combination_map(self, con: Any, combos: pa.Table, person: np.ndarray) -> Any:
         """Hash of each identifier combination (``_h``) -> its person (``_p``), as a temporary
@@ -1043,254 +653,3 @@ class IdentityResolver:
             {"channel": ch, **vals} for ch, vals in self.summary_["match_rate_by_channel"].items()
         ]
         return pd.DataFrame(rows, columns=["channel", "rows", "matched_crm", "resolved"])
-
-
-@dataclass(frozen=True)
-class TransformOrigin:
-    """What a lazy ``IdentityResolver.transform`` output was made from.
-
-    Attributes
-    ----------
-    source : ibis.Table
-        The interactions (same rows and columns, without ``person_id`` and the identity join).
-    coded : ibis.Table
-        The interactions with ``_person_code`` (int64, null when unresolved) instead of
-        ``person_id``: the person's position in ``persons``.
-    persons : pyarrow.Array
-        ``person_id`` of each person code.
-    """
-
-    source: ibis.Table
-    coded: ibis.Table
-    persons: pa.Array
-
-
-#: The lazy outputs of ``transform`` (their expression nodes) -> what they were made from
-#: (expressions and the person names, no per-event data; bounded)
-_TRANSFORM_SOURCES: dict[Any, TransformOrigin] = {}
-
-
-def transform_origin(table: Any) -> TransformOrigin | None:
-    """How a lazy ``IdentityResolver.transform`` output was made (see :class:`TransformOrigin`),
-    else ``None``.
-
-    The feature build uses it to skip work the backend cannot skip by itself: label scans read
-    the ``source`` (no identity join), and the events are keyed by the integer person codes of
-    ``coded`` instead of hashing the ``person_id`` text of every row (at 10M rows: the coded
-    events 1.2 s -> 0.8 s, and no person id text held per event).
-    """
-    if not isinstance(table, ibis.Table):
-        return None
-    return _TRANSFORM_SOURCES.get(table.op())
-
-
-def transform_source(table: Any) -> ibis.Table | None:
-    """The interactions table a lazy ``IdentityResolver.transform`` output was made from (same
-    rows and columns, without ``person_id`` and the identity join), else ``None``."""
-    origin = transform_origin(table)
-    return None if origin is None else origin.source
-
-
-def _in_threads(func: Any, items: list[str]) -> list[Any]:
-    """``[func(i) for i in items]`` on two threads (for work in Arrow kernels, which release
-    the GIL); results in the order of ``items``."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    if len(items) < 2:
-        return [func(i) for i in items]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return list(pool.map(func, items))
-
-
-def _distinct_per_node(pairs: Any, n_nodes: int) -> np.ndarray:
-    """Number of distinct values per node.
-
-    ``pairs(only=None)`` yields chunks of (node, value) arrays, repeats allowed; ``only``, a
-    boolean array over nodes, restricts them to those nodes. Nodes whose smallest and largest
-    values are equal have one value; distinct pairs are counted only for the others (few: the
-    identifiers that reach several customers), so this is linear in the pairs and holds one
-    chunk at a time (hashing every pair took 2.7 s and 1 GB at 50M interactions).
-    """
-    lo = np.full(n_nodes, np.iinfo("int64").max, dtype="int64")
-    hi = np.full(n_nodes, -1, dtype="int64")
-    for node, value in pairs():
-        np.minimum.at(lo, node, value)
-        np.maximum.at(hi, node, value)
-    out = (hi >= 0).astype("int64")
-    several = lo < hi
-    if several.any():
-        chunks = list(pairs(several))
-        node = np.concatenate([c[0] for c in chunks])
-        value = np.concatenate([c[1] for c in chunks])
-        scale = int(value.max()) + 1
-        distinct = pd.unique(node * scale + value)
-        out[several] = 0
-        out += np.bincount(distinct // scale, minlength=n_nodes)
-    return out
-
-
-def _arrow_text(values: pd.Series) -> pa.Array:
-    """A text Series as an Arrow string array (nulls for missing values)."""
-    arr = pa.array(values.astype("string").array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.string())
-
-
-def _path_key(source: Any) -> str | None:
-    """A Parquet source's resolved path (to recognise the fitted source), else None."""
-    if isinstance(source, str | Path):
-        return str(Path(source).resolve())
-    return None
-
-
-def _encode(column: pa.ChunkedArray) -> tuple[np.ndarray, pd.Series]:
-    """Integer codes (-1 for null) and the distinct values (as text) of a column."""
-    arr = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-    if not pa.types.is_string(arr.type):
-        arr = arr.cast(pa.string())
-    enc = pc.dictionary_encode(arr)
-    codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int64")
-    raw = pd.Series(pd.array(enc.dictionary, dtype=pd.StringDtype("pyarrow")))  # no copy
-    return codes, raw
-
-
-def _combination_table(
-    table: ibis.Table, kinds: list[str], con: Any, row_numbers: bool
-) -> tuple[pa.Table, list[str]]:
-    """Distinct identifier combinations with their row counts, fetched as Arrow.
-
-    Columns: the ``kinds`` columns as text, ``n_rows``, ``first_row`` (when ``row_numbers``:
-    the first row with the combination, and the combinations in that order, as ``explain``
-    names records by row) and ``_ch<i>`` (rows per channel ``i``). Raw channel labels are
-    normalised through the vocabulary (``WEB`` -> ``web``) on their distinct values only.
-    """
-    keyed = table.mutate(**{k: table[k].cast("string") for k in kinds})
-    channels: list[str] = []
-    if "channel" in table.columns:
-        labels = con.to_pandas(table.select(c=table.channel.cast("string")).distinct())["c"]
-        groups: dict[str, list[str]] = {}
-        for label in sorted(labels.dropna().tolist()):
-            groups.setdefault(normalise_channel(label) or "unknown", []).append(label)
-        channels = list(groups)
-        # raw label -> channel code by a join with the (small) label table, then integer
-        # comparisons: 8 ``isin`` tests on the label text of every row cost 1.1 s at 10M rows
-        codes = ibis.memtable(
-            pa.table(
-                {
-                    "_label": pa.array([v for ch in channels for v in groups[ch]], pa.string()),
-                    "_code": pa.array(
-                        [i for i, ch in enumerate(channels) for _ in groups[ch]], pa.int16()
-                    ),
-                }
-            )
-        )
-        keyed = keyed.left_join(codes, keyed.channel.cast("string") == codes._label)
-    aggs: dict[str, Any] = {"n_rows": keyed.count()}
-    if row_numbers:
-        aggs["first_row"] = keyed._row.min()
-    for i in range(len(channels)):
-        aggs[f"_ch{i}"] = keyed.count(where=keyed._code == i)
-    combos = keyed.group_by(kinds).aggregate(**aggs)
-    combos = combos.mutate(_h=_combination_hash(combos, kinds))
-    if row_numbers:
-        combos = combos.order_by("first_row")
-    return con.to_pyarrow(combos), channels
-
-
-def _combination_hash(table: ibis.Table, kinds: list[str]) -> ibis.Value:
-    """A 64-bit hash of a row's identifiers (as text; missing ones included as missing)."""
-    return ibis.struct({k: table[k].cast("string") for k in kinds}).hash()
-
-
-def _combinations(table: ibis.Table, kinds: list[str], con: Any) -> pd.DataFrame:
-    """Distinct identifier combinations of the interactions (the ``kinds`` columns as text).
-
-    The order of the combinations does not matter: ``transform`` joins them back on their values.
-    """
-    keyed = table.select(**{k: table[k].cast("string") for k in kinds}).distinct()
-    combos = con.to_pandas(keyed)
-    for k in kinds:
-        combos[k] = combos[k].astype("string")
-    return combos
-
-
-# ------------------------------------------------------------------------------------------
-# report helpers
-# ------------------------------------------------------------------------------------------
-
-
-def identity_lead(resolver: IdentityResolver, direct_share: float, language: str = "en") -> str:
-    """The sentence that introduces identity resolution in the report, with this run's numbers.
-
-    Parameters
-    ----------
-    resolver : IdentityResolver
-        Fitted.
-    direct_share : float
-        Share of interactions linkable to a CRM customer *before* resolution
-        (``omniseg.ingest.fragmentation_summary(data)["linkable_share"]``).
-    language : {"en", "es"}
-    """
-    from omniseg.report.i18n import format_number, format_percent, t
-
-    resolver._check_fitted()
-    s = resolver.summary_
-    return t(
-        "identity.lead",
-        language,
-        identifiers=format_number(s["identifiers"], language),
-        persons=format_number(s["persons"], language),
-        per_person=format_number(s["identifiers_per_person"], language, 1),
-        matched=format_percent(s["match_rate_crm"], language),
-        direct=format_percent(direct_share, language),
-        shared=format_number(s["shared_identifiers"], language),
-    )
-
-
-def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: Any = None) -> Any:
-    """Bars per channel: share of interactions tied to a CRM customer after resolution."""
-    import plotly.graph_objects as go
-
-    from omniseg.config.vocabulary import order_channels
-    from omniseg.ingest.overview import CHANNEL_COLORS
-    from omniseg.report.i18n import channel_label, check_language, format_percent, t
-
-    check_language(language)
-    frame = resolver.summary()
-    frame = frame.set_index("channel").loc[order_channels(frame["channel"])].reset_index()
-    fig = fig if fig is not None else go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=[channel_label(c, language) for c in frame["channel"]],
-            y=frame["matched_crm"].tolist(),
-            marker_color=[CHANNEL_COLORS.get(c, "#7f7f7f") for c in frame["channel"]],
-            text=[format_percent(v, language) for v in frame["matched_crm"]],
-            textposition="outside",
-            hovertemplate="%{x}: %{text}<extra></extra>",
-            name=t("col.matched_share", language),
-        )
-    )
-    fig.update_layout(
-        title=t("fig.match_rates", language),
-        template="plotly_white",
-        height=380,
-        yaxis={"tickformat": ".0%", "range": [0, 1.12]},
-        separators=",." if language == "es" else ".,",
-    )
-    return fig
-
-
-def shared_identifiers_table(resolver: IdentityResolver, language: str = "en") -> pd.DataFrame:
-    """Shared identifiers, masked, with how many customers each points to (largest first)."""
-    from omniseg.report.i18n import t
-
-    resolver._check_fitted()
-    shared = resolver.shared_identifiers_.sort_values("n_customers", ascending=False, kind="stable")
-    return pd.DataFrame(
-        {
-            t("col.kind", language): [t(f"id.{k}", language) for k in shared["kind"]],
-            t("col.masked", language): shared["masked"].tolist(),
-            t("col.n_customers", language): shared["n_customers"].tolist(),
-        }
-    )

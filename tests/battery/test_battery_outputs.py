@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from omniseg.atomic import PRIVATE_MODE, atomic_write, atomic_write_text, default_mode
-from omniseg.channels.plan import activation_lists, channel_metrics, channel_plan
+from omniseg.channels import activation_lists, channel_metrics, channel_plan
 from omniseg.segments.models import save_model
 from omniseg.segments.scoring import score_customers
 from omniseg.segments.segmentation import report_segmentation
