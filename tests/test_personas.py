@@ -11,12 +11,8 @@ import pandas as pd
 import pytest
 
 from omniseg.segments.segmentation import segment_customers
-from omniseg.voice.personas import (
-    build_personas,
-    persona_cards_html,
-    personas_table,
-    write_personas_json,
-)
+from omniseg.voice.persona_cards import persona_cards_html, personas_table, write_personas_json
+from omniseg.voice.personas import build_personas
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
@@ -177,7 +173,7 @@ def test_demo_personas_name_the_planted_traits(demo):
 
 
 def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
-    from omniseg.voice.personas import report_personas
+    from omniseg.voice.persona_cards import report_personas
 
     data, features, seg = demo
     personas, themes = report_personas(data, features, seg, seed=42)
