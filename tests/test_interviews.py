@@ -397,3 +397,14 @@ def test_link_interviews_typing_tool(demo, truth):
     links = link_interviews(demo, segments, typing_tool=default)
     assert not (links["how"] == "typing_tool").any()
     assert links.loc[links["how"].isna(), "note"].str.contains("main_channel").all()
+
+
+def test_parameter_errors_use_the_one_template(fitted, demo):
+    # issue 15: the checks of omniseg._checks, worded "The '<name>' parameter of <caller> ..."
+    tid = int(fitted.themes["theme"].iloc[0])
+    with pytest.raises(ParameterError, match=r"'n' parameter of InterviewThemes.quotes .*\[0"):
+        fitted.quotes(tid, n=-1)
+    with pytest.raises(ParameterError, match="'language' parameter of extract_themes"):
+        extract_themes(demo, language="fr")
+    with pytest.raises(ValueError, match="'n_themes' parameter of extract_themes"):
+        extract_themes(demo, n_themes=True)

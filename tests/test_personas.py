@@ -194,3 +194,14 @@ def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
         assert p.themes  # the segment's over-represented interview themes, labelled
     # survey respondents not linked to a customer are placed by the typing tool
     assert sum(ev.n for p in personas for _, ev in p.attitudes[-1:]) > 729
+
+
+@pytest.mark.parametrize("kwargs", [{"min_customers": 0}, {"min_respondents": 2.5}])
+def test_minimums_are_checked_with_the_one_template(kwargs):
+    from omniseg.errors import ParameterError
+
+    features = _table([(60, "app", 27, 0.5, 100), (60, "store", 70, 0.5, 300)])
+    seg = segment_customers(features, n_segments=2, random_state=0, min_share=0.0)
+    name = next(iter(kwargs))
+    with pytest.raises(ParameterError, match=f"The '{name}' parameter of build_personas"):
+        build_personas(seg, features, **kwargs)

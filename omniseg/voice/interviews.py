@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import check_int
 from omniseg.errors import ParameterError
 from omniseg.voice.answers import _check_interviews
 
@@ -139,8 +140,7 @@ class InterviewThemes:
             Scrubbed sentences, closest first.
         """
         tid = _check_theme(self.themes, theme)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ParameterError(f"n must be an int >= 0. Got {n!r} instead.")
+        n = check_int(n, "n", "InterviewThemes.quotes", 0)
         sent = self.sentences
         mask = (sent["theme"] == tid).to_numpy().copy()
         if segment is not None:

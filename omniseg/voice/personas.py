@@ -48,6 +48,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import check_int
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import ParameterError
 from omniseg.report.i18n import (
@@ -124,8 +125,8 @@ def build_personas(
     list of Persona
     """
     language = check_language(language)
-    if min_customers < 1 or min_respondents < 1:
-        raise ParameterError("min_customers and min_respondents must be >= 1.")
+    min_customers = check_int(min_customers, "min_customers", "build_personas", 1)
+    min_respondents = check_int(min_respondents, "min_respondents", "build_personas", 1)
     labels = segmentation.labels.reindex(features.index)
     if labels.isna().any():
         raise ParameterError(

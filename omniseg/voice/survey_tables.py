@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import bad_parameter
 from omniseg._checks import check_int as _check_int
 from omniseg.config.vocabulary import normalise_channel, normalise_channels, order_channels
 from omniseg.errors import DataValidationError, ParameterError, Problem
@@ -123,10 +124,7 @@ def nps(
     items = _items(codebook)
     name = _nps_item(items, item, caller)
     if weights is not None and (not isinstance(weights, str) or weights not in survey.columns):
-        raise ParameterError(
-            f"The 'weights' parameter of {caller} must be the name of a survey column or None. "
-            f"Got {weights!r} instead."
-        )
+        raise bad_parameter("weights", caller, "the name of a survey column or None", weights)
     score = _answers(survey, items, [name])[:, 0]
     answered = ~np.isnan(score)
     if weights is None:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import bad_parameter, check_int
 from omniseg.errors import ParameterError
 from omniseg.voice.answers import _check_interviews, split_answers
 from omniseg.voice.interviews import InterviewThemes
@@ -93,9 +94,11 @@ def _excluded_stems(terms: Iterable[str] | None) -> frozenset[str]:
     if terms is None:
         return frozenset()
     if isinstance(terms, str) or not isinstance(terms, Iterable):
-        raise ParameterError(
-            "The 'exclude_terms' parameter of extract_themes must be a list of words or phrases "
-            f"(e.g. the CRM's city names). Got {terms!r} instead."
+        raise bad_parameter(
+            "exclude_terms",
+            "extract_themes",
+            "a list of words or phrases (e.g. the CRM's city names)",
+            terms,
         )
     return frozenset(
         stem for term in terms if isinstance(term, str) and term.strip() for stem in _stems(term)
@@ -277,9 +280,7 @@ def extract_themes(
     cfg = _check_config(config)
     interviews = _check_interviews(interviews)
     if language is not None and language not in ("es", "en"):
-        raise ParameterError(
-            f"The 'language' parameter must be 'es', 'en' or None. Got {language!r} instead."
-        )
+        raise bad_parameter("language", "extract_themes", "'es', 'en' or None", language)
     sentences = _sentences(
         interviews,
         language,
@@ -300,11 +301,7 @@ def extract_themes(
     max_k = min(len(distinct) - 1, n_terms - 1)
     low, high = cfg["k_range"]
     if n_themes is not None:
-        if not isinstance(n_themes, int) or isinstance(n_themes, bool) or n_themes < 1:
-            raise ParameterError(
-                f"The 'n_themes' parameter of extract_themes must be an int in [1, inf). "
-                f"Got {n_themes!r} instead."
-            )
+        n_themes = check_int(n_themes, "n_themes", "extract_themes", 1)
         if n_themes > max_k:
             raise ParameterError(
                 f"n_themes={n_themes} should be <= {max(max_k, 0)}: the transcripts hold "

@@ -35,12 +35,13 @@ import html
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from omniseg._checks import bad_parameter, check_int
 from omniseg.errors import MAX_ROWS_SHOWN, ParameterError
 from omniseg.report.i18n import check_language, format_number, format_percent, t
 from omniseg.voice.margins import _check_key, _columns_of, _margin_name
@@ -248,20 +249,14 @@ class RakingResult:
 
 
 def _check_params(max_iter: Any, tol: Any, trim: Any) -> tuple[int, float, tuple | None]:
-    if isinstance(max_iter, bool) or not isinstance(max_iter, Integral) or max_iter < 1:
-        raise ParameterError(
-            f"The 'max_iter' parameter of rake must be an int in [1, inf). Got {max_iter!r} "
-            "instead."
-        )
+    max_iter = check_int(max_iter, "max_iter", "rake", 1)
     if (
         isinstance(tol, bool)
         or not isinstance(tol, Real)
         or not math.isfinite(float(tol))
         or not tol > 0
     ):
-        raise ParameterError(
-            f"The 'tol' parameter of rake must be a float in (0, inf). Got {tol!r} instead."
-        )
+        raise bad_parameter("tol", "rake", "a float in (0, inf)", tol)
     if trim is not None:
         ok = (
             isinstance(trim, Sequence)
@@ -270,9 +265,12 @@ def _check_params(max_iter: Any, tol: Any, trim: Any) -> tuple[int, float, tuple
             and all(isinstance(b, Real) and not isinstance(b, bool) for b in trim)
         )
         if not ok or not (0 <= trim[0] <= 1 <= trim[1]) or math.isnan(float(trim[1])):
-            raise ParameterError(
-                "The 'trim' parameter of rake must be None or a pair (low, high) of bounds "
-                f"relative to the mean weight, with 0 <= low <= 1 <= high. Got {trim!r} instead."
+            raise bad_parameter(
+                "trim",
+                "rake",
+                "None or a pair (low, high) of bounds relative to the mean weight, with "
+                "0 <= low <= 1 <= high",
+                trim,
             )
         trim = (float(trim[0]), float(trim[1]))
     return int(max_iter), float(tol), trim
