@@ -62,7 +62,7 @@ def _check_labels(labels: Any, name: str = "segment_labels") -> pd.Series:
 
 @dataclass
 class InterviewThemes:
-    """Themes found in interview transcripts (see :func:`extract_themes`).
+    """Themes found in interview transcripts (see :func:`~omniseg.voice.themes.extract_themes`).
 
     Attributes
     ----------

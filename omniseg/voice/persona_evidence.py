@@ -28,7 +28,7 @@ from omniseg.voice.persona_model import Evidence, Persona, _t
 __all__ = ["MIN_CHANNEL_REACH"]
 
 
-# ---------------------------------------------------------------------- building
+# ---------------------------------------------------------------------- customers
 
 
 def _female_share(gender: pd.Series) -> float:

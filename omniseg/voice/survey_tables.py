@@ -331,7 +331,8 @@ def channel_tables(
         ``n`` stays a head count and ``n_effective`` is Kish's effective sample size of the cell.
     segments : str, Series, array-like or DataFrame, optional
         The segment of each respondent (missing = not placed): a survey column, a Series on the
-        survey's index, one value per row, or the output of :func:`link_respondents`.
+        survey's index, one value per row, or the output of
+        :func:`~omniseg.voice.respondents.link_respondents`.
         Respondents without a segment count only in the ``"all"`` rows.
     min_n : int, default 5
         Cells with fewer respondents than this are suppressed: share/mean NaN and

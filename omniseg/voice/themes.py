@@ -224,8 +224,9 @@ def extract_themes(
 ) -> InterviewThemes:
     """Find the themes interviewees talk about, in Spanish and English transcripts.
 
-    Method. Every interview is cut into the interviewee's sentences (:func:`split_answers`),
-    scrubbed (:func:`scrub_pii`) and reduced to content word stems: folded to lower-case ASCII,
+    Method. Every interview is cut into the interviewee's sentences
+    (:func:`~omniseg.voice.answers.split_answers`), scrubbed (:func:`~omniseg.voice.pii.scrub_pii`)
+    and reduced to content word stems: folded to lower-case ASCII,
     Spanish and English stop words removed, cut to :data:`STEM_LENGTH` letters. The *distinct*
     sentences (a sentence repeated verbatim, such as a stock phrase, counts once) are weighted by
     TF-IDF and factorised by NMF (Kullback-Leibler loss, which suits sparse word counts; NNDSVDa

@@ -406,8 +406,8 @@ def rake(
         ``{column: targets}``; the targets are a Series (or dict) indexed by category holding
         either shares (summing to 1 within 1e-6) or counts (any positive total; normalised).
         A key may be a tuple of columns for a joint margin, with a MultiIndex Series (as
-        :func:`margins_from_population` returns). Categories with a target of 0 and no
-        respondents are ignored.
+        :func:`~omniseg.voice.margins.margins_from_population` returns). Categories with a target
+        of 0 and no respondents are ignored.
     max_iter : int, default 100
         Most sweeps.
     tol : float, default 1e-6
