@@ -28,7 +28,7 @@ def test_every_module_refuses_bad_numbers_in_the_same_words():
     from omniseg.channels.journeys import Journeys
     from omniseg.segments.profiling import profile_segments
     from omniseg.segments.typing_tool import TypingTool
-    from omniseg.voice.survey import reliability
+    from omniseg.voice.construct_reliability import reliability
 
     journeys = Journeys.from_paths([["web", "store"], ["web"]], conversions=[1, 0])
     features = pd.DataFrame({"age": np.arange(20.0)})

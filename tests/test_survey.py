@@ -15,17 +15,14 @@ from omniseg.demo.generator import SEGMENTS
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.ingest.io import load_codebook, load_survey
 from omniseg.report.paths import demo_data_dir
-from omniseg.voice.survey import (
-    channel_tables,
-    constructs,
+from omniseg.voice.construct_reliability import (
     cronbach_alpha,
-    customer_survey_features,
     item_rest_correlations,
-    link_respondents,
-    nps,
     reliability,
-    score_constructs,
 )
+from omniseg.voice.respondents import link_respondents
+from omniseg.voice.survey import constructs, customer_survey_features, score_constructs
+from omniseg.voice.survey_tables import channel_tables, nps
 
 
 def likert(construct: str, *, reverse: bool = False, scale=(1, 5)) -> dict:
@@ -663,7 +660,8 @@ def test_link_respondents_says_which_is_which():
 
 def test_demo_links_and_channel_tables(demo):
     from omniseg.segments.typing_tool import TypingTool
-    from omniseg.voice.weighting import margins_from_population, rake
+    from omniseg.voice.margins import margins_from_population
+    from omniseg.voice.weighting import rake
 
     survey, codebook, segments, respondents = demo
     true_segment = respondents.set_index("respondent_id").loc[survey["respondent_id"], "segment"]

@@ -16,15 +16,9 @@ from omniseg.demo.generator import SEGMENTS
 from omniseg.errors import ParameterError
 from omniseg.ingest.io import load_codebook, load_customers, load_survey
 from omniseg.report.paths import demo_data_dir
-from omniseg.voice.survey import nps
-from omniseg.voice.weighting import (
-    AGE_BANDS,
-    RakingResult,
-    age_band,
-    effective_sample_size,
-    margins_from_population,
-    rake,
-)
+from omniseg.voice.margins import AGE_BANDS, age_band, margins_from_population
+from omniseg.voice.survey_tables import nps
+from omniseg.voice.weighting import RakingResult, effective_sample_size, rake
 
 # ------------------------------------------------------------------------------------------
 # known answers

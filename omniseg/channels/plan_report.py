@@ -75,13 +75,14 @@ def report_channel_plan(
     preference, csat = None, None
     survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
     if survey is not None and codebook is not None:
-        from omniseg.voice import survey as sv
+        from omniseg.voice.respondents import link_respondents
+        from omniseg.voice.survey_tables import channel_tables
         from omniseg.voice.survey_weights import report_survey_weights
 
-        links = sv.link_respondents(survey, labels, typing_tool=segmentation.typing_tool)
+        links = link_respondents(survey, labels, typing_tool=segmentation.typing_tool)
         # respondents count as the customers they stand for (unplaced ones: only in "all")
         weighting = report_survey_weights(data, features, segmentation, links=links)
-        tables = sv.channel_tables(
+        tables = channel_tables(
             survey, codebook, segments=links, weights=weighting.weights.fillna(0.0)
         )
         pref = tables["preference"]

@@ -35,7 +35,8 @@ from omniseg.atomic import atomic_write_text
 from omniseg.config.vocabulary import normalise_genders
 from omniseg.errors import ParameterError
 from omniseg.report.i18n import check_language, format_percent, t
-from omniseg.voice.weighting import RakingResult, age_band, rake
+from omniseg.voice.margins import age_band
+from omniseg.voice.weighting import RakingResult, rake
 
 __all__ = ["MIN_RESPONDENTS", "SurveyWeighting", "report_survey_weights", "weight_to_customers"]
 
@@ -426,12 +427,10 @@ def report_survey_weights(
     survey, codebook = getattr(data, "survey", None), getattr(data, "codebook", None)
     if survey is None or codebook is None:
         return None
-    from omniseg.voice import survey as sv
+    from omniseg.voice.respondents import link_respondents
 
     if links is None:
-        links = sv.link_respondents(
-            survey, segmentation.labels, typing_tool=segmentation.typing_tool
-        )
+        links = link_respondents(survey, segmentation.labels, typing_tool=segmentation.typing_tool)
     names = dict(enumerate(segmentation.names))
     for persona in personas or []:
         if not getattr(persona, "suppressed", False):

@@ -1,0 +1,128 @@
+"""Language of interview text: Spanish and English stop words, accent folding, detection.
+
+:func:`detect_language` tells Spanish from English per document (stop words and accented
+letters); it chooses nothing but is reported per theme (:mod:`omniseg.voice.themes`). The stop
+word sets are data: a deployment may extend them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import pandas as pd
+
+from omniseg.errors import ParameterError
+
+__all__ = ["ENGLISH_STOP_WORDS", "SPANISH_STOP_WORDS", "detect_language"]
+
+
+# --------------------------------------------------------------------------------------------
+# vocabulary (data: a deployment may extend these sets)
+# --------------------------------------------------------------------------------------------
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Spanish stop words, accents folded (compared after :func:`_fold`). Function words, common
+#: verbs of little content (ser, estar, tener, hacer...) and conversational fillers of interviews.
+SPANISH_STOP_WORDS: frozenset[str] = frozenset(
+    _words_of("""
+    a al algo alguien algun alguna algunas alguno algunos alli ante antes aqui asi aun
+    aunque bastante bien bueno cada casi claro como con contra cosa cosas cual cuales
+    cualquier cuando cuanto de del demas desde despues donde dos el ella ellas ello ellos en
+    entonces entre era eran eres es esa esas ese eso esos esta estaba estaban estado estamos
+    estan estar estas este esto estos estoy fue fueron gracias ha haber habia hace hacen
+    hacer hago han has hasta hay he hemos la las le les lo los mas me mi mia mias mio mios
+    mis mismo misma mucha muchas mucho muchos muy nada ni no nos nosotros nuestra nuestras
+    nuestro nuestros o os otra otras otro otros para pero poco pocos por porque pregunta
+    preguntar pues puede pueden puedo que quien quienes se sea sean ser si sido siempre sin
+    sobre sois solo somos son soy su sus tal tambien tan tanto te tenemos tener tengo ti
+    tiene tienen toda todas todo todos tu tus un una unas uno unos usted ustedes va vais
+    vale vamos verdad vez veces vosotros voy y ya yo cierto sinceramente ahora luego dice
+    decir pasa quiero gusta gustaria
+    """)
+)
+
+#: English stop words (lower case; contractions are split at the apostrophe by the tokenizer).
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
+    _words_of("""
+    a about above actually after again against all almost also always am an and any anything
+    are as at be because been before being below between both bit but by can cannot could
+    did do does doing done down during each either else even ever every few for from get
+    gets getting got had has have having he her here hers herself him himself his how
+    however i if in into is it its itself just like ll lot me more most much my myself never
+    no nor not now of off often on once one only or other others our ours ourselves out over
+    own quite re really s same she should so some something sometimes such t than thank
+    thanks that the their theirs them themselves then there these they thing things this
+    those though through to too under until up us usually ve very was way we well were what
+    whatever when where whether which while who whom whose why will with would yes yeah yet
+    you your yours yourself d m honestly okay ok need needs want wants give gives keep keeps
+    tell tells go goes going make makes take takes know came come another everywhere
+    """)
+)
+
+# --------------------------------------------------------------------------------------------
+# text helpers
+# --------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z]+")
+
+
+def _fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents, character by character (length is preserved)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFKD", ch)
+        base = "".join(c for c in base if not unicodedata.combining(c))
+        out.append(base[:1] if len(base) >= 1 else ch)
+    return "".join(out).lower()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_fold(text))
+
+
+def _check_text(text: Any, name: str = "text") -> str:
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return ""
+    if not isinstance(text, str):
+        raise ParameterError(f"The '{name}' parameter must be a string. Got {type(text).__name__}.")
+    return text
+
+
+def detect_language(text: str) -> str:
+    """The language of ``text``: ``"es"`` or ``"en"``.
+
+    Counts Spanish and English stop words (each list's words that are not also the other's, such
+    as "que", "los", "the", "and"); Spanish letters (ñ, accents, ¿ ¡) add to the Spanish count.
+    Deterministic; a text with no evidence either way (empty, numbers only) is ``"en"``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    {"es", "en"}
+
+    Examples
+    --------
+    >>> detect_language("Siempre comparo precios en la web antes de decidirme.")
+    'es'
+    >>> detect_language("I always compare prices online first.")
+    'en'
+    """
+    text = _check_text(text)
+    words = _words(text)
+    es = sum(w in _ES_ONLY for w in words)
+    en = sum(w in _EN_ONLY for w in words)
+    es += sum(ch in "ñÑ¿¡áéíóúÁÉÍÓÚ" for ch in text)
+    return "es" if es > en else "en"
+
+
+_ES_ONLY = SPANISH_STOP_WORDS - ENGLISH_STOP_WORDS
+_EN_ONLY = ENGLISH_STOP_WORDS - SPANISH_STOP_WORDS
