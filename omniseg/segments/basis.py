@@ -266,6 +266,14 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
     imputed_ : dict
         ``{column: share of rows whose missing value was imputed in fit}``.
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: the basis picks its blocks by column name and fits
+    on a pandas DataFrame with named feature columns only; it refuses an array with a
+    :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -289,6 +297,14 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         self.block_weights = block_weights
         self.channel_prior = channel_prior
         self.scaling = scaling
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # missing values are imputed (median); text and categorical columns become levels
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
 
     # ------------------------------------------------------------------ parameters
 

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -270,7 +270,7 @@ def _seed(*parts: int) -> int:
 # ---------------------------------------------------------------------- estimator
 
 
-class Segmenter(ClusterMixin, BaseEstimator):
+class Segmenter(TransformerMixin, ClusterMixin, BaseEstimator):
     """Segment customers from their feature table, choosing the number of segments.
 
     Parameters
@@ -325,6 +325,13 @@ class Segmenter(ClusterMixin, BaseEstimator):
     feature_names_in_ : ndarray
     n_features_in_ : int
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: it fits on a pandas DataFrame with named
+    feature columns and refuses an array with a :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -373,6 +380,14 @@ class Segmenter(ClusterMixin, BaseEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.progress = progress
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # the basis imputes missing values (median) and reads text and categorical columns
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
 
     # ------------------------------------------------------------------ checks
 

@@ -441,6 +441,14 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         True when no question varies: the tool asks nothing and assigns the largest segment.
     n_samples_fit_ : int
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: the tool asks its questions by column name and fits
+    on a pandas DataFrame with named feature columns only; it refuses an array with a
+    :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -471,6 +479,14 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         self.min_samples_leaf = min_samples_leaf
         self.cv = cv
         self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # unknown numeric answers are allowed (the tree routes them); text answers are one-hot
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
 
     # ------------------------------------------------------------------ parameters
 
