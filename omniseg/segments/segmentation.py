@@ -27,7 +27,8 @@ from omniseg.errors import ParameterError
 from omniseg.features.labels import feature_labels
 from omniseg.report.i18n import check_language, format_money, format_number, format_percent, t
 from omniseg.segments.basis import DEFAULT_BLOCK_NAMES
-from omniseg.segments.profiling import SegmentProfile, profile_segments
+from omniseg.segments.profiling import profile_segments
+from omniseg.segments.segment_profile import SegmentProfile
 from omniseg.segments.segmenter import METHODS, Segmenter, segment_labels
 
 __all__ = [
