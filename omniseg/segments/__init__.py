@@ -19,6 +19,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "segment_profile",
         "segmentation",
         "segmenter",
+        "typing_questions",
+        "typing_rules",
         "typing_tool",
     ],
     submod_attrs={
@@ -45,6 +47,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "segment_customers",
         ],
         "segmenter": ["Segmenter", "segment_labels"],
-        "typing_tool": ["TypingQuestion", "TypingTool", "typing_inputs"],
+        "typing_questions": ["TypingQuestion", "typing_inputs"],
+        "typing_tool": ["TypingTool"],
     },
 )

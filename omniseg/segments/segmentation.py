@@ -668,7 +668,8 @@ def fit_typing_tool(
     omniseg.segments.TypingTool
         Fitted.
     """
-    from omniseg.segments.typing_tool import DEFAULT_QUESTIONS, TYPING_QUESTIONS, TypingTool
+    from omniseg.segments.typing_questions import DEFAULT_QUESTIONS, TYPING_QUESTIONS
+    from omniseg.segments.typing_tool import TypingTool
 
     labels = np.asarray(labels)
     questions = None
