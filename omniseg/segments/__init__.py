@@ -12,6 +12,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submodules=[
         "basis",
         "drift",
+        "drift_report",
+        "drift_stats",
         "models",
         "profile_stats",
         "profiling",
@@ -25,13 +27,9 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     ],
     submod_attrs={
         "basis": ["SegmentationBasis", "default_blocks"],
-        "drift": [
-            "DriftReport",
-            "compare_runs",
-            "migration_matrix",
-            "population_stability_index",
-            "psi_level",
-        ],
+        "drift": ["compare_runs"],
+        "drift_report": ["DriftReport"],
+        "drift_stats": ["migration_matrix", "population_stability_index", "psi_level"],
         "models": ["ModelFileError", "load_model", "model_info", "save_model"],
         "profile_stats": ["adjust_pvalues"],
         "profiling": ["profile_segments"],
