@@ -17,7 +17,8 @@ from omniseg.cli import app
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.segments.basis import SegmentationBasis
 from omniseg.segments.models import ModelFileError, load_model, save_model
-from omniseg.segments.segmentation import Segmentation, compare_methods, report_segmentation
+from omniseg.segments.segmentation import Segmentation, compare_methods
+from omniseg.segments.segmentation_report import report_segmentation
 from omniseg.segments.segmenter import Segmenter
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
