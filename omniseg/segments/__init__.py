@@ -11,6 +11,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submodules=[
         "basis",
+        "basis_defaults",
+        "basis_validation",
         "drift",
         "drift_report",
         "drift_stats",
@@ -29,7 +31,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "typing_tool",
     ],
     submod_attrs={
-        "basis": ["SegmentationBasis", "default_blocks"],
+        "basis": ["SegmentationBasis"],
+        "basis_defaults": ["default_blocks"],
         "drift": ["compare_runs"],
         "drift_report": ["DriftReport"],
         "drift_stats": ["migration_matrix", "population_stability_index", "psi_level"],

@@ -26,7 +26,7 @@ from sklearn.metrics import adjusted_rand_score
 from omniseg.errors import ParameterError
 from omniseg.features.labels import feature_labels
 from omniseg.report.i18n import check_language, format_money, format_number, format_percent, t
-from omniseg.segments.basis import DEFAULT_BLOCK_NAMES
+from omniseg.segments.basis_defaults import DEFAULT_BLOCK_NAMES
 from omniseg.segments.profiling import profile_segments
 from omniseg.segments.segment_inputs import input_dominance
 from omniseg.segments.segment_profile import SegmentProfile
