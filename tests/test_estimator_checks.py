@@ -22,6 +22,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import get_tags
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from omniseg.errors import ParameterError
 from omniseg.segments.basis import SegmentationBasis
 from omniseg.segments.segmenter import Segmenter
 from omniseg.segments.typing_tool import TypingTool
@@ -141,3 +142,49 @@ def test_segmenter_is_a_transformer():
     assert get_tags(seg).estimator_type == "clusterer"
     np.testing.assert_allclose(seg.fit_transform(X), clone(seg).fit(X).transform(X))
     assert np.bincount(seg.fit_predict(X)).tolist() == [30, 30]
+
+
+@pytest.mark.parametrize(
+    ("estimator", "message"),
+    [
+        (
+            Segmenter(min_share=0.9),
+            "The 'min_share' parameter of Segmenter must be a float in [0.0, 0.5]. Got 0.9 "
+            "instead.",
+        ),
+        (
+            Segmenter(n_init=0),
+            "The 'n_init' parameter of Segmenter must be an int in [1, inf). Got 0 instead.",
+        ),
+        (
+            # regression: a borderline that is not a number raised a TypeError (0 <= "high")
+            Segmenter(borderline="high"),
+            "The 'borderline' parameter of Segmenter must be a float in [0.0, 1.0]. Got 'high' "
+            "instead.",
+        ),
+        (
+            SegmentationBasis(scaling="z"),
+            "The 'scaling' parameter of SegmentationBasis must be one of ['auto', 'log', "
+            "'none']. Got 'z' instead.",
+        ),
+        (
+            SegmentationBasis(channel_prior=-1),
+            "The 'channel_prior' parameter of SegmentationBasis must be a number >= 0. Got -1 "
+            "instead.",
+        ),
+        (
+            TypingTool(questions=("x0",), model="forest"),
+            "The 'model' parameter of TypingTool must be one of ['tree', 'logistic']. Got "
+            "'forest' instead.",
+        ),
+    ],
+    ids=lambda v: type(v).__name__ if not isinstance(v, str) else "",
+)
+def test_parameters_are_checked_in_fit_with_the_one_template(estimator, message):
+    """Parameters are stored unchanged by ``__init__`` and refused in ``fit`` (ParameterError)."""
+    X = _table()
+    y = (X["x0"] > 4).astype(int).to_numpy()
+    with pytest.raises(ParameterError) as err:
+        estimator.fit(X, y)
+    assert str(err.value) == message
+    assert isinstance(err.value, ValueError)

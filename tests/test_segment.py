@@ -262,7 +262,8 @@ def test_kmeans_has_no_predict_proba_and_ward_predicts_by_centroid():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"method": "dbscan"}, "method must be one of"),
+        # the one parameter message template of omniseg._checks (was "method must be one of")
+        ({"method": "dbscan"}, "'method' parameter of Segmenter must be one of"),
         ({"n_segments": 1}, "n_segments"),
         ({"n_segments": [3, "x"]}, "n_segments"),
         ({"min_share": 0.9}, "min_share"),

@@ -50,6 +50,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.segments.basis_defaults import CHANNEL_MIX, DEFAULT_BLOCK_NAMES, default_blocks
@@ -161,9 +162,11 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             self._check_weights_and_scaling(None)
             return {}
         if not isinstance(blocks, Mapping) or not blocks:
-            raise ParameterError(
-                "blocks must be a non-empty dict {block name: list of feature columns or "
-                f"'{CHANNEL_MIX}'}}. Got {blocks!r}."
+            raise bad_parameter(
+                "blocks",
+                "SegmentationBasis",
+                f"a non-empty dict {{block name: list of feature columns or '{CHANNEL_MIX}'}}",
+                blocks,
             )
         out: dict[str, str | list[str]] = {}
         for name, cols in blocks.items():
@@ -193,14 +196,18 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             )
         for name, w in weights.items():
             if not isinstance(w, int | float) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
-                raise ParameterError(f"block_weights[{name!r}] must be a number >= 0. Got {w!r}.")
+                raise bad_parameter(
+                    f"block_weights[{name!r}]", "SegmentationBasis", "a number >= 0", w
+                )
         if out is not None and all(weights.get(name, 1.0) == 0 for name in out):
             raise ParameterError("Every block has weight 0: nothing is left to segment on.")
         if self.scaling not in ("auto", "log", "none"):
-            raise ParameterError(f"scaling must be 'auto', 'log' or 'none'. Got {self.scaling!r}.")
+            raise bad_parameter(
+                "scaling", "SegmentationBasis", "one of ['auto', 'log', 'none']", self.scaling
+            )
         prior = self.channel_prior
         if isinstance(prior, bool) or not isinstance(prior, int | float) or not prior >= 0:
-            raise ParameterError(f"channel_prior must be a number >= 0. Got {prior!r}.")
+            raise bad_parameter("channel_prior", "SegmentationBasis", "a number >= 0", prior)
 
     # ------------------------------------------------------------------ fit
 

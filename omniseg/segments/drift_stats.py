@@ -15,7 +15,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from omniseg._checks import check_real
+from omniseg._checks import check_int, check_real
 from omniseg.errors import ParameterError
 
 __all__ = [
@@ -246,10 +246,7 @@ def population_stability_index(
     0.0
     """
     caller = "population_stability_index"
-    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 2:
-        raise ParameterError(
-            f"The 'bins' parameter of {caller} must be an int in [2, inf). Got {bins!r} instead."
-        )
+    bins = check_int(bins, "bins", caller, 2)
     epsilon = check_real(epsilon, "epsilon", caller, 0.0, 0.1, open_low=True)
     if categorical not in (None, True, False):
         raise ParameterError(

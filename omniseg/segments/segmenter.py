@@ -59,6 +59,7 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from omniseg._checks import bad_parameter, check_int, check_real
 from omniseg.errors import ParameterError
 from omniseg.segments.basis import SegmentationBasis
 
@@ -395,40 +396,27 @@ class Segmenter(TransformerMixin, ClusterMixin, BaseEstimator):
         ks = self.n_segments
         if isinstance(ks, _INT_TYPES):
             ks = [int(ks)]
+        expected = "an int >= 2 or a list of distinct ints >= 2"
         if isinstance(ks, bool) or not isinstance(ks, Iterable):
-            raise ParameterError(
-                f"n_segments must be an int or a list of ints >= 2. Got {self.n_segments!r}."
-            )
+            raise bad_parameter("n_segments", "Segmenter", expected, self.n_segments)
         out = sorted({int(k) for k in ks if isinstance(k, _INT_TYPES)})
         if not out or len(out) != len(list(ks)) or out[0] < 2:
-            raise ParameterError(
-                f"n_segments must be an int or a list of distinct ints >= 2. Got "
-                f"{self.n_segments!r}."
-            )
+            raise bad_parameter("n_segments", "Segmenter", expected, self.n_segments)
         return out
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
-            raise ParameterError(f"method must be one of {list(METHODS)}. Got {self.method!r}.")
-        for name, low, high in (("min_share", 0.0, 0.5), ("min_stability", 0.0, 1.0)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= high:
-                raise ParameterError(f"{name} must be a number in [{low}, {high}]. Got {v!r}.")
-        for name, low in (
-            ("n_stability", 0),
-            ("selection_sample", 100),
-            ("n_init", 1),
-            ("ward_sample", 100),
-        ):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, _INT_TYPES) or v < low:
-                raise ParameterError(f"{name} must be an int >= {low}. Got {v!r}.")
+            raise bad_parameter("method", "Segmenter", f"one of {list(METHODS)}", self.method)
+        check_real(self.min_share, "min_share", "Segmenter", 0.0, 0.5)
+        check_real(self.min_stability, "min_stability", "Segmenter", 0.0, 1.0)
+        check_int(self.n_stability, "n_stability", "Segmenter", 0)
+        check_int(self.selection_sample, "selection_sample", "Segmenter", 100)
+        check_int(self.n_init, "n_init", "Segmenter", 1)
+        check_int(self.ward_sample, "ward_sample", "Segmenter", 100)
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, _INT_TYPES):
-            raise ParameterError(
-                f"random_state must be an int (a seed). Got {self.random_state!r}."
-            )
-        if self.borderline is not None and not 0 <= self.borderline <= 1:
-            raise ParameterError(f"borderline must be in [0, 1]. Got {self.borderline!r}.")
+            raise bad_parameter("random_state", "Segmenter", "an int (a seed)", self.random_state)
+        if self.borderline is not None:
+            check_real(self.borderline, "borderline", "Segmenter", 0.0, 1.0)
 
     # ------------------------------------------------------------------ fit
 

@@ -76,7 +76,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from omniseg._checks import check_int
+from omniseg._checks import bad_parameter, check_int
 from omniseg.config.vocabulary import order_channels
 from omniseg.errors import ParameterError
 from omniseg.report.i18n import check_language, format_number, format_percent, t
@@ -223,10 +223,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
     def _check_params(self) -> list[str]:
         names = check_questions(self.questions)
         if self.model not in MODELS:
-            raise ParameterError(
-                f"The 'model' parameter of TypingTool must be one of {list(MODELS)}. "
-                f"Got {self.model!r} instead."
-            )
+            raise bad_parameter("model", "TypingTool", f"one of {list(MODELS)}", self.model)
         check_int(self.max_depth, "max_depth", "TypingTool", 1)
         check_int(self.cv, "cv", "TypingTool", 2)
         leaf = self.min_samples_leaf
@@ -237,15 +234,11 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         else:
             ok = 0 < leaf < 0.5
         if not ok:
-            raise ParameterError(
-                "The 'min_samples_leaf' parameter of TypingTool must be an int in [1, inf) or "
-                f"a float in (0, 0.5). Got {leaf!r} instead."
+            raise bad_parameter(
+                "min_samples_leaf", "TypingTool", "an int in [1, inf) or a float in (0, 0.5)", leaf
             )
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral):
-            raise ParameterError(
-                "The 'random_state' parameter of TypingTool must be an int (a seed). "
-                f"Got {self.random_state!r} instead."
-            )
+            raise bad_parameter("random_state", "TypingTool", "an int (a seed)", self.random_state)
         return names
 
     def _estimator(self) -> DecisionTreeClassifier | Pipeline:
