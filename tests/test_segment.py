@@ -227,7 +227,7 @@ def test_latent_class_uses_the_plain_gaussian_when_nothing_is_missing():
 
     from stepmix.stepmix import StepMix
 
-    from omniseg.segments.segmenter import _lc_measurement
+    from omniseg.segments.clustering import latent_class_measurement as _lc_measurement
 
     X, _ = _blobs(seed=5)
     seg = Segmenter(method="latent_class", n_segments=4, random_state=0).fit(X)

@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "basis",
         "basis_defaults",
         "basis_validation",
+        "clustering",
         "drift",
         "drift_report",
         "drift_stats",
