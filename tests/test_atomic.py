@@ -7,7 +7,7 @@ import pytest
 
 from omniseg.atomic import atomic_write, atomic_write_text
 from omniseg.errors import ParameterError
-from omniseg.segments.segmentation import read_segments
+from omniseg.segments.segmentation_report import read_segments
 
 
 def test_atomic_write_replaces_and_cleans_up(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from omniseg.errors import DataValidationError
-from omniseg.segments.basis import VALUE_WEIGHT_WITH_CHANNELS, SegmentationBasis, default_blocks
+from omniseg.segments.basis import SegmentationBasis
+from omniseg.segments.basis_defaults import VALUE_WEIGHT_WITH_CHANNELS, default_blocks
 from omniseg.segments.segmenter import Segmenter
 
 

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import ParameterError
-from omniseg.segments import drift
-from omniseg.segments.drift import (
+from omniseg.segments import drift_report as drift
+from omniseg.segments.drift import compare_runs
+from omniseg.segments.drift_report import DriftReport
+from omniseg.segments.drift_stats import (
     GONE,
     NEW,
-    DriftReport,
-    compare_runs,
     migration_matrix,
     population_stability_index,
     psi_level,

@@ -12,14 +12,9 @@ import pytest
 from scipy import stats
 
 from omniseg.errors import ParameterError
-from omniseg.segments.profiling import (
-    CELL_COLUMNS,
-    TEST_COLUMNS,
-    SegmentProfile,
-    adjust_pvalues,
-    describe_trait,
-    profile_segments,
-)
+from omniseg.segments.profile_stats import adjust_pvalues
+from omniseg.segments.profiling import CELL_COLUMNS, TEST_COLUMNS, profile_segments
+from omniseg.segments.segment_profile import SegmentProfile, describe_trait
 
 # three segments, five customers each; "tied" has ties, "distinct" has none
 A_TIED, B_TIED, C_TIED = [1, 2, 3, 4, 10], [5, 6, 7, 8, 9], [2, 2, 3, 11, 12]

@@ -17,7 +17,8 @@ from omniseg.cli import app
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.segments.basis import SegmentationBasis
 from omniseg.segments.models import ModelFileError, load_model, save_model
-from omniseg.segments.segmentation import Segmentation, compare_methods, report_segmentation
+from omniseg.segments.segmentation import Segmentation, compare_methods
+from omniseg.segments.segmentation_report import report_segmentation
 from omniseg.segments.segmenter import Segmenter
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
@@ -226,7 +227,7 @@ def test_latent_class_uses_the_plain_gaussian_when_nothing_is_missing():
 
     from stepmix.stepmix import StepMix
 
-    from omniseg.segments.segmenter import _lc_measurement
+    from omniseg.segments.clustering import latent_class_measurement as _lc_measurement
 
     X, _ = _blobs(seed=5)
     seg = Segmenter(method="latent_class", n_segments=4, random_state=0).fit(X)
@@ -261,7 +262,8 @@ def test_kmeans_has_no_predict_proba_and_ward_predicts_by_centroid():
 @pytest.mark.parametrize(
     ("kw", "match"),
     [
-        ({"method": "dbscan"}, "method must be one of"),
+        # the one parameter message template of omniseg._checks (was "method must be one of")
+        ({"method": "dbscan"}, "'method' parameter of Segmenter must be one of"),
         ({"n_segments": 1}, "n_segments"),
         ({"n_segments": [3, "x"]}, "n_segments"),
         ({"min_share": 0.9}, "min_share"),

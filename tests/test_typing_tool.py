@@ -17,13 +17,13 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict, cross_va
 from sklearn.tree import DecisionTreeClassifier
 
 from omniseg.errors import ParameterError
-from omniseg.segments.typing_tool import (
+from omniseg.segments.typing_questions import (
     AGE_BAND_MIDPOINTS,
     DEFAULT_QUESTIONS,
     TYPING_QUESTIONS,
-    TypingTool,
     typing_inputs,
 )
+from omniseg.segments.typing_tool import TypingTool
 
 CHANNELS = ["web", "app", "email", "phone", "store"]
 ROOT = Path(__file__).resolve().parents[1]

@@ -89,7 +89,7 @@ def _check_model(path: Path) -> None:
 
 
 def _check_previous(path: Path) -> None:
-    from omniseg.segments.segmentation import read_segments
+    from omniseg.segments.segmentation_report import read_segments
 
     try:
         read_segments(path, what="segmentation.previous")

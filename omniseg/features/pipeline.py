@@ -212,7 +212,7 @@ def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
     segmentation : omniseg.segments.Segmentation
     drift : omniseg.segments.DriftReport or None
     """
-    from omniseg.segments.segmentation import MODEL_FILE, report_segmentation
+    from omniseg.segments.segmentation_report import MODEL_FILE, report_segmentation
 
     settings = dict(ctx.settings.get("segmentation") or {})
     saved = Path(ctx.output_dir) / MODEL_FILE if ctx.output_dir else None

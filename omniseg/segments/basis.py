@@ -35,6 +35,9 @@ How columns are scaled (all learnt by ``fit`` and reused by ``transform`` on new
   columns and a block of one age column weigh the same by default. Without it the block with
   the most columns dominates whatever the strategist intended (the design document weighted
   columns equally; this is the improvement).
+
+The data-driven default blocks are chosen in :mod:`omniseg.segments.basis_defaults`, the feature
+table is checked in :mod:`omniseg.segments.basis_validation`.
 """
 
 from __future__ import annotations
@@ -47,47 +50,16 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
-from omniseg.errors import DataValidationError, ParameterError, Problem
+from omniseg.errors import DataValidationError, ParameterError
+from omniseg.segments.basis_defaults import CHANNEL_MIX, DEFAULT_BLOCK_NAMES, default_blocks
+from omniseg.segments.basis_validation import basis_problem, check_basis_frame
 
-__all__ = [
-    "CHANNEL_MIX",
-    "DEFAULT_BLOCKS",
-    "DEFAULT_BLOCK_NAMES",
-    "LIFE_STAGE_COLUMNS",
-    "ORDINAL_LEVELS",
-    "VALUE_COLUMNS",
-    "VALUE_WEIGHT_WITH_CHANNELS",
-    "SegmentationBasis",
-    "default_blocks",
-]
-
-#: Block value meaning "the smoothed channel mix from the ``interactions_<channel>`` columns".
-CHANNEL_MIX = "channel_mix"
+__all__ = ["DEFAULT_BLOCKS", "ORDINAL_LEVELS", "SegmentationBasis"]
 
 #: The default basis (see the module docstring).
 DEFAULT_BLOCKS: dict[str, str | list[str]] = {"channels": CHANNEL_MIX, "demographics": ["age"]}
-
-#: The blocks the data-driven default basis may hold (:func:`default_blocks`).
-DEFAULT_BLOCK_NAMES: tuple[str, ...] = ("channels", "demographics", "value", "attributes")
-#: Columns of the ``value`` block of the data-driven default basis (with purchases).
-VALUE_COLUMNS: tuple[str, ...] = ("frequency", "monetary", "recency_days", "tenure_days", "aov")
-#: Life-stage columns of the ``demographics`` block of the default basis (the first present).
-LIFE_STAGE_COLUMNS: tuple[str, ...] = ("age", "age_band")
-#: Weight of the value block when the channel mix is in the basis too. Measured on the demo
-#: (planted segments differ in channel mix and age): ARI 0.871 at 0.25, 0.858 at 0.35, and at 0.5
-#: the choice of k jumps to 7 (ARI 0.768); without a usable channel mix the value block weighs 1.
-VALUE_WEIGHT_WITH_CHANNELS = 0.25
-#: Columns never used as segmentation attributes of a plain customer table (identifiers,
-#: contacts, dates and the channel bookkeeping of the feature table).
-_NOT_ATTRIBUTES = frozenset(
-    {"person_id", "customer_id", "email", "phone", "loyalty_id", "device_id", "name",
-     "first_name", "last_name", "postcode", "postal_code", "zip", "first_seen", "last_seen",
-     "signup_date", "first_channel", "last_channel"}
-)  # fmt: skip
-#: A text column with more distinct values than this is an identifier or free text, not a
-#: category to segment on.
-_MAX_LEVELS = 30
 
 #: Known ordered levels of text columns (treated as ranks, not as unrelated categories).
 ORDINAL_LEVELS: dict[str, list[str]] = {
@@ -95,136 +67,7 @@ ORDINAL_LEVELS: dict[str, list[str]] = {
     "age_band": ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"],
 }
 
-_SOURCE = "<features>"
 _SKEW_LIMIT = 2.0
-
-
-def _problem(column: str | None, message: str, fix: str, rows: Sequence[int] = ()) -> Problem:
-    return Problem(_SOURCE, column, message, fix, tuple(int(r) for r in rows[:5]), len(rows))
-
-
-def _varies(values: pd.Series) -> bool:
-    return values.dropna().nunique() > 1
-
-
-def default_blocks(X: pd.DataFrame) -> tuple[dict[str, Any], dict[str, float], list[dict]]:
-    """The basis that carries information in this table: blocks, weights and why.
-
-    - ``channels`` (the channel mix) when customers use at least two channels;
-    - ``demographics``: the first of :data:`LIFE_STAGE_COLUMNS` present and varying; an
-      ``age_band`` (discrete levels) only when there is no channel mix and no value block
-      (``reason`` ``"banded"``: next to behaviour its levels form segments of their own);
-    - ``value``: the :data:`VALUE_COLUMNS` that vary, when there are purchases; weight
-      :data:`VALUE_WEIGHT_WITH_CHANNELS` next to a channel mix (which then leads), else 1;
-    - with neither a channel mix nor value (a plain customer table: socio-demographics only),
-      ``attributes``: every numeric, true/false or categorical column (at most 30 levels) that
-      varies, except identifiers, contacts and dates. Age is one of them then, not a block of
-      its own (``reason`` ``"in_attributes"``), so a CRM with age and other attributes is not
-      segmented on age alone.
-
-    Parameters
-    ----------
-    X : DataFrame
-        A customer feature table.
-
-    Returns
-    -------
-    blocks : dict
-    weights : dict
-    notes : list of dict
-        One per block considered: ``block``, ``used`` (bool), ``reason`` (a code:
-        ``"used"``, ``"one_channel"``, ``"no_channels"``, ``"missing"``, ``"no_variance"``,
-        ``"no_purchases"``, ``"in_attributes"``, ``"banded"``), ``columns``. Language-free:
-        reports word them.
-    """
-    blocks: dict[str, Any] = {}
-    weights: dict[str, float] = {}
-    notes: list[dict] = []
-    channel_cols = [
-        c for c in X.columns if isinstance(c, str) and c.startswith("interactions_")
-        and pd.api.types.is_numeric_dtype(X[c].dtype)
-    ]  # fmt: skip
-    used = [c for c in channel_cols if (X[c].fillna(0) > 0).any()]
-    if len(used) >= 2:
-        blocks["channels"] = CHANNEL_MIX
-        notes.append({"block": "channels", "used": True, "reason": "used", "columns": used})
-    else:
-        reason = "one_channel" if used else "no_channels"
-        notes.append({"block": "channels", "used": False, "reason": reason, "columns": used})
-    life = [c for c in LIFE_STAGE_COLUMNS if c in X.columns]
-    varying = [c for c in life if _varies(X[c])]
-    if varying:
-        blocks["demographics"] = [varying[0]]
-        notes.append(
-            {"block": "demographics", "used": True, "reason": "used", "columns": varying[:1]}
-        )
-    else:
-        notes.append(
-            {
-                "block": "demographics",
-                "used": False,
-                "reason": "no_variance" if life else "missing",
-                "columns": life,
-            }
-        )
-    bought = "frequency" in X.columns and (X["frequency"].fillna(0) > 0).any()
-    value = [
-        c for c in VALUE_COLUMNS
-        if c in X.columns and pd.api.types.is_numeric_dtype(X[c].dtype) and _varies(X[c])
-    ]  # fmt: skip
-    if bought and value:
-        blocks["value"] = value
-        weights["value"] = VALUE_WEIGHT_WITH_CHANNELS if "channels" in blocks else 1.0
-        notes.append({"block": "value", "used": True, "reason": "used", "columns": value})
-    else:
-        notes.append(
-            {
-                "block": "value",
-                "used": False,
-                "reason": "no_purchases" if not bought else "no_variance",
-                "columns": value,
-            }
-        )
-    if blocks.get("demographics") == ["age_band"] and ("channels" in blocks or "value" in blocks):
-        # a banded age is a handful of discrete levels: next to behaviour they form segments of
-        # their own (the single-channel-retail scenario: ARI 0.36 with the planted value
-        # segments with the band in the basis, 0.94 without); it still describes the segments
-        blocks.pop("demographics")
-        for note in notes:
-            if note["block"] == "demographics":
-                note.update(used=False, reason="banded")
-    if "channels" not in blocks and "value" not in blocks:  # a plain customer table
-        attributes = [
-            c for c in X.columns
-            if isinstance(c, str) and c not in _NOT_ATTRIBUTES
-            and not c.startswith(("interactions_", "share_", "purchases_", "revenue_"))
-            and _varies(X[c]) and _attribute(X[c])
-        ]  # fmt: skip
-        life_stage = blocks.get("demographics", [])
-        if [c for c in attributes if c not in life_stage]:  # more than the life stage alone
-            attributes = list(dict.fromkeys([*life_stage, *attributes]))
-            if blocks.pop("demographics", None) is not None:
-                for note in notes:
-                    if note["block"] == "demographics":
-                        note.update(used=False, reason="in_attributes")
-        else:
-            attributes = []
-        if attributes:
-            blocks["attributes"] = attributes
-            notes.append(
-                {"block": "attributes", "used": True, "reason": "used", "columns": attributes}
-            )
-    return blocks, weights, notes
-
-
-def _attribute(values: pd.Series) -> bool:
-    """A column a plain customer table can be segmented on."""
-    dtype = values.dtype
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-        return True
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return False
-    return values.dropna().nunique() <= _MAX_LEVELS
 
 
 class SegmentationBasis(TransformerMixin, BaseEstimator):
@@ -266,6 +109,14 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
     imputed_ : dict
         ``{column: share of rows whose missing value was imputed in fit}``.
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: the basis picks its blocks by column name and fits
+    on a pandas DataFrame with named feature columns only; it refuses an array with a
+    :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -290,6 +141,14 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         self.channel_prior = channel_prior
         self.scaling = scaling
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # missing values are imputed (median); text and categorical columns become levels
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
     # ------------------------------------------------------------------ parameters
 
     def _blocks(self, blocks: Mapping[str, Any] | None = None) -> dict[str, str | list[str]]:
@@ -303,9 +162,11 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             self._check_weights_and_scaling(None)
             return {}
         if not isinstance(blocks, Mapping) or not blocks:
-            raise ParameterError(
-                "blocks must be a non-empty dict {block name: list of feature columns or "
-                f"'{CHANNEL_MIX}'}}. Got {blocks!r}."
+            raise bad_parameter(
+                "blocks",
+                "SegmentationBasis",
+                f"a non-empty dict {{block name: list of feature columns or '{CHANNEL_MIX}'}}",
+                blocks,
             )
         out: dict[str, str | list[str]] = {}
         for name, cols in blocks.items():
@@ -335,14 +196,18 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             )
         for name, w in weights.items():
             if not isinstance(w, int | float) or isinstance(w, bool) or not np.isfinite(w) or w < 0:
-                raise ParameterError(f"block_weights[{name!r}] must be a number >= 0. Got {w!r}.")
+                raise bad_parameter(
+                    f"block_weights[{name!r}]", "SegmentationBasis", "a number >= 0", w
+                )
         if out is not None and all(weights.get(name, 1.0) == 0 for name in out):
             raise ParameterError("Every block has weight 0: nothing is left to segment on.")
         if self.scaling not in ("auto", "log", "none"):
-            raise ParameterError(f"scaling must be 'auto', 'log' or 'none'. Got {self.scaling!r}.")
+            raise bad_parameter(
+                "scaling", "SegmentationBasis", "one of ['auto', 'log', 'none']", self.scaling
+            )
         prior = self.channel_prior
         if isinstance(prior, bool) or not isinstance(prior, int | float) or not prior >= 0:
-            raise ParameterError(f"channel_prior must be a number >= 0. Got {prior!r}.")
+            raise bad_parameter("channel_prior", "SegmentationBasis", "a number >= 0", prior)
 
     # ------------------------------------------------------------------ fit
 
@@ -364,12 +229,12 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         weights = dict(self.block_weights or {})
         if self.blocks is None:
             if not isinstance(X, pd.DataFrame):
-                _check_frame(X, {})
+                check_basis_frame(X, {})
             blocks, auto_weights, notes = default_blocks(X)
             if not blocks:
                 raise DataValidationError(
                     [
-                        _problem(
+                        basis_problem(
                             None,
                             "nothing in the table can form segments: no channel mix (fewer than "
                             "two channels used), no life stage, no purchases and no other "
@@ -388,7 +253,7 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
             weights = {**auto_weights, **weights}
             if all(weights.get(name, 1.0) == 0 for name in blocks):
                 raise ParameterError("Every block has weight 0: nothing is left to segment on.")
-        frame = _check_frame(X, blocks)
+        frame = check_basis_frame(X, blocks)
         self.blocks_ = dict(blocks)
         self.notes_ = notes
         self.weights_ = {name: float(weights.get(name, 1.0)) for name in blocks}
@@ -500,7 +365,7 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "columns_")
         blocks = {c["block"] for c in self.columns_}
         need = {b: v for b, v in self.blocks_.items() if b in blocks}
-        frame = _check_frame(X, need)
+        frame = check_basis_frame(X, need)
         out = np.empty((len(frame), len(self.columns_)), dtype="float64")
         mix = None
         for j, spec in enumerate(self.columns_):
@@ -511,7 +376,7 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
                     if absent:
                         raise DataValidationError(
                             [
-                                _problem(
+                                basis_problem(
                                     f"interactions_{absent[0]}",
                                     f"the channel mix was fitted on {len(self.channels_)} "
                                     f"channels; the table lacks the columns of "
@@ -537,7 +402,7 @@ class SegmentationBasis(TransformerMixin, BaseEstimator):
                 ):
                     raise DataValidationError(
                         [
-                            _problem(
+                            basis_problem(
                                 spec["source"],
                                 f"expected numbers (as in the data the model was fitted on), "
                                 f"found {col.dtype}",
@@ -701,78 +566,3 @@ def _channel_counts(
     counts = frame[[f"interactions_{c}" for c in channels]].astype("float64").to_numpy()
     counts = np.nan_to_num(counts, nan=0.0)
     return counts, list(channels)
-
-
-def _check_frame(X: Any, blocks: Mapping[str, str | list[str]]) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame):
-        raise ParameterError(
-            "The segmentation basis is built from a pandas DataFrame of customer features "
-            f"(one row per customer, e.g. from omniseg.features.build_features). Got "
-            f"{type(X).__name__}."
-        )
-    problems: list[Problem] = []
-    for block, cols in blocks.items():
-        if cols == CHANNEL_MIX:
-            if not any(isinstance(c, str) and c.startswith("interactions_") for c in X.columns):
-                problems.append(
-                    _problem(
-                        None,
-                        f"block {block!r} is the channel mix, but no 'interactions_<channel>' "
-                        "column is present",
-                        "build the table with omniseg.features.build_features, or drop the "
-                        "channel_mix block",
-                    )
-                )
-            else:
-                counts = X[[c for c in X.columns if str(c).startswith("interactions_")]]
-                bad = ~counts.apply(pd.api.types.is_numeric_dtype)
-                for col in counts.columns[bad.to_numpy()]:
-                    problems.append(
-                        _problem(col, "interaction counts must be numbers", "convert to numbers")
-                    )
-                if not bad.any():
-                    neg = np.flatnonzero((counts.astype("float64") < 0).any(axis=1).to_numpy())
-                    if len(neg):
-                        problems.append(
-                            _problem(
-                                None,
-                                "negative interaction counts",
-                                "counts are numbers of interactions, >= 0",
-                                neg,
-                            )
-                        )
-            continue
-        for col in cols:
-            if col not in X.columns:
-                problems.append(
-                    _problem(
-                        col,
-                        f"column of block {block!r} is missing",
-                        f"add it, or remove it from the block. Columns present include "
-                        f"{list(X.columns[:8])}",
-                    )
-                )
-                continue
-            values = X[col]
-            if values.isna().all():
-                problems.append(
-                    _problem(
-                        col,
-                        "every value is missing: it cannot separate customers",
-                        "fill the column or remove it from the basis",
-                    )
-                )
-            elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-                values.dtype
-            ):
-                x = values.astype("float64").to_numpy(na_value=np.nan)
-                inf = np.flatnonzero(np.isinf(x))
-                if len(inf):
-                    problems.append(
-                        _problem(
-                            col, "infinite values", "replace them with a number or leave blank", inf
-                        )
-                    )
-    if problems:
-        raise DataValidationError(problems)
-    return X

@@ -109,7 +109,8 @@ def score_customers(
     ScoreResult
     """
     from omniseg.segments.models import load_model
-    from omniseg.segments.segmentation import Segmentation, read_segments
+    from omniseg.segments.segmentation import Segmentation
+    from omniseg.segments.segmentation_report import read_segments
 
     bundle = load_model(model)
     if (data is None) == (features is None):

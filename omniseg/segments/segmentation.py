@@ -5,6 +5,10 @@ table and returns a :class:`Segmentation`; :meth:`Segmentation.from_segmenter` d
 an already fitted (or loaded) segmenter, so every method (k-means, mixtures, Ward, latent class)
 and every run is read through the same object. :func:`compare_methods` puts the methods side by
 side (chosen k, silhouette, stability, and how much their segments agree).
+
+The charts are drawn in :mod:`omniseg.segments.segmentation_charts`; the report run's step
+(:func:`~omniseg.segments.segmentation_report.report_segmentation`, the run's files) is in
+:mod:`omniseg.segments.segmentation_report`.
 """
 
 from __future__ import annotations
@@ -12,51 +16,35 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 
-from omniseg.atomic import atomic_write
 from omniseg.errors import ParameterError
 from omniseg.features.labels import feature_labels
 from omniseg.report.i18n import check_language, format_money, format_number, format_percent, t
-from omniseg.segments.basis import DEFAULT_BLOCK_NAMES
-from omniseg.segments.profiling import SegmentProfile, profile_segments
+from omniseg.segments.basis_defaults import DEFAULT_BLOCK_NAMES
+from omniseg.segments.profiling import profile_segments
+from omniseg.segments.segment_inputs import input_dominance
+from omniseg.segments.segment_profile import SegmentProfile
+from omniseg.segments.segmentation_charts import (
+    map_coordinates,
+    map_figure,
+    selection_figure,
+    sizes_figure,
+)
 from omniseg.segments.segmenter import METHODS, Segmenter, segment_labels
 
 __all__ = [
     "DOMINANCE_LIMIT",
-    "MODEL_FILE",
-    "SEGMENTS_FILE",
-    "SEGMENT_COLORS",
     "Segmentation",
     "compare_methods",
-    "fit_typing_tool",
-    "input_dominance",
-    "read_segments",
-    "report_segmentation",
     "segment_customers",
 ]
 
-#: Colours of segments S1, S2, ... (colour-blind-safe Tableau 10 order).
-SEGMENT_COLORS: tuple[str, ...] = (
-    "#4e79a7",
-    "#f28e2b",
-    "#59a14f",
-    "#e15759",
-    "#76b7b2",
-    "#edc948",
-    "#b07aa1",
-    "#ff9da7",
-    "#9c755f",
-    "#bab0ac",
-)
 #: Columns never profiled (dates; ids are the index).
 _NOT_PROFILED = ("first_seen", "last_seen")
 #: Above this share of one input's variation explained by the segments (eta² for numbers,
@@ -70,12 +58,6 @@ _OTHERS_WEAK = 0.5
 _CH_MEANINGFUL = 1e9
 #: Blocks of the basis with a report name (``seg.block_<name>``); others show as named.
 _BLOCK_KEYS = {f"seg.block_{b}" for b in DEFAULT_BLOCK_NAMES}
-#: Customers drawn in the 2-D map (a seeded sample when there are more).
-_MAP_POINTS = 3000
-
-
-def _color(i: int) -> str:
-    return SEGMENT_COLORS[i % len(SEGMENT_COLORS)]
 
 
 @dataclass
@@ -121,7 +103,8 @@ class Segmentation:
     language: str = "en"
     notes: list[str] = field(default_factory=list)
     typing_tool: Any = None
-    #: how strongly each basis input follows the segments (see :func:`input_dominance`)
+    #: how strongly each basis input follows the segments
+    #: (see :func:`~omniseg.segments.segment_inputs.input_dominance`)
     dominance: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # ------------------------------------------------------------------ building
@@ -177,7 +160,7 @@ class Segmentation:
                 segment_names=dict(enumerate(names)),
             )
         seed = segmenter.random_state if random_state is None else random_state
-        coords = _coords(segmenter.transform(features), labels_arr, seed)
+        coords = map_coordinates(segmenter.transform(features), labels_arr, seed)
         dominance = input_dominance(features, labels_arr, segmenter.basis_)
         return cls(
             dominance=dominance,
@@ -351,135 +334,15 @@ class Segmentation:
 
     def plot_selection(self, *, fig: go.Figure | None = None) -> go.Figure:
         """Stability and silhouette by number of segments, the chosen k marked."""
-        lang = self.language
-        s = self.selection
-        if s.empty:
-            raise ParameterError(
-                "The number of segments was fixed, so there is no selection to plot. Fit with "
-                "a range of n_segments to see the evidence."
-            )
-        fig = fig if fig is not None else make_subplots(specs=[[{"secondary_y": True}]])
-        ks = s["k"].astype(int).tolist()
-        fig.add_trace(
-            go.Scatter(
-                x=ks,
-                y=s["stability_q10"],
-                name=t("seg.stability_q10", lang),
-                mode="lines+markers",
-                line={"color": "#1f6f8b", "width": 3},
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=ks,
-                y=s["stability"],
-                name=t("seg.stability_mean", lang),
-                mode="lines+markers",
-                line={"color": "#1f6f8b", "dash": "dot"},
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=ks,
-                y=s["silhouette"],
-                name=t("seg.silhouette", lang),
-                mode="lines+markers",
-                line={"color": "#f28e2b"},
-            ),
-            secondary_y=True,
-        )
-        chosen = int(s.loc[s["chosen"], "k"].iloc[0]) if s["chosen"].any() else None
-        if chosen is not None:
-            fig.add_vline(x=chosen, line_dash="dash", line_color="#59a14f")
-            fig.add_annotation(
-                x=chosen,
-                y=1.02,
-                yref="paper",
-                text=t("seg.chosen", lang, k=chosen),
-                showarrow=False,
-                font={"color": "#2f6b2a"},
-            )
-        fig.add_hline(
-            y=self.segmenter.min_stability,
-            line_dash="dot",
-            line_color="#999",
-            annotation_text=t("seg.min_stability", lang),
-            annotation_position="bottom right",
-        )
-        fig.update_layout(
-            title=t("seg.fig_selection", lang),
-            template="plotly_white",
-            height=420,
-            xaxis_title=t("seg.n_segments", lang),
-            legend={"orientation": "h", "y": -0.25},
-            separators=",." if lang == "es" else ".,",
-        )
-        fig.update_yaxes(title_text=t("seg.stability_axis", lang), range=[0, 1.05])
-        if hasattr(fig, "layout") and "yaxis2" in fig.layout:
-            fig.update_yaxes(title_text=t("seg.silhouette", lang), secondary_y=True)
-        return fig
+        return selection_figure(self, fig=fig)
 
     def plot_map(self, *, fig: go.Figure | None = None) -> go.Figure:
         """2-D map of customers (principal components of the basis), coloured by segment."""
-        lang = self.language
-        c = self.coords
-        fig = fig if fig is not None else go.Figure()
-        for i, name in enumerate(self.names):
-            part = c[c["segment"] == i]
-            fig.add_trace(
-                go.Scattergl(
-                    x=part["pc1"].round(3),
-                    y=part["pc2"].round(3),
-                    mode="markers",
-                    name=html.escape(name),
-                    marker={"color": _color(i), "size": 5, "opacity": 0.6},
-                    hoverinfo="name",
-                )
-            )
-        ev = c.attrs.get("explained", [np.nan, np.nan])
-        fig.update_layout(
-            title=t("seg.fig_map", lang),
-            template="plotly_white",
-            height=480,
-            xaxis_title=t("seg.pc", lang, i=1, share=format_percent(ev[0], lang, 0)),
-            yaxis_title=t("seg.pc", lang, i=2, share=format_percent(ev[1], lang, 0)),
-            separators=",." if lang == "es" else ".,",
-        )
-        return fig
+        return map_figure(self, fig=fig)
 
     def plot_sizes(self, *, fig: go.Figure | None = None) -> go.Figure:
         """Each segment's share of customers next to its share of revenue."""
-        lang = self.language
-        s = self.sizes
-        names = [html.escape(n) for n in s["name"]]
-        fig = fig if fig is not None else go.Figure()
-        for col, label, color in (
-            ("share", t("seg.share_customers", lang), "#9fb7c9"),
-            ("revenue_share", t("seg.share_revenue", lang), "#1f6f8b"),
-        ):
-            fig.add_trace(
-                go.Bar(
-                    y=names,
-                    x=s[col],
-                    name=label,
-                    orientation="h",
-                    marker_color=color,
-                    text=[format_percent(v, lang) for v in s[col]],
-                    textposition="outside",
-                    hovertemplate="%{y}: %{text}<extra>" + label + "</extra>",
-                )
-            )
-        fig.update_layout(
-            title=t("seg.fig_sizes", lang),
-            template="plotly_white",
-            barmode="group",
-            height=120 + 70 * len(s),
-            xaxis={"tickformat": ".0%"},
-            yaxis={"autorange": "reversed"},
-            legend={"orientation": "h", "y": -0.15},
-            separators=",." if lang == "es" else ".,",
-        )
-        return fig
+        return sizes_figure(self, fig=fig)
 
     def plot_profile(self, top: int | None = 4, **kw: Any) -> go.Figure:
         """The profile heat map (:meth:`omniseg.segments.SegmentProfile.plot_heatmap`).
@@ -573,139 +436,6 @@ def _sizes(
             }
         )
     return pd.DataFrame(rows)
-
-
-def input_dominance(features: pd.DataFrame, labels: np.ndarray, basis: Any) -> pd.DataFrame:
-    """How much of each basis input the segments explain.
-
-    Numbers: eta² (the share of the input's variance between segments, the R² of the input on
-    the segment labels); categories: normalised mutual information with the labels. The channel
-    mix counts as one input (the main channel, as a category). A value near 1 means the
-    segments are that input re-labelled (e.g. age bands), whatever the other inputs say.
-
-    Parameters
-    ----------
-    features : DataFrame
-    labels : ndarray
-    basis : SegmentationBasis
-        Fitted.
-
-    Returns
-    -------
-    DataFrame
-        ``column``, ``measure`` (``"eta2"`` or ``"nmi"``), ``value``; one row per input.
-    """
-    from sklearn.metrics import normalized_mutual_info_score
-
-    rows = []
-    sources = dict.fromkeys(spec["source"] for spec in basis.columns_ if spec["kind"] != "mix")
-    if basis.channels_:
-        cols = [f"interactions_{c}" for c in basis.channels_]
-        counts = features[cols].fillna(0).to_numpy(float)
-        main = np.where(counts.sum(axis=1) > 0, counts.argmax(axis=1), -1)
-        value = normalized_mutual_info_score(main, labels)
-        rows.append({"column": "main_channel", "measure": "nmi", "value": float(value)})
-    for col in sources:
-        values = features[col]
-        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
-            values.dtype
-        ):
-            x = values.astype("float64").to_numpy(na_value=np.nan)
-            ok = np.isfinite(x)
-            if ok.sum() < 3 or np.nanvar(x[ok]) == 0:
-                continue
-            grand = x[ok].mean()
-            groups = pd.Series(x[ok]).groupby(labels[ok])
-            between = float((groups.count() * (groups.mean() - grand) ** 2).sum())
-            total = float(((x[ok] - grand) ** 2).sum())
-            rows.append({"column": col, "measure": "eta2", "value": between / total})
-        else:
-            codes = pd.factorize(values.astype("string").fillna("(missing)"))[0]
-            rows.append(
-                {
-                    "column": col,
-                    "measure": "nmi",
-                    "value": float(normalized_mutual_info_score(codes, labels)),
-                }
-            )
-    return pd.DataFrame(rows, columns=["column", "measure", "value"])
-
-
-#: Questions the typing tool of a plain customer table asks at most (its attributes that tell
-#: the segments apart best, by :func:`input_dominance`).
-TYPING_ATTRIBUTES = 5
-
-
-def fit_typing_tool(
-    features: pd.DataFrame,
-    labels: Any,
-    segment_names: Sequence[str],
-    *,
-    basis: Any = None,
-    seed: int = 42,
-) -> Any:
-    """The report's typing tool: the default questions, or a customer table's own attributes.
-
-    The default questions (age, main channel, number of channels) need the CRM's age or the
-    interactions. A table where none of them can be answered or varies (a CRM-only export
-    without age; one channel and no CRM) is asked the :data:`TYPING_ATTRIBUTES` basis inputs
-    that tell the segments apart best (eta² or normalised mutual information with the labels,
-    :func:`input_dominance`), as they are.
-
-    Parameters
-    ----------
-    features : DataFrame
-    labels : array-like
-        Segment per row of ``features``.
-    segment_names : sequence of str
-    basis : SegmentationBasis, optional
-        The fitted basis the segments were formed on (needed for the attribute questions).
-    seed : int
-
-    Returns
-    -------
-    omniseg.segments.TypingTool
-        Fitted.
-    """
-    from omniseg.segments.typing_tool import DEFAULT_QUESTIONS, TYPING_QUESTIONS, TypingTool
-
-    labels = np.asarray(labels)
-    questions = None
-
-    def informative(name: str) -> bool:
-        answers = TYPING_QUESTIONS[name].derive(features)
-        return answers is not None and answers.dropna().astype(str).nunique() >= 2
-
-    if basis is not None and not any(informative(q) for q in DEFAULT_QUESTIONS):
-        ranked = input_dominance(features, labels, basis).sort_values(
-            ["value", "column"], ascending=[False, True], kind="stable"
-        )
-        ranked = ranked[ranked["column"].isin(features.columns)]
-        questions = ranked["column"].head(TYPING_ATTRIBUTES).tolist() or None
-    # depth 4: on the demo data depth 3 never assigns the smallest planted segment
-    # (cross-validated accuracy 0.78 vs 0.91 at depth 4)
-    kw = {} if questions is None else {"questions": questions}
-    return TypingTool(max_depth=4, random_state=seed, **kw).fit(
-        features, labels, segment_names=list(segment_names)
-    )
-
-
-def _coords(Z: np.ndarray, labels: np.ndarray, seed: int) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    idx = (
-        np.sort(rng.choice(len(Z), _MAP_POINTS, replace=False))
-        if len(Z) > _MAP_POINTS
-        else np.arange(len(Z))
-    )
-    n_comp = min(2, Z.shape[1])
-    pca = PCA(n_components=n_comp, random_state=seed).fit(Z)
-    xy = pca.transform(Z[idx])
-    if n_comp == 1:
-        xy = np.column_stack([xy, np.zeros(len(xy))])
-    out = pd.DataFrame({"pc1": xy[:, 0], "pc2": xy[:, 1], "segment": labels[idx]})
-    ev = list(pca.explained_variance_ratio_) + [0.0] * (2 - n_comp)
-    out.attrs["explained"] = [float(v) for v in ev]
-    return out
 
 
 # ---------------------------------------------------------------------- functions
@@ -810,126 +540,3 @@ def compare_methods(
         columns=list(methods),
     )
     return pd.DataFrame(rows).set_index("method"), agreement
-
-
-# ---------------------------------------------------------------------- report runs
-
-#: File names a report run writes into its folder.
-MODEL_FILE = "model.skops"
-SEGMENTS_FILE = "segments.csv"
-
-
-def report_segmentation(
-    features: pd.DataFrame,
-    settings: dict[str, Any] | None = None,
-    *,
-    language: str = "en",
-    seed: int = 0,
-    output_dir: str | Path | None = None,
-    progress: bool = False,
-) -> tuple[Segmentation, Any]:
-    """The segmentation step of a report run.
-
-    Fits a :class:`~omniseg.segments.Segmenter` with the run's settings, or re-scores with the
-    saved model named by ``settings["model"]``; with ``output_dir`` writes ``model.skops`` and
-    ``segments.csv`` (person, segment, confidence) there, atomically; with
-    ``settings["previous"]`` (an earlier run folder or its ``segments.csv``) compares the two
-    runs (:func:`omniseg.segments.compare_runs`).
-
-    Parameters
-    ----------
-    features : DataFrame
-        Customer feature table indexed by person.
-    settings : dict, optional
-        ``method``, ``n_segments``, ``blocks``, ``block_weights``, ``model``, ``previous``.
-    language : {"en", "es"}
-    seed : int
-    output_dir : path, optional
-    progress : bool
-
-    Returns
-    -------
-    segmentation : Segmentation
-    drift : DriftReport or None
-    """
-    from omniseg.segments.models import load_model, save_model
-
-    settings = dict(settings or {})
-    model_path = settings.pop("model", None)
-    previous = settings.pop("previous", None)
-    typing_tool = None
-    if model_path:
-        bundle = load_model(model_path)
-        segmenter = bundle["segmenter"]
-        typing_tool = bundle.get("typing_tool")
-    else:
-        kw = {k: v for k, v in settings.items() if v is not None}
-        if isinstance(kw.get("n_segments"), list):
-            kw["n_segments"] = tuple(int(k) for k in kw["n_segments"])
-        segmenter = Segmenter(random_state=seed, progress=progress, **kw).fit(features)
-    result = Segmentation.from_segmenter(segmenter, features, language=language)
-    if typing_tool is None:
-        typing_tool = fit_typing_tool(
-            features,
-            result.labels.to_numpy(),
-            result.names,
-            basis=getattr(segmenter, "basis_", None),
-            seed=seed,
-        )
-    result.typing_tool = typing_tool
-    if output_dir:
-        out = Path(output_dir)
-        if not model_path:
-            save_model(
-                segmenter,
-                out / MODEL_FILE,
-                typing_tool=typing_tool,
-                segment_names=result.names,
-                metadata={"features_rows": len(features)},
-            )
-        frame = result.to_frame()
-        frame.index.name = "person_id"
-        atomic_write(out / SEGMENTS_FILE, frame.round({"confidence": 4}).to_csv, private=True)
-    drift = None
-    if previous:
-        from omniseg.segments.drift import compare_runs
-
-        before = read_segments(previous, what="segmentation.previous")
-        drift = compare_runs(
-            before,
-            pd.Series([result.names[s] for s in result.labels], index=result.labels.index),
-            language=language,
-        )
-    return result, drift
-
-
-def read_segments(path: str | Path, *, what: str = "previous") -> pd.Series:
-    """The segment name of each person in an earlier run's ``segments.csv``.
-
-    Parameters
-    ----------
-    path : path
-        A run folder (``reports/<run>``) or its ``segments.csv``.
-    what : str
-        Name of the setting or option, for error messages.
-
-    Returns
-    -------
-    Series
-        ``segment_name`` (text) indexed by ``person_id``.
-    """
-    path = Path(path)
-    if path.is_dir():
-        path = path / SEGMENTS_FILE
-    if not path.is_file():
-        raise ParameterError(
-            f"{what}: {path} does not exist. Fix: give an earlier run's folder (reports/<run>) "
-            "or its segments.csv."
-        )
-    frame = pd.read_csv(path, dtype={"person_id": "string"})
-    missing = [c for c in ("person_id", "segment_name") if c not in frame]
-    if missing:
-        raise ParameterError(
-            f"{path} has no {missing} column(s): it is not a segments.csv written by omniseg."
-        )
-    return frame.set_index("person_id")["segment_name"].astype(str)

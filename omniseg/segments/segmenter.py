@@ -47,11 +47,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
 from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import (
     adjusted_rand_score,
-    calinski_harabasz_score,
     davies_bouldin_score,
     silhouette_score,
 )
@@ -59,8 +58,18 @@ from sklearn.mixture import GaussianMixture
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from omniseg._checks import bad_parameter, check_int, check_real
 from omniseg.errors import ParameterError
 from omniseg.segments.basis import SegmentationBasis
+from omniseg.segments.clustering import (
+    calinski_harabasz,
+    derived_seed,
+    latent_class_data,
+    latent_class_measurement,
+    nearest_centres,
+    take_rows,
+    thread_limit,
+)
 
 __all__ = ["METHODS", "Segmenter", "segment_labels"]
 
@@ -70,8 +79,6 @@ _PROBA_METHODS = ("gmm", "latent_class")
 #: Subsample share of each stability refit.
 _STABILITY_FRACTION = 0.8
 _INT_TYPES = (int, np.integer)
-#: Fits on at most this many rows run single-threaded (see :func:`_threads`).
-_SINGLE_THREAD_ROWS = 50_000
 #: Rows the silhouette is computed on (it is quadratic in the rows).
 _SILHOUETTE_SAMPLE = 4000
 
@@ -94,72 +101,22 @@ class _Fitted:
 
     def predict(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
         if self.method == "latent_class":
-            return self.model.predict(_lc_data(mixed))
+            return self.model.predict(latent_class_data(mixed))
         if self.centers is not None:
-            return _nearest(X, self.centers)[0]
+            return nearest_centres(X, self.centers)[0]
         return self.model.predict(X)
 
     def proba(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
         if self.method == "latent_class":
-            return self.model.predict_proba(_lc_data(mixed))
+            return self.model.predict_proba(latent_class_data(mixed))
         return self.model.predict_proba(X)
 
     def bic(self, X: np.ndarray, mixed: tuple | None = None) -> float:
         if self.method == "latent_class":
-            return float(self.model.bic(_lc_data(mixed)))
+            return float(self.model.bic(latent_class_data(mixed)))
         if self.method == "gmm":
             return float(self.model.bic(X))
         return float("nan")
-
-
-def _nearest(X: np.ndarray, centers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest centre of each row and the Euclidean distances to every centre."""
-    d2 = (X**2).sum(axis=1)[:, None] - 2 * X @ centers.T + (centers**2).sum(axis=1)[None, :]
-    d = np.sqrt(np.clip(d2, 0, None))
-    return d.argmin(axis=1), d
-
-
-def _lc_data(mixed: tuple | None) -> np.ndarray:
-    assert mixed is not None
-    continuous, categorical, _ = mixed
-    return np.column_stack([continuous, categorical])
-
-
-def _lc_measurement(mixed: tuple) -> dict[str, Any]:
-    """StepMix measurement models: diagonal Gaussians for the continuous columns, categorical
-    distributions for the others.
-
-    The continuous block comes from the basis, which imputes it, so it has no missing values:
-    StepMix's plain ``gaussian_diag`` is then the same model as ``gaussian_diag_nan`` and 4x
-    faster (0.12 s instead of 0.47 s per fit on the demo's 5,000 customers, same iterations and
-    log-likelihood to 1e-6). Categorical codes may be missing (a level unseen in ``fit``), so
-    they keep the missing-value model.
-    """
-    continuous, categorical, _ = mixed
-    desc: dict[str, Any] = {}
-    if continuous.shape[1]:
-        gaussian = "gaussian_diag_nan" if np.isnan(continuous).any() else "gaussian_diag"
-        desc["continuous"] = {"model": gaussian, "n_columns": continuous.shape[1]}
-    if categorical.shape[1]:
-        desc["categorical"] = {"model": "categorical_nan", "n_columns": categorical.shape[1]}
-    return desc
-
-
-def _calinski_harabasz(Z: np.ndarray, labels: np.ndarray) -> float:
-    """Calinski-Harabasz index; ``inf`` when segments have no within-segment variation.
-
-    scikit-learn returns 1.0 in that case (and astronomically large values when the variation
-    is only rounding noise), which reads as a real number; ``inf`` is shown as "not
-    meaningful" by reports.
-    """
-    within = sum(
-        float(((Z[labels == c] - Z[labels == c].mean(axis=0)) ** 2).sum())
-        for c in np.unique(labels)
-    )
-    total = float(((Z - Z.mean(axis=0)) ** 2).sum())
-    if total == 0 or within <= 1e-12 * total:
-        return float("inf")
-    return float(calinski_harabasz_score(Z, labels))
 
 
 def _fit_method(
@@ -190,32 +147,26 @@ def _fit_method(
         )
         sub = AgglomerativeClustering(n_clusters=k, linkage="ward", **params).fit_predict(X[idx])
         centers = np.vstack([X[idx][sub == c].mean(axis=0) for c in range(k)])
-        return _Fitted(method, None, centers), _nearest(X, centers)[0]
+        return _Fitted(method, None, centers), nearest_centres(X, centers)[0]
     if method == "latent_class":
         from stepmix.stepmix import StepMix
 
         kw = {"abs_tol": 1e-6, "max_iter": 300, **params}
         model = StepMix(
             n_components=k,
-            measurement=_lc_measurement(mixed),
+            measurement=latent_class_measurement(mixed),
             n_init=n_init,
             random_state=seed,
             verbose=0,
             progress_bar=0,
             **kw,
         )
-        data = _lc_data(mixed)
+        data = latent_class_data(mixed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence notes: BIC and stability show fit
             model.fit(data)
         return _Fitted(method, model, None), model.predict(data).astype(int)
     raise ParameterError(f"Unknown method {method!r}. Choose one of {list(METHODS)}.")
-
-
-def _take(mixed: tuple | None, idx: np.ndarray) -> tuple | None:
-    if mixed is None:
-        return None
-    return (mixed[0][idx], mixed[1][idx], mixed[2])
 
 
 def _stability_pair(
@@ -230,7 +181,7 @@ def _stability_pair(
     """ARI between the labelings of ``X`` by models fitted on two random 80% subsamples."""
     labelings = []
     m = max(k + 1, round(_STABILITY_FRACTION * len(X)))
-    with _threads(len(X)):
+    with thread_limit(len(X)):
         for seed in seeds:
             rng = np.random.default_rng(seed)
             idx = np.sort(rng.choice(len(X), min(m, len(X)), replace=False))
@@ -241,36 +192,17 @@ def _stability_pair(
                 seed,
                 n_init=3,
                 params=params,
-                mixed=_take(mixed, idx),
+                mixed=take_rows(mixed, idx),
                 ward_sample=ward_sample,
             )
             labelings.append(fitted.predict(X, mixed))
     return float(adjusted_rand_score(*labelings))
 
 
-def _threads(n_rows: int) -> Any:
-    """Limit BLAS/OpenMP to one thread for small fits.
-
-    Measured on the 2-core machines with another process busy: choosing k for 5,000 customers
-    took 113 s with scikit-learn's default threads (OpenMP threads wait on each other when a core
-    is taken) and 4 s with one thread. Small fits gain nothing from threads; parallelism comes
-    from running refits side by side (``n_jobs``) instead.
-    """
-    from contextlib import nullcontext
-
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(1) if n_rows <= _SINGLE_THREAD_ROWS else nullcontext()
-
-
-def _seed(*parts: int) -> int:
-    return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
-
-
 # ---------------------------------------------------------------------- estimator
 
 
-class Segmenter(ClusterMixin, BaseEstimator):
+class Segmenter(TransformerMixin, ClusterMixin, BaseEstimator):
     """Segment customers from their feature table, choosing the number of segments.
 
     Parameters
@@ -325,6 +257,13 @@ class Segmenter(ClusterMixin, BaseEstimator):
     feature_names_in_ : ndarray
     n_features_in_ : int
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: it fits on a pandas DataFrame with named
+    feature columns and refuses an array with a :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -374,46 +313,41 @@ class Segmenter(ClusterMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.progress = progress
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # the basis imputes missing values (median) and reads text and categorical columns
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
     # ------------------------------------------------------------------ checks
 
     def _candidates(self) -> list[int]:
         ks = self.n_segments
         if isinstance(ks, _INT_TYPES):
             ks = [int(ks)]
+        expected = "an int >= 2 or a list of distinct ints >= 2"
         if isinstance(ks, bool) or not isinstance(ks, Iterable):
-            raise ParameterError(
-                f"n_segments must be an int or a list of ints >= 2. Got {self.n_segments!r}."
-            )
+            raise bad_parameter("n_segments", "Segmenter", expected, self.n_segments)
         out = sorted({int(k) for k in ks if isinstance(k, _INT_TYPES)})
         if not out or len(out) != len(list(ks)) or out[0] < 2:
-            raise ParameterError(
-                f"n_segments must be an int or a list of distinct ints >= 2. Got "
-                f"{self.n_segments!r}."
-            )
+            raise bad_parameter("n_segments", "Segmenter", expected, self.n_segments)
         return out
 
     def _check_params(self) -> None:
         if self.method not in METHODS:
-            raise ParameterError(f"method must be one of {list(METHODS)}. Got {self.method!r}.")
-        for name, low, high in (("min_share", 0.0, 0.5), ("min_stability", 0.0, 1.0)):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int | float) or not low <= v <= high:
-                raise ParameterError(f"{name} must be a number in [{low}, {high}]. Got {v!r}.")
-        for name, low in (
-            ("n_stability", 0),
-            ("selection_sample", 100),
-            ("n_init", 1),
-            ("ward_sample", 100),
-        ):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, _INT_TYPES) or v < low:
-                raise ParameterError(f"{name} must be an int >= {low}. Got {v!r}.")
+            raise bad_parameter("method", "Segmenter", f"one of {list(METHODS)}", self.method)
+        check_real(self.min_share, "min_share", "Segmenter", 0.0, 0.5)
+        check_real(self.min_stability, "min_stability", "Segmenter", 0.0, 1.0)
+        check_int(self.n_stability, "n_stability", "Segmenter", 0)
+        check_int(self.selection_sample, "selection_sample", "Segmenter", 100)
+        check_int(self.n_init, "n_init", "Segmenter", 1)
+        check_int(self.ward_sample, "ward_sample", "Segmenter", 100)
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, _INT_TYPES):
-            raise ParameterError(
-                f"random_state must be an int (a seed). Got {self.random_state!r}."
-            )
-        if self.borderline is not None and not 0 <= self.borderline <= 1:
-            raise ParameterError(f"borderline must be in [0, 1]. Got {self.borderline!r}.")
+            raise bad_parameter("random_state", "Segmenter", "an int (a seed)", self.random_state)
+        if self.borderline is not None:
+            check_real(self.borderline, "borderline", "Segmenter", 0.0, 1.0)
 
     # ------------------------------------------------------------------ fit
 
@@ -448,7 +382,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
         self.basis_ = basis
         params = dict(self.method_params or {})
         if len(ks) > 1:
-            with _threads(min(len(Z), self.selection_sample)):
+            with thread_limit(min(len(Z), self.selection_sample)):
                 k, table, reason = self._select(Z, mixed, ks, params)
         else:
             k, table, reason = ks[0], _empty_selection(), f"fixed at {ks[0]} by the caller"
@@ -456,12 +390,12 @@ class Segmenter(ClusterMixin, BaseEstimator):
         # plain containers and arrays safely but not pandas objects
         self._selection = {c: table[c].tolist() for c in table.columns}
         self.selection_reason_ = reason
-        with _threads(len(Z)):
+        with thread_limit(len(Z)):
             fitted, labels = _fit_method(
                 self.method,
                 Z,
                 k,
-                _seed(self.random_state, k, 0),
+                derived_seed(self.random_state, k, 0),
                 n_init=self.n_init,
                 params=params,
                 mixed=mixed,
@@ -503,10 +437,10 @@ class Segmenter(ClusterMixin, BaseEstimator):
     def _select(
         self, Z: np.ndarray, mixed: tuple | None, ks: list[int], params: dict[str, Any]
     ) -> tuple[int, pd.DataFrame, str]:
-        rng = np.random.default_rng(_seed(self.random_state, 1))
+        rng = np.random.default_rng(derived_seed(self.random_state, 1))
         if len(Z) > self.selection_sample:
             idx = np.sort(rng.choice(len(Z), self.selection_sample, replace=False))
-            Zs, ms = Z[idx], _take(mixed, idx)
+            Zs, ms = Z[idx], take_rows(mixed, idx)
         else:
             Zs, ms = Z, mixed
         sil_idx = (
@@ -529,7 +463,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
                 self.method,
                 Zs,
                 k,
-                _seed(self.random_state, k, 0),
+                derived_seed(self.random_state, k, 0),
                 n_init=self.n_init,
                 params=params,
                 mixed=ms,
@@ -545,7 +479,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
                     "silhouette": float(silhouette_score(Zs[sil_idx], sl))
                     if ok and len(np.unique(sl)) > 1
                     else float("nan"),
-                    "calinski_harabasz": _calinski_harabasz(Zs, labels) if ok else float("nan"),
+                    "calinski_harabasz": calinski_harabasz(Zs, labels) if ok else float("nan"),
                     "davies_bouldin": float(davies_bouldin_score(Zs, labels))
                     if ok
                     else float("nan"),
@@ -562,7 +496,10 @@ class Segmenter(ClusterMixin, BaseEstimator):
                     Zs,
                     ms,
                     k,
-                    (_seed(self.random_state, k, b, 1), _seed(self.random_state, k, b, 2)),
+                    (
+                        derived_seed(self.random_state, k, b, 1),
+                        derived_seed(self.random_state, k, b, 2),
+                    ),
                     params,
                     self.ward_sample,
                 )
@@ -658,7 +595,7 @@ class Segmenter(ClusterMixin, BaseEstimator):
             threshold = 0.6 if self.borderline is None else self.borderline
         else:
             seg = self.predict(X)
-            _, d = _nearest(Z, self.cluster_centers_)
+            _, d = nearest_centres(Z, self.cluster_centers_)
             d_own = d[np.arange(len(d)), seg]
             d_other = d.copy()
             d_other[np.arange(len(d)), seg] = np.inf

@@ -34,7 +34,9 @@ segment).
 Two models: a shallow decision tree (``model="tree"``, the default; its leaves read as rules)
 or a multinomial logistic regression (``model="logistic"``; read as the answers that make each
 segment more or less likely). The fitted state is scikit-learn estimators, numpy arrays, lists,
-dicts and strings only, so a fitted tool can be saved with ``skops.io.dump``. See
+dicts and strings only, so a fitted tool can be saved with ``skops.io.dump``. The questions and
+their derivation are in :mod:`omniseg.segments.typing_questions`, the wording of the rules in
+:mod:`omniseg.segments.typing_rules`. See
 ``docs/typing_tool.md``.
 
 Examples
@@ -57,9 +59,7 @@ Examples
 from __future__ import annotations
 
 import html
-import math
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
@@ -76,296 +76,26 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
-from omniseg._checks import check_int
-from omniseg.config.vocabulary import normalise_channel, order_channels
+from omniseg._checks import bad_parameter, check_int
+from omniseg.config.vocabulary import order_channels
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import channel_label, check_language, format_number, format_percent, t
+from omniseg.report.i18n import check_language, format_number, format_percent, t
+from omniseg.segments.typing_questions import (
+    DEFAULT_QUESTIONS,
+    NO_CHANNEL,
+    TYPING_QUESTIONS,
+    answer_label,
+    check_questions,
+    question_kind,
+    question_label,
+    typing_inputs,
+)
+from omniseg.segments.typing_rules import logistic_rules, tree_rules
 
-__all__ = [
-    "AGE_BAND_MIDPOINTS",
-    "DEFAULT_QUESTIONS",
-    "MODELS",
-    "TYPING_QUESTIONS",
-    "TypingQuestion",
-    "TypingTool",
-    "typing_inputs",
-]
+__all__ = ["MODELS", "TypingTool"]
 
 #: The models :class:`TypingTool` offers.
 MODELS: tuple[str, ...] = ("tree", "logistic")
-
-#: Survey age band -> the age used for it (the band's midpoint; the open band "65+" -> 70).
-AGE_BAND_MIDPOINTS: dict[str, float] = {
-    "18-24": 21.0,
-    "25-34": 29.5,
-    "35-44": 39.5,
-    "45-54": 49.5,
-    "55-64": 59.5,
-    "65+": 70.0,
-}
-
-#: Category of ``main_channel`` for a customer with no interactions at all.
-NO_CHANNEL = "none"
-
-#: How many coefficients per segment :meth:`TypingTool.rules` names for the logistic model.
-_TOP_COEFFICIENTS = 3
-#: Standardised coefficients smaller than this are not named (they barely move the odds).
-_MIN_COEFFICIENT = 0.1
-#: Columns listed in an error message before "and N more".
-_MAX_COLUMNS_SHOWN = 20
-
-
-@dataclass(frozen=True)
-class TypingQuestion:
-    """One question of the typing tool.
-
-    Parameters
-    ----------
-    name : str
-        The input's name (a column of :func:`typing_inputs`).
-    kind : {"numeric", "categorical"}
-    label : dict
-        Language -> how the rules name the answer, e.g. ``{"en": "the main channel",
-        "es": "el canal principal"}``.
-    wording : dict
-        Language -> the question as an agent or a survey asks it.
-    source : str
-        How it is derived, for people (documentation and error messages).
-    derive : callable
-        ``derive(frame) -> Series or None``: the answers from a feature table, a survey table
-        or a table of already-derived inputs; ``None`` when ``frame`` lacks the columns needed.
-    """
-
-    name: str
-    kind: str
-    label: Mapping[str, str]
-    wording: Mapping[str, str]
-    source: str
-    derive: Callable[[pd.DataFrame], pd.Series | None]
-
-
-def _channel_columns(frame: pd.DataFrame, prefix: str) -> list[tuple[str, str]]:
-    """(channel, column) of ``<prefix><channel>`` columns, in the report channel order."""
-    found = {
-        c[len(prefix) :]: c for c in frame.columns if isinstance(c, str) and c.startswith(prefix)
-    }
-    return [(ch, found[ch]) for ch in order_channels(list(found))]
-
-
-def _normalised_channels(values: pd.Series) -> pd.Series:
-    out = [
-        None if _is_missing(v) else (NO_CHANNEL if str(v).strip().lower() == NO_CHANNEL else v)
-        for v in values.tolist()
-    ]
-    out = [v if v in (None, NO_CHANNEL) else normalise_channel(v) for v in out]
-    return pd.Series(out, index=values.index, dtype="string")
-
-
-def _derive_age(frame: pd.DataFrame) -> pd.Series | None:
-    if "age" in frame.columns:
-        return pd.to_numeric(frame["age"], errors="coerce").astype("float64")
-    if "age_band" in frame.columns:
-        bands = frame["age_band"].astype("string").str.strip().str.replace("–", "-")
-        unknown = sorted(set(bands.dropna().unique()) - set(AGE_BAND_MIDPOINTS))
-        if unknown:
-            raise ParameterError(
-                f"age_band has values {unknown} that are not age bands the typing tool knows. "
-                f"Known bands: {list(AGE_BAND_MIDPOINTS)}. Fix: recode them, or add their ages "
-                "to omniseg.segments.typing_tool.AGE_BAND_MIDPOINTS."
-            )
-        return bands.map(AGE_BAND_MIDPOINTS).astype("float64")
-    return None
-
-
-def _derive_main_channel(frame: pd.DataFrame) -> pd.Series | None:
-    if "main_channel" in frame.columns:
-        return _normalised_channels(frame["main_channel"])
-    columns = _channel_columns(frame, "interactions_")
-    if columns:
-        counts = frame[[c for _, c in columns]].apply(pd.to_numeric, errors="coerce")
-        counts = counts.fillna(0).to_numpy(dtype="float64")
-        names = np.array([ch for ch, _ in columns], dtype=object)
-        main = names[counts.argmax(axis=1)] if len(names) else np.array([], dtype=object)
-        main = np.where(counts.sum(axis=1) > 0, main, NO_CHANNEL)
-        return pd.Series(main, index=frame.index, dtype="string")
-    if "pref_channel" in frame.columns:
-        return _normalised_channels(frame["pref_channel"])
-    return None
-
-
-def _derive_n_channels(frame: pd.DataFrame) -> pd.Series | None:
-    if "n_channels" in frame.columns:
-        return pd.to_numeric(frame["n_channels"], errors="coerce").astype("float64")
-    columns = _channel_columns(frame, "interactions_")
-    if columns:
-        counts = frame[[c for _, c in columns]].apply(pd.to_numeric, errors="coerce").fillna(0)
-        return (counts > 0).sum(axis=1).astype("float64")
-    rated = _channel_columns(frame, "sat_")
-    if rated:
-        return frame[[c for _, c in rated]].notna().sum(axis=1).astype("float64")
-    return None
-
-
-#: The questions the typing tool knows, by name. Data: a deployment may add a question (a
-#: :class:`TypingQuestion`) and list its name in ``TypingTool(questions=...)``. Any other column
-#: of the input table may also be used as a question as it is (numeric columns as numbers, the
-#: rest as categories).
-TYPING_QUESTIONS: dict[str, TypingQuestion] = {
-    "age": TypingQuestion(
-        name="age",
-        kind="numeric",
-        label={"en": "age", "es": "la edad"},
-        wording={"en": "How old are you?", "es": "¿Qué edad tiene?"},
-        source="feature table: age (from the CRM); survey: age_band, as the band's midpoint "
-        "(AGE_BAND_MIDPOINTS; 65+ -> 70)",
-        derive=_derive_age,
-    ),
-    "main_channel": TypingQuestion(
-        name="main_channel",
-        kind="categorical",
-        label={"en": "the main channel", "es": "el canal principal"},
-        wording={
-            "en": "Through which channel do you deal with us most often?",
-            "es": "¿Por qué canal trata con nosotros más a menudo?",
-        },
-        source="feature table: the channel with the most interactions_<channel> (ties: the "
-        "first in the canonical channel order; no interactions: 'none'); survey: pref_channel",
-        derive=_derive_main_channel,
-    ),
-    "n_channels": TypingQuestion(
-        name="n_channels",
-        kind="numeric",
-        label={"en": "the number of channels", "es": "el número de canales"},
-        wording={
-            "en": "How many of our channels (web, app, email, social media, phone, chat, SMS, "
-            "store) have you used in the last year?",
-            "es": "¿Cuántos de nuestros canales (web, app, correo electrónico, redes sociales, "
-            "teléfono, chat, SMS, tienda) ha usado en el último año?",
-        },
-        source="feature table: n_channels, or the number of interactions_<channel> above 0; "
-        "survey: n_channels, or the number of answered sat_<channel> questions",
-        derive=_derive_n_channels,
-    ),
-}
-
-#: The questions a :class:`TypingTool` asks by default.
-DEFAULT_QUESTIONS: tuple[str, ...] = ("age", "main_channel", "n_channels")
-
-_NEEDS = {
-    "age": "column 'age' (feature table) or 'age_band' (survey)",
-    "main_channel": "column 'main_channel', interactions_<channel> columns (feature table) or "
-    "'pref_channel' (survey)",
-    "n_channels": "column 'n_channels', interactions_<channel> columns (feature table) or "
-    "sat_<channel> columns (survey)",
-}
-
-
-def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return False
-
-
-def _check_questions(questions: Any) -> list[str]:
-    if isinstance(questions, str) or not isinstance(questions, Sequence) or not questions:
-        raise ParameterError(
-            "The 'questions' parameter of TypingTool must be a non-empty list of question "
-            f"names, such as {list(DEFAULT_QUESTIONS)}. Got {questions!r} instead."
-        )
-    names = list(questions)
-    bad = [q for q in names if not isinstance(q, str) or not q]
-    if bad:
-        raise ParameterError(f"Question names must be non-empty strings. Got {bad!r}.")
-    if len(set(names)) != len(names):
-        raise ParameterError(f"Question names must be distinct. Got {names!r}.")
-    return names
-
-
-def _columns_found(frame: pd.DataFrame) -> str:
-    cols = [str(c) for c in frame.columns]
-    shown = cols[:_MAX_COLUMNS_SHOWN]
-    more = f" and {len(cols) - len(shown)} more" if len(cols) > len(shown) else ""
-    return f"{shown}{more}"
-
-
-def typing_inputs(
-    frame: pd.DataFrame, questions: Sequence[str] = DEFAULT_QUESTIONS
-) -> pd.DataFrame:
-    """The answers to the typing questions, from a feature table or a survey table.
-
-    Parameters
-    ----------
-    frame : DataFrame
-        A feature table (:func:`omniseg.features.build_features`), a survey table (``age_band``,
-        ``pref_channel``, ``sat_<channel>``...) or a table that already holds the answers.
-    questions : sequence of str, default :data:`DEFAULT_QUESTIONS`
-        Names in :data:`TYPING_QUESTIONS`, or other columns of ``frame`` used as they are.
-
-    Returns
-    -------
-    DataFrame
-        One column per question, same index as ``frame``: numeric questions as float64 (NaN
-        when unknown), categorical ones as strings (``<NA>`` when unknown).
-
-    Raises
-    ------
-    ParameterError
-        Naming every question that cannot be derived, the columns it needs and those found.
-
-    Examples
-    --------
-    >>> survey = pd.DataFrame({"age_band": ["25-34", "65+"], "pref_channel": ["Tienda", "app"],
-    ...                        "sat_web": [4, None], "sat_store": [5, 3]})
-    >>> typing_inputs(survey)
-        age main_channel  n_channels
-    0  29.5        store         2.0
-    1  70.0          app         1.0
-    """
-    if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(
-            "The typing tool needs a pandas DataFrame (a feature table, a survey table or the "
-            f"answers themselves). Got {type(frame).__name__} instead."
-        )
-    names = _check_questions(questions)
-    out: dict[str, pd.Series] = {}
-    missing: list[str] = []
-    for name in names:
-        spec = TYPING_QUESTIONS.get(name)
-        if spec is not None:
-            values = spec.derive(frame)
-            if values is None:
-                missing.append(f"'{name}' needs {_NEEDS.get(name, spec.source)}")
-                continue
-            out[name] = values
-        elif name in frame.columns:
-            out[name] = _as_is(frame[name])
-        else:
-            missing.append(f"'{name}' is not a known typing question nor a column of the table")
-    if missing:
-        raise ParameterError(
-            f"Cannot derive {len(missing)} typing question(s) from this table: "
-            + "; ".join(missing)
-            + f". Columns found: {_columns_found(frame)}. Fix: pass the feature table from "
-            "omniseg.features.build_features, a survey table with age_band, pref_channel and "
-            "sat_<channel> columns, or add the missing columns."
-        )
-    return pd.DataFrame(out, index=frame.index)
-
-
-def _as_is(values: pd.Series) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        return values.astype("float64")
-    return values.astype("string")
-
-
-def _kind(name: str, values: pd.Series) -> str:
-    spec = TYPING_QUESTIONS.get(name)
-    if spec is not None:
-        return spec.kind
-    return "numeric" if values.dtype == "float64" else "categorical"
 
 
 def _is_integer_valued(values: np.ndarray) -> bool:
@@ -441,6 +171,14 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         True when no question varies: the tool asks nothing and assigns the largest segment.
     n_samples_fit_ : int
 
+    Notes
+    -----
+    Passes scikit-learn's generic estimator checks that use DataFrames or only the API
+    (``tests/test_estimator_checks.py``). The checks that build their data as NumPy arrays or
+    sparse matrices are expected to fail: the tool asks its questions by column name and fits
+    on a pandas DataFrame with named feature columns only; it refuses an array with a
+    :class:`~omniseg.errors.ParameterError`.
+
     Examples
     --------
     >>> import pandas as pd
@@ -472,15 +210,20 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.random_state = random_state
 
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # unknown numeric answers are allowed (the tree routes them); text answers are one-hot
+        tags.input_tags.allow_nan = True
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        return tags
+
     # ------------------------------------------------------------------ parameters
 
     def _check_params(self) -> list[str]:
-        names = _check_questions(self.questions)
+        names = check_questions(self.questions)
         if self.model not in MODELS:
-            raise ParameterError(
-                f"The 'model' parameter of TypingTool must be one of {list(MODELS)}. "
-                f"Got {self.model!r} instead."
-            )
+            raise bad_parameter("model", "TypingTool", f"one of {list(MODELS)}", self.model)
         check_int(self.max_depth, "max_depth", "TypingTool", 1)
         check_int(self.cv, "cv", "TypingTool", 2)
         leaf = self.min_samples_leaf
@@ -491,15 +234,11 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         else:
             ok = 0 < leaf < 0.5
         if not ok:
-            raise ParameterError(
-                "The 'min_samples_leaf' parameter of TypingTool must be an int in [1, inf) or "
-                f"a float in (0, 0.5). Got {leaf!r} instead."
+            raise bad_parameter(
+                "min_samples_leaf", "TypingTool", "an int in [1, inf) or a float in (0, 0.5)", leaf
             )
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, Integral):
-            raise ParameterError(
-                "The 'random_state' parameter of TypingTool must be an int (a seed). "
-                f"Got {self.random_state!r} instead."
-            )
+            raise bad_parameter("random_state", "TypingTool", "an int (a seed)", self.random_state)
         return names
 
     def _estimator(self) -> DecisionTreeClassifier | Pipeline:
@@ -596,7 +335,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             )
         self.feature_names_in_ = np.array(names, dtype=object)
         self.n_features_in_ = len(names)
-        self.kinds_ = [_kind(n, inputs[n]) for n in names]
+        self.kinds_ = [question_kind(n, inputs[n]) for n in names]
         self.categories_ = {}
         for name, kind in zip(names, self.kinds_, strict=True):
             if kind == "categorical":
@@ -712,21 +451,6 @@ class TypingTool(ClassifierMixin, BaseEstimator):
     def _display_names(self, segment_names: Any) -> list[str]:
         return self.segment_names_ if segment_names is None else self._names(segment_names)
 
-    def _label(self, name: str, language: str) -> str:
-        spec = TYPING_QUESTIONS.get(name)
-        if spec is None:  # a feature-table column asked as it is: its readable label
-            from omniseg.features.labels import feature_label
-
-            return feature_label(name, language)
-        return spec.label.get(language, spec.label.get("en", name))
-
-    def _answer(self, name: str, value: str, language: str) -> str:
-        if name == "main_channel":
-            if value == NO_CHANNEL:
-                return t("typing.no_channel", language)
-            return channel_label(value, language)
-        return str(value)
-
     # ------------------------------------------------------------------ rules
 
     def rules(self, language: str = "en", segment_names: Any = None) -> list[str]:
@@ -750,168 +474,8 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         check_language(language)
         names = self._display_names(segment_names)
         if self.model == "tree":
-            return [text for _, _, text in self._tree_rules(language, names)]
-        return self._logistic_rules(language, names)
-
-    def _tree_rules(self, language: str, names: list[str]) -> list[tuple[int, int, str]]:
-        tree = self.model_.tree_
-        left, right = tree.children_left, tree.children_right
-        counts = tree.value[:, 0, :] * tree.weighted_n_node_samples[:, None]
-        uniform: dict[int, int | None] = {}
-
-        def leaf_class(node: int) -> int | None:
-            """The class every leaf under ``node`` assigns, or None if they differ."""
-            if node not in uniform:
-                if left[node] == -1:
-                    uniform[node] = int(np.argmax(tree.value[node, 0]))
-                else:
-                    a, b = leaf_class(left[node]), leaf_class(right[node])
-                    uniform[node] = a if a is not None and a == b else None
-            return uniform[node]
-
-        out: list[tuple[int, int, str]] = []
-
-        def walk(node: int, path: list[tuple[int, bool, float, bool]]) -> None:
-            cls = leaf_class(node)
-            if cls is None:
-                feat, thr = int(tree.feature[node]), float(tree.threshold[node])
-                nan_left = bool(tree.missing_go_to_left[node])
-                walk(left[node], [*path, (feat, True, thr, nan_left)])
-                walk(right[node], [*path, (feat, False, thr, not nan_left)])
-                return
-            n = int(tree.n_node_samples[node])
-            share = float(counts[node, cls] / counts[node].sum())
-            fmt = {
-                "segment": names[cls],
-                "share": format_percent(share, language, digits=0),
-                "n": format_number(n, language),
-            }
-            clauses = self._clauses(path, language)
-            if clauses:
-                text = t("typing.rule", language, conditions=_join(clauses, language), **fmt)
-            else:
-                text = t("typing.rule_all", language, **fmt)
-            out.append((cls, -n, text))
-
-        walk(0, [])
-        return sorted(out, key=lambda r: (r[0], r[1]))
-
-    def _clauses(self, path: list[tuple[int, bool, float, bool]], language: str) -> list[str]:
-        n_numeric = self._n_numeric()
-        columns = self._categorical_columns()
-        bounds: dict[str, dict[str, Any]] = {}
-        chosen: dict[str, str] = {}
-        excluded: dict[str, list[str]] = {}
-        for feat, is_left, thr, nan_here in path:
-            if feat < n_numeric:
-                name = self.encoded_names_[feat]
-                b = bounds.setdefault(name, {"low": None, "high": None, "nan": True})
-                if is_left:
-                    b["high"] = thr if b["high"] is None else min(b["high"], thr)
-                else:
-                    b["low"] = thr if b["low"] is None else max(b["low"], thr)
-                b["nan"] = b["nan"] and nan_here
-            else:
-                name, value = columns[feat - n_numeric]
-                if is_left:  # one-hot column <= 0.5: not this answer
-                    excluded.setdefault(name, []).append(value)
-                else:
-                    chosen[name] = value
-        clauses = []
-        for name in self.feature_names_in_:
-            label = self._label(name, language)
-            if name in bounds:
-                b = bounds[name]
-                clause = self._numeric_clause(name, label, b["low"], b["high"], language)
-                if b["nan"] and self.missing_seen_.get(name, False):
-                    clause = t("typing.or_unknown", language, clause=clause)
-                clauses.append(clause)
-            elif name in chosen:
-                value = self._answer(name, chosen[name], language)
-                clauses.append(t("typing.is", language, label=label, value=value))
-            elif name in excluded:
-                values = [self._answer(name, v, language) for v in excluded[name]]
-                clauses.append(
-                    t("typing.is_not", language, label=label, values=_join_or(values, language))
-                )
-        return clauses
-
-    def _numeric_clause(
-        self, name: str, label: str, low: float | None, high: float | None, language: str
-    ) -> str:
-        if self.integer_.get(name, False):
-            lo = None if low is None else math.floor(low) + 1  # x > 36.5 -> 37 or more
-            hi = None if high is None else math.floor(high)  # x <= 36.5 -> 36 or less
-            if lo is not None and hi is not None:
-                if lo == hi:
-                    return t("typing.eq", language, label=label, value=format_number(lo, language))
-                return t(
-                    "typing.between",
-                    language,
-                    label=label,
-                    low=format_number(lo, language),
-                    high=format_number(hi, language),
-                )
-            if hi is not None:
-                return t("typing.le", language, label=label, value=format_number(hi, language))
-            return t("typing.ge", language, label=label, value=format_number(lo, language))
-
-        def nice(v: float) -> str:
-            if name.startswith("share_"):  # a share of interactions reads as a percentage
-                return format_percent(v, language, digits=0)
-            return _nice(v, language)
-
-        if low is not None and high is not None:
-            return t("typing.range", language, label=label, low=nice(low), high=nice(high))
-        if high is not None:
-            return t("typing.le", language, label=label, value=nice(high))
-        return t("typing.gt", language, label=label, value=nice(low))
-
-    def _logistic_rules(self, language: str, names: list[str]) -> list[str]:
-        logistic = self.model_.named_steps["logistic"]
-        coef = np.asarray(logistic.coef_, dtype="float64")
-        if coef.shape[0] == 1:  # two segments: one row, for the second class
-            coef = np.vstack([-coef[0], coef[0]])
-        n_numeric = self._n_numeric()
-        columns = self._categorical_columns()
-        out = []
-        for i, segment in enumerate(names):
-            order = np.argsort(-np.abs(coef[i]), kind="stable")[:_TOP_COEFFICIENTS]
-            up, down = [], []
-            for j in order:
-                c = coef[i, j]
-                if abs(c) < _MIN_COEFFICIENT:
-                    continue
-                if j < n_numeric:  # a number: its direction is what raises the odds
-                    name = self.encoded_names_[j]
-                    key = "typing.higher" if c > 0 else "typing.lower"
-                    up.append(t(key, language, label=self._label(name, language)))
-                else:
-                    name, value = columns[j - n_numeric]
-                    phrase = t(
-                        "typing.when_is",
-                        language,
-                        label=self._label(name, language),
-                        value=self._answer(name, value, language),
-                    )
-                    (up if c > 0 else down).append(phrase)
-            if up and down:
-                out.append(
-                    t(
-                        "typing.logit_both",
-                        language,
-                        segment=segment,
-                        up=", ".join(up),
-                        down=", ".join(down),
-                    )
-                )
-            elif up:
-                out.append(t("typing.logit_up", language, segment=segment, up=", ".join(up)))
-            elif down:
-                out.append(t("typing.logit_down", language, segment=segment, down=", ".join(down)))
-            else:
-                out.append(t("typing.logit_none", language, segment=segment))
-        return out
+            return [text for _, _, text in tree_rules(self, language, names)]
+        return logistic_rules(self, language, names)
 
     # ------------------------------------------------------------------ presentation
 
@@ -928,10 +492,10 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             text = (
                 spec.wording.get(language, name)
                 if spec is not None
-                else self._label(name, language)  # a feature column: its readable label
+                else question_label(name, language)  # a feature column: its readable label
             )
             if name in self.categories_:
-                answers = [self._answer(name, v, language) for v in self.categories_[name]]
+                answers = [answer_label(name, v, language) for v in self.categories_[name]]
                 text += f" ({' / '.join(answers)})"
             out.append(text)
         return out
@@ -985,7 +549,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
                 t(
                     "typing.skipped",
                     language,
-                    questions=", ".join(self._label(q, language) for q in skipped),
+                    questions=", ".join(question_label(q, language) for q in skipped),
                 )
             )
         if unavailable:
@@ -993,7 +557,7 @@ class TypingTool(ClassifierMixin, BaseEstimator):
                 t(
                     "typing.unavailable",
                     language,
-                    questions=", ".join(self._label(q, language) for q in unavailable),
+                    questions=", ".join(question_label(q, language) for q in unavailable),
                 )
             )
         return " ".join(parts)
@@ -1075,29 +639,3 @@ def _plain(value: Hashable) -> int | float | str:
     if isinstance(value, Real):
         return float(value)
     return str(value)
-
-
-def _join(clauses: list[str], language: str) -> str:
-    """``a``, ``a and b``, ``a, b and c`` (``y`` in Spanish)."""
-    if len(clauses) == 1:
-        return clauses[0]
-    return ", ".join(clauses[:-1]) + t("typing.and", language) + clauses[-1]
-
-
-def _join_or(values: list[str], language: str) -> str:
-    """``a``, ``a or b``, ``a, b or c`` (Spanish after "no es": ``a, b ni c``)."""
-    if len(values) == 1:
-        return values[0]
-    return ", ".join(values[:-1]) + t("typing.nor", language) + values[-1]
-
-
-def _nice(value: float, language: str) -> str:
-    """A threshold with three significant digits and no trailing zeros."""
-    if value == 0 or not math.isfinite(value):
-        return format_number(value, language)
-    digits = max(0, 2 - math.floor(math.log10(abs(value))))
-    target = round(value, digits)
-    for d in range(digits + 1):
-        if round(value, d) == target:
-            return format_number(target, language, digits=d)
-    return format_number(target, language, digits=digits)  # pragma: no cover

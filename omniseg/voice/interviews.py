@@ -413,7 +413,7 @@ def link_interviews(
     if typing_tool is not None and left.any():
         from sklearn.utils.validation import check_is_fitted
 
-        from omniseg.segments.typing_tool import typing_inputs
+        from omniseg.segments.typing_questions import typing_inputs
 
         check_is_fitted(typing_tool)
         questions = list(typing_tool.feature_names_in_)

@@ -40,7 +40,7 @@ _CARD_TEMPLATE = (
 
 def persona_cards_html(personas: Sequence[Persona]) -> str:
     """Persona cards as one HTML fragment (jinja2 with autoescape: every text is escaped)."""
-    from omniseg.segments.segmentation import SEGMENT_COLORS
+    from omniseg.segments.segmentation_charts import SEGMENT_COLORS
 
     if not personas:
         return ""
@@ -136,7 +136,7 @@ def report_personas(
     survey = getattr(data, "survey", None)
     codebook = getattr(data, "codebook", None)
     if segmentation.typing_tool is None:  # places respondents and interviewees without an id
-        from omniseg.segments.segmentation import fit_typing_tool
+        from omniseg.segments.segment_inputs import fit_typing_tool
 
         segmentation.typing_tool = fit_typing_tool(
             features,

@@ -107,7 +107,7 @@ def link_respondents(
                 how[i] = "customer_id"
     rest = np.flatnonzero(how == None)  # noqa: E711 - elementwise on an object array
     if typing_tool is not None and len(rest):
-        from omniseg.segments.typing_tool import typing_inputs
+        from omniseg.segments.typing_questions import typing_inputs
 
         rows = survey.iloc[rest]
         questions = list(getattr(typing_tool, "feature_names_in_", []))

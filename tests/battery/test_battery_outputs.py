@@ -15,7 +15,7 @@ from omniseg.atomic import PRIVATE_MODE, atomic_write, atomic_write_text, defaul
 from omniseg.channels import activation_lists, channel_metrics, channel_plan
 from omniseg.segments.models import save_model
 from omniseg.segments.scoring import score_customers
-from omniseg.segments.segmentation import report_segmentation
+from omniseg.segments.segmentation_report import report_segmentation
 from omniseg.segments.segmenter import Segmenter
 
 

@@ -1,0 +1,460 @@
+"""The result of :func:`~omniseg.segments.drift.compare_runs`: :class:`DriftReport`, its tables,
+HTML, JSON and figures, and the plain-language reasons of its refit verdict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from jinja2 import Environment
+
+from omniseg.errors import ParameterError
+from omniseg.report.i18n import format_number, format_percent, t
+from omniseg.segments.drift_stats import GONE, NEW
+
+__all__ = ["MAX_PSI_REASONS", "DriftReport", "drift_reasons"]
+
+#: How many features with a PSI above the limit get a sentence of their own in the reasons.
+MAX_PSI_REASONS = 5
+
+
+# ------------------------------------------------------------------------------------------
+# the report
+# ------------------------------------------------------------------------------------------
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_HTML = _ENV.from_string(
+    """
+<div class="omniseg-drift" style="font-family: sans-serif; font-size: 13px">
+<p><strong>{{ title }}</strong></p>
+<p style="padding: 6px 10px; border-left: 4px solid {{ color }}"><strong>{{ verdict }}</strong></p>
+<p>{{ summary }}</p>
+{% if reasons %}
+<p><strong>{{ reasons_title }}</strong></p>
+<ul>{% for r in reasons %}<li>{{ r }}</li>{% endfor %}</ul>
+{% endif %}
+{% for tbl in tables %}
+<p><strong>{{ tbl.caption }}</strong></p>
+{% if tbl.rows %}
+<table class="os-table" style="border-collapse: collapse">
+<thead><tr>{% for h in tbl.header %}
+<th style="text-align:left; padding: 2px 10px; border-bottom: 1px solid #ccc">{{ h }}</th>
+{% endfor %}</tr></thead>
+<tbody>
+{% for row in tbl.rows %}
+<tr>{% for cell in row %}
+<td style="padding: 2px 10px{% if not loop.first %}; text-align:right{% endif %}">{{ cell }}</td>
+{% endfor %}</tr>
+{% endfor %}
+</tbody></table>
+{% else %}
+<p>{{ tbl.empty }}</p>
+{% endif %}
+{% endfor %}
+</div>
+"""
+)
+
+
+def _json_value(value: Any) -> Any:
+    """A JSON-safe copy of a label or number (NaN becomes None)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    return str(value)
+
+
+def _signed(value: float, language: str, digits: int = 1) -> str:
+    text = format_number(value, language, digits)
+    return text if text.startswith("-") or text == "–" else f"+{text}"
+
+
+@dataclass
+class DriftReport:
+    """How the segments moved between two runs, and whether the model should be refit.
+
+    Built by :func:`compare_runs`; shown as a summary in JupyterLab (escaped HTML).
+
+    Attributes
+    ----------
+    sizes : DataFrame
+        One row per segment: ``segment`` (the label), ``n_before``, ``n_after`` (customers in
+        each run), ``share_before``, ``share_after`` (share of the run's customers, 0–1) and
+        ``change_pp`` (the change of share in percentage points).
+    migration : DataFrame
+        Counts of customers by segment before (rows) and after (columns), with ``"(new)"`` and
+        ``"(gone)"`` (:func:`~omniseg.segments.drift_stats.migration_matrix`).
+    migration_share : DataFrame
+        ``migration`` with each row divided by its total.
+    stability : float
+        Share of the customers present in both runs who kept their segment.
+    psi : DataFrame
+        One row per key feature (index ``feature``): ``psi`` and ``level`` (``stable``,
+        ``moderate``, ``major``); empty without feature tables.
+    should_refit : bool
+        Whether any limit was exceeded.
+    reasons : list of str
+        One sentence per exceeded limit, in ``language``, citing the numbers.
+    n_before, n_after, n_common : int
+        Customers in the earlier run, in the later run and in both.
+    thresholds : dict
+        The limits used: ``psi``, ``share`` and ``migration``.
+    segment_names : dict
+        Label -> display name used in sentences, tables and figures.
+    language : str
+        Language of ``reasons``, the HTML and the figures.
+    """
+
+    sizes: pd.DataFrame
+    migration: pd.DataFrame
+    migration_share: pd.DataFrame
+    stability: float
+    psi: pd.DataFrame
+    should_refit: bool
+    reasons: list[str]
+    n_before: int
+    n_after: int
+    n_common: int
+    thresholds: dict[str, float] = field(default_factory=dict)
+    segment_names: dict[Hashable, str] = field(default_factory=dict)
+    language: str = "en"
+
+    # -- text ------------------------------------------------------------------------------
+
+    def _name(self, label: Hashable) -> str:
+        if label == NEW:
+            return t("drift.new", self.language)
+        if label == GONE:
+            return t("drift.gone", self.language)
+        return str(self.segment_names.get(label, label))
+
+    @property
+    def n_new(self) -> int:
+        """Customers present in the later run only."""
+        return int(self.migration.loc[NEW].sum())
+
+    @property
+    def n_gone(self) -> int:
+        """Customers present in the earlier run only."""
+        return int(self.migration[GONE].sum())
+
+    @property
+    def verdict(self) -> str:
+        """One sentence: refit the model, or not."""
+        key = "drift.verdict.refit" if self.should_refit else "drift.verdict.stable"
+        return t(key, self.language)
+
+    def summary(self) -> str:
+        """One sentence with the customer counts and the stability."""
+        lang = self.language
+        return t(
+            "drift.summary",
+            lang,
+            n_before=format_number(self.n_before, lang),
+            n_after=format_number(self.n_after, lang),
+            n_common=format_number(self.n_common, lang),
+            stability=format_percent(self.stability, lang),
+            n_new=format_number(self.n_new, lang),
+            n_gone=format_number(self.n_gone, lang),
+        )
+
+    def __str__(self) -> str:
+        lines = [self.verdict, self.summary(), *(f"  - {r}" for r in self.reasons)]
+        return "\n".join(lines)
+
+    # -- HTML and JSON ---------------------------------------------------------------------
+
+    def _tables(self) -> list[dict[str, Any]]:
+        lang = self.language
+        sizes = {
+            "caption": t("drift.sizes_title", lang),
+            "header": [
+                t(f"drift.col.{c}", lang)
+                for c in ("segment", "n_before", "n_after", "share_before", "share_after")
+            ]
+            + [t("drift.col.change", lang)],
+            "rows": [
+                [
+                    self._name(r.segment),
+                    format_number(r.n_before, lang),
+                    format_number(r.n_after, lang),
+                    format_percent(r.share_before, lang),
+                    format_percent(r.share_after, lang),
+                    f"{_signed(r.change_pp, lang)}\u00a0{t('drift.pp', lang)}",
+                ]
+                for r in self.sizes.itertuples(index=False)
+            ],
+        }
+        psi = {
+            "caption": t("drift.psi_title", lang),
+            "header": [t(f"drift.col.{c}", lang) for c in ("feature", "psi", "level")],
+            "rows": [
+                [
+                    str(feature),
+                    format_number(row["psi"], lang, 3),
+                    t(f"drift.level.{row['level']}", lang) if row["level"] else "–",
+                ]
+                for feature, row in self.psi.iterrows()
+            ],
+            "empty": t("drift.no_psi", lang),
+        }
+        return [sizes, psi]
+
+    def to_html(self) -> str:
+        """The summary as an HTML fragment (every text escaped): verdict, reasons, tables."""
+        lang = self.language
+        return _HTML.render(
+            title=t("drift.title", lang),
+            verdict=self.verdict,
+            color="#c0392b" if self.should_refit else "#2e8b57",
+            summary=self.summary(),
+            reasons_title=t("drift.reasons", lang),
+            reasons=self.reasons,
+            tables=self._tables(),
+        )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for a run manifest (JSON-safe: labels as str/int, NaN as None).
+
+        Returns
+        -------
+        dict
+            ``should_refit``, ``verdict``, ``reasons``, ``language``, ``stability``,
+            ``n_before``, ``n_after``, ``n_common``, ``n_new``, ``n_gone``, ``thresholds``,
+            ``sizes`` (list of row dicts, each with the segment's display ``name``),
+            ``migration`` (``before`` and ``after`` labels and the ``counts`` rows) and ``psi``
+            (list of ``feature``, ``psi``, ``level``).
+        """
+        return {
+            "should_refit": bool(self.should_refit),
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "language": self.language,
+            "stability": _json_value(float(self.stability)),
+            "n_before": int(self.n_before),
+            "n_after": int(self.n_after),
+            "n_common": int(self.n_common),
+            "n_new": self.n_new,
+            "n_gone": self.n_gone,
+            "thresholds": {k: float(v) for k, v in self.thresholds.items()},
+            "sizes": [
+                {"name": self._name(row["segment"])} | {k: _json_value(v) for k, v in row.items()}
+                for row in self.sizes.to_dict(orient="records")
+            ],
+            "migration": {
+                "before": [_json_value(v) for v in self.migration.index],
+                "after": [_json_value(v) for v in self.migration.columns],
+                "counts": self.migration.to_numpy().astype(int).tolist(),
+            },
+            "psi": [
+                {"feature": _json_value(f), "psi": _json_value(row["psi"]), "level": row["level"]}
+                for f, row in self.psi.iterrows()
+            ],
+        }
+
+    # -- figures ---------------------------------------------------------------------------
+
+    def plot_sizes(self, *, fig: go.Figure | None = None) -> go.Figure:
+        """Grouped bars: each segment's share of customers before and after.
+
+        Parameters
+        ----------
+        fig : plotly Figure, optional
+            Figure to add the bars to (a new one by default).
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        lang = self.language
+        names = [self._name(s) for s in self.sizes["segment"]]
+        fig = fig if fig is not None else go.Figure()
+        for when, color in (("before", "#9fb7c9"), ("after", "#1f6f8b")):
+            shares = self.sizes[f"share_{when}"]
+            counts = self.sizes[f"n_{when}"]
+            fig.add_trace(
+                go.Bar(
+                    name=t(f"drift.{when}", lang),
+                    x=names,
+                    y=shares.round(4).tolist(),
+                    marker_color=color,
+                    text=[format_percent(s, lang) for s in shares],
+                    textposition="outside",
+                    customdata=[format_number(n, lang) for n in counts],
+                    hovertemplate="%{x}: %{text} (%{customdata})<extra>"
+                    + t(f"drift.{when}", lang)
+                    + "</extra>",
+                )
+            )
+        fig.update_layout(
+            title=t("drift.fig.sizes", lang),
+            barmode="group",
+            template="plotly_white",
+            height=420,
+            yaxis={"title": t("drift.share_axis", lang), "tickformat": ".0%"},
+            separators=",." if lang == "es" else ".,",
+        )
+        return fig
+
+    def plot_migration(
+        self, *, kind: Literal["heatmap", "sankey"] = "heatmap", fig: go.Figure | None = None
+    ) -> go.Figure:
+        """Where each segment's customers went: a heat map of row shares, or a Sankey diagram.
+
+        Parameters
+        ----------
+        kind : {"heatmap", "sankey"}, default "heatmap"
+            The heat map shows, per previous segment (row), the share of its customers in each
+            new segment (column), with the counts; the Sankey diagram draws the flows of
+            customers between the runs.
+        fig : plotly Figure, optional
+            Figure to draw into (a new one by default).
+
+        Returns
+        -------
+        plotly.graph_objects.Figure
+        """
+        if kind not in ("heatmap", "sankey"):
+            raise ParameterError(
+                "The 'kind' parameter of DriftReport.plot_migration must be 'heatmap' or "
+                f"'sankey'. Got {kind!r} instead."
+            )
+        lang = self.language
+        rows = [self._name(r) for r in self.migration.index]
+        cols = [self._name(c) for c in self.migration.columns]
+        counts = self.migration.to_numpy()
+        fig = fig if fig is not None else go.Figure()
+        if kind == "heatmap":
+            shares = self.migration_share.to_numpy()
+            z = [[None if np.isnan(v) else round(float(v), 4) for v in row] for row in shares]
+            text = [
+                [
+                    f"{format_percent(s, lang, 0)} ({format_number(n, lang)})" if n else ""
+                    for s, n in zip(srow, nrow, strict=True)
+                ]
+                for srow, nrow in zip(shares, counts, strict=True)
+            ]
+            fig.add_trace(
+                go.Heatmap(
+                    z=z,
+                    x=cols,
+                    y=rows,
+                    text=text,
+                    texttemplate="%{text}",
+                    colorscale="Blues",
+                    zmin=0,
+                    zmax=1,
+                    hovertemplate=t("drift.migration_hover", lang) + "<extra></extra>",
+                    colorbar={"tickformat": ".0%"},
+                )
+            )
+            fig.update_layout(
+                xaxis_title=t("drift.axis.after", lang),
+                yaxis={"title": t("drift.axis.before", lang), "autorange": "reversed"},
+            )
+        else:
+            source, target, value = [], [], []
+            for i in range(counts.shape[0]):
+                for j in range(counts.shape[1]):
+                    if counts[i, j]:
+                        source.append(i)
+                        target.append(len(rows) + j)
+                        value.append(int(counts[i, j]))
+            fig.add_trace(
+                go.Sankey(
+                    node={
+                        "label": [
+                            *(f"{r} · {t('drift.before', lang)}" for r in rows),
+                            *(f"{c} · {t('drift.after', lang)}" for c in cols),
+                        ],
+                        "pad": 12,
+                    },
+                    link={"source": source, "target": target, "value": value},
+                )
+            )
+        fig.update_layout(
+            title=t("drift.fig.migration", lang),
+            template="plotly_white",
+            height=480,
+            separators=",." if lang == "es" else ".,",
+        )
+        return fig
+
+
+def _exceeds(value: float, limit: float) -> bool:
+    """``value > limit``, ignoring float noise (a change of exactly 5 pp is not above 5 pp)."""
+    return round(value - limit, 12) > 0
+
+
+def drift_reasons(report: DriftReport) -> list[str]:
+    """The sentences of the refit verdict: every size change, migration or PSI over its limit."""
+    lang = report.language
+    limits = report.thresholds
+    pp = t("drift.pp", lang)
+    reasons = []
+    sizes = report.sizes.assign(abs_change=report.sizes["change_pp"].abs())
+    for row in sizes.sort_values("abs_change", ascending=False, kind="stable").itertuples():
+        if not _exceeds(abs(row.share_after - row.share_before), limits["share"]):
+            continue
+        key = "drift.reason.grew" if row.change_pp > 0 else "drift.reason.shrank"
+        reasons.append(
+            t(
+                key,
+                lang,
+                segment=report._name(row.segment),
+                before=format_percent(row.share_before, lang),
+                after=format_percent(row.share_after, lang),
+                change=f"{_signed(row.change_pp, lang)} {pp}",
+                limit=f"{format_number(100 * limits['share'], lang, 1)} {pp}",
+            )
+        )
+    moved = 1 - report.stability
+    if _exceeds(moved, limits["migration"]):
+        reasons.append(
+            t(
+                "drift.reason.migration",
+                lang,
+                moved=format_percent(moved, lang),
+                n_moved=format_number(round(moved * report.n_common), lang),
+                n_common=format_number(report.n_common, lang),
+                limit=format_percent(limits["migration"], lang),
+            )
+        )
+    mask = np.array([_exceeds(v, limits["psi"]) for v in report.psi["psi"].fillna(0)], dtype=bool)
+    shifted = report.psi.loc[mask]
+    shifted = shifted.sort_values("psi", ascending=False, kind="stable")
+    for feature, row in shifted.head(MAX_PSI_REASONS).iterrows():
+        reasons.append(
+            t(
+                "drift.reason.psi",
+                lang,
+                feature=feature,
+                psi=format_number(row["psi"], lang, 2),
+                level=t(f"drift.level.{row['level']}", lang),
+                limit=format_number(limits["psi"], lang, 2),
+            )
+        )
+    if len(shifted) > MAX_PSI_REASONS:
+        rest = shifted.index[MAX_PSI_REASONS:]
+        reasons.append(
+            t(
+                "drift.reason.psi_more",
+                lang,
+                n=len(rest),
+                features=", ".join(str(f) for f in rest),
+                limit=format_number(limits["psi"], lang, 2),
+            )
+        )
+    return reasons
