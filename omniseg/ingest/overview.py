@@ -456,8 +456,8 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     data : CustomerData
         Loaded data; ``data.report.warnings`` is used when present.
     language : {"en", "es"}, default "en"
-        Language of the warnings (the loader's known warnings are translated; others are kept
-        as written).
+        Language of the warnings (the loader's warnings are worded from their message keys;
+        plain texts are kept as written).
 
     Returns
     -------
@@ -469,10 +469,7 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     """
     check_language(language)
     report = getattr(data, "report", None)
-    out = [
-        translate_loader_warning(str(w), language)
-        for w in (getattr(report, "warnings", None) or [])
-    ]
+    out = [translate_loader_warning(w, language) for w in (getattr(report, "warnings", None) or [])]
     summary = channel_summary(data)
     for _, row in summary.iterrows():
         if row["share_of_interactions"] < SPARSE_CHANNEL_SHARE:
