@@ -30,6 +30,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from omniseg.config.vocabulary import IDENTIFIER_COLUMNS, order_channels
+from omniseg.errors import ParameterError
 from omniseg.report.i18n import (
     channel_label,
     check_language,
@@ -614,7 +615,7 @@ def _check_plot_args(
         raise TypeError(f"{func} expects a DataFrame. Got {type(frame).__name__} instead.")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
+        raise ParameterError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
     check_language(language)
     if fig is not None and not isinstance(fig, go.Figure):
         raise TypeError(
@@ -919,7 +920,6 @@ def report_section(
     tables : dict, optional
         :func:`overview_tables` of ``data`` (computed when not given).
     """
-    from omniseg.errors import ParameterError
     from omniseg.report.display import paragraph, section, table
 
     check_language(language)
