@@ -83,21 +83,53 @@ def test_bad_language_and_key():
 
 
 def test_loader_warnings_are_translated_for_spanish_reports():
+    from omniseg.ingest.loader_warnings import LoaderWarning
     from omniseg.report.i18n import translate_loader_warning
 
-    samples = {
-        "c.csv: 1,025 exact duplicate row(s) dropped": "se eliminaron 1.025 fila(s)",
-        "i.csv: 18,477 row(s) (12.7%) have no identifier (anonymous); they count in channel "
-        "totals but cannot be linked to a customer": "18.477 fila(s) (12,7\xa0%) no tienen",
-        "i.csv: 3 row(s) have a customer_id that is not in the CRM": "no está en el CRM",
-        "s.csv: 2 respondent(s) linked to a customer_id that is not in the CRM": "encuestado(s)",
-        "i.csv: 1 unknown channel label(s) kept as-is: ['kiosk'] (raw labels ['Kiosk']); map "
-        "them with channel_aliases= if they are known channels": "etiqueta(s) de canal",
-        "i.csv: event label(s) outside the canonical set kept as-is: ['refund']": "de evento",
-    }
-    for english, spanish in samples.items():
-        assert spanish in translate_loader_warning(english, "es"), english
-        assert translate_loader_warning(english, "en") == english
+    samples = [
+        (
+            LoaderWarning(
+                "loader.duplicates",
+                {"src": "c.csv", "n": 1025, "share": 0.005, "rows": 205000, "caution": ""},
+            ),
+            "c.csv: 1,025 exact duplicate row(s) dropped",
+            "se eliminaron 1.025 fila(s)",
+        ),
+        (
+            LoaderWarning("loader.anonymous", {"src": "i.csv", "n": 18477, "share": 0.127}),
+            "i.csv: 18,477 row(s) (12.7%) have no identifier (anonymous); they count in channel "
+            "totals but cannot be linked to a customer",
+            "18.477 fila(s) (12,7\xa0%) no tienen",
+        ),
+        (
+            LoaderWarning("loader.unknown_customers", {"src": "i.csv", "n": 3}),
+            "i.csv: 3 row(s) have a customer_id that is not in the CRM",
+            "no está en el CRM",
+        ),
+        (
+            LoaderWarning("loader.unknown_respondents", {"src": "s.csv", "n": 2}),
+            "s.csv: 2 respondent(s) linked to a customer_id that is not in the CRM",
+            "encuestado(s)",
+        ),
+        (
+            LoaderWarning(
+                "loader.unknown_channels",
+                {"src": "i.csv", "n": 1, "channels": ["kiosk"], "labels": ["Kiosk"]},
+            ),
+            "i.csv: 1 unknown channel label(s) kept as-is: ['kiosk'] (raw labels ['Kiosk']); map "
+            "them with channel_aliases= if they are known channels",
+            "etiqueta(s) de canal",
+        ),
+        (
+            LoaderWarning("loader.unknown_events", {"src": "i.csv", "events": ["refund"]}),
+            "i.csv: event label(s) outside the canonical set kept as-is: ['refund']",
+            "de evento",
+        ),
+    ]
+    for warning, english, spanish in samples:
+        assert str(warning).startswith(english)
+        assert spanish in translate_loader_warning(warning, "es"), english
+        assert translate_loader_warning(warning, "en") == str(warning)
     assert translate_loader_warning("something new", "es") == "something new"
 
 

@@ -304,26 +304,39 @@ def test_upper_case_survey_columns_renamed_to_upper_case_items_failed_without_a_
 
 
 @pytest.mark.parametrize(
-    ("english", "spanish"),
+    ("key", "params", "english", "spanish"),
     [
         (
+            "loader.duplicates_revenue",
+            {"src": "i.csv", "n": 436, "share": 436 / 146434, "rows": 146434, "caution": ""}
+            | {"revenue": 4456.68, "revenue_share": 0.003},
             "i.csv: 436 exact duplicate row(s) dropped (0.3% of 146,434 rows; revenue removed "
             "4,456.68, 0.3% of the revenue read)",
             "se eliminaron 436 fila(s) duplicadas exactas (0,3\u00a0% de 146.434 filas; ingresos "
             "eliminados 4.456,68",
         ),
         (
-            "c.csv: 1 exact duplicate row(s) dropped (33.3% of 3 rows). More than 1% is removed: x",
+            "loader.duplicates",
+            {"src": "c.csv", "n": 1, "share": 1 / 3, "rows": 3}
+            | {"caution": {"key": "loader.duplicates_caution", "params": {}}},
+            "c.csv: 1 exact duplicate row(s) dropped (33.3% of 3 rows). More than 1% is removed: ",
             "Se eliminó más del 1 %",
         ),
         (
+            "loader.order_lines",
+            {"src": "i.csv", "n": 900, "purchases": 1000, "order_share": 0.9},
             "i.csv: 900 of 1,000 purchase rows (90%) share their customer and their exact "
             "timestamp with another purchase: they look like the lines of one order",
             "900 de 1.000 compras",
         ),
     ],
 )
-def test_new_loader_warnings_reached_spanish_reports_in_english(english, spanish):
+def test_new_loader_warnings_reached_spanish_reports_in_english(key, params, english, spanish):
+    """These warnings once had no Spanish form; now every loader warning is worded from its key
+    (the English text is unchanged)."""
+    from omniseg.ingest.loader_warnings import LoaderWarning
     from omniseg.report.i18n import translate_loader_warning
 
-    assert spanish in translate_loader_warning(english, "es")
+    warning = LoaderWarning(key, params)
+    assert str(warning).startswith(english)
+    assert spanish in translate_loader_warning(warning, "es")

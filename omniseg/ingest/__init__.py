@@ -9,7 +9,16 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["csv_source", "data", "data_profile", "io", "overview", "schemas", "snapshot"],
+    submodules=[
+        "csv_source",
+        "data",
+        "data_profile",
+        "io",
+        "loader_warnings",
+        "overview",
+        "schemas",
+        "snapshot",
+    ],
     submod_attrs={
         "csv_source": ["is_csv", "read_csv"],
         "data": ["CustomerData", "TableReport", "ValidationReport", "empty_table"],
@@ -25,6 +34,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "load_survey",
             "read_table",
         ],
+        "loader_warnings": ["LoaderWarning"],
         "overview": [
             "channel_summary",
             "data_limits",

@@ -9,6 +9,7 @@ import pandas as pd
 from jinja2 import Environment
 
 from omniseg.ingest.data_profile import DataProfile, profile_data
+from omniseg.ingest.loader_warnings import LoaderWarning
 
 __all__ = ["CustomerData", "TableReport", "ValidationReport", "empty_table"]
 
@@ -113,7 +114,9 @@ class ValidationReport:
     """
 
     tables: dict[str, TableReport] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    #: what loading found worth a look (:class:`~omniseg.ingest.loader_warnings.LoaderWarning`;
+    #: each reads as its English text)
+    warnings: list[LoaderWarning | str] = field(default_factory=list)
     #: what the data holds (channels, purchases, revenue, orders, demographics, ...), set when
     #: the :class:`CustomerData` is built; see :mod:`omniseg.ingest.data_profile`
     profile: DataProfile | None = None
@@ -126,7 +129,7 @@ class ValidationReport:
         """Plain data (JSON-serialisable)."""
         return {
             "tables": {k: asdict(v) for k, v in self.tables.items()},
-            "warnings": list(self.warnings),
+            "warnings": [w.to_dict() if isinstance(w, LoaderWarning) else w for w in self.warnings],
             "profile": None if self.profile is None else self.profile.to_dict(),
         }
 
@@ -136,7 +139,7 @@ class ValidationReport:
         profile = data.get("profile")
         return cls(
             tables={k: TableReport(**v) for k, v in data.get("tables", {}).items()},
-            warnings=list(data.get("warnings", [])),
+            warnings=[LoaderWarning.from_dict(w) for w in data.get("warnings", [])],
             profile=None if profile is None else DataProfile.from_dict(profile),
         )
 

@@ -50,6 +50,7 @@ from omniseg.config.vocabulary import (
 )
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.ingest.data import CustomerData, TableReport, ValidationReport, empty_table
+from omniseg.ingest.loader_warnings import LoaderWarning, phrase
 from omniseg.ingest.schemas import (
     PII_COLUMNS,
     Window,
@@ -129,7 +130,7 @@ class _Raw:
     #: the stated ``number_format`` of the table (``None``: each column decides)
     number_format: dict[str, str] | None = None
     #: warnings found while converting (added to the report's warnings)
-    notes: list[str] = field(default_factory=list)
+    notes: list[LoaderWarning] = field(default_factory=list)
     #: the table's name in the data contract (customers, interactions, survey, interviews)
     table: str = ""
     #: extra copies of each kept row removed as exact duplicates (index of the kept rows)
@@ -785,7 +786,7 @@ def _decimal_evidence(text: pd.Series) -> tuple[int, int]:
 
 
 def _file_hint(raw: _Raw, skip: str) -> tuple[str, str]:
-    """The decimal mark a file's other columns, or its delimiter, point to: (mark, reason)."""
+    """The decimal mark a file's other columns, or its delimiter, point to: (mark, reason key)."""
     comma = point = 0
     for col in raw.frame.columns:
         if col == skip or col in PII_COLUMNS or col in _NOT_NUMBERS:
@@ -795,12 +796,12 @@ def _file_hint(raw: _Raw, skip: str) -> tuple[str, str]:
             c, p = _decimal_evidence(series.astype("string").str.strip())
             comma, point = comma + c, point + p
     if comma and not point:
-        return ",", "other columns of the file write decimals with a comma"
+        return ",", "loader.hint.columns_comma"
     if point and not comma:
-        return ".", "other columns of the file write decimals with a point"
+        return ".", "loader.hint.columns_point"
     if raw.decimal_comma:
-        return ",", "the file is ';'-delimited, as Spanish-locale exports are"
-    return ".", "nothing in the file shows a decimal comma"
+        return ",", "loader.hint.semicolons"
+    return ".", "loader.hint.no_comma"
 
 
 #: Columns never holding amounts: not read as evidence of a file's decimal mark.
@@ -1085,29 +1086,41 @@ def _numbers(
     return values
 
 
-def _ambiguous_note(raw: _Raw, column: str, reading: _NumberReading, reason: str) -> str:
-    """The warning for a column whose ``15.597``-like cells only the file's hint could read."""
+def _ambiguous_note(raw: _Raw, column: str, reading: _NumberReading, reason: str) -> LoaderWarning:
+    """The warning for a column whose ``15.597``-like cells only the file's hint could read.
+
+    ``reason`` is the message key of the file's hint (:func:`_file_hint`).
+    """
     example = reading.example or "15.597"
     mark = "." if "." in example else ","
     if reading.decimal == mark:
-        how = f"as decimals ({example} = {float(example.replace(',', '.')):g})"
+        value = f"{float(example.replace(',', '.')):g}"
+        how = phrase("loader.how.decimals", example=example, value=value)
     else:
-        how = f"with '{mark}' as thousands separator ({example} = {example.replace(mark, '')})"
+        value = example.replace(mark, "")
+        how = phrase("loader.how.thousands", mark=mark, example=example, value=value)
     why = (
-        "the column writes other numbers both with a decimal comma and with a decimal point"
+        phrase("loader.why.mixed")
         if reading.reason == "mixed"
-        else f"no other value of the column shows the decimal mark, and {reason}"
+        else phrase("loader.why.hint", reason=phrase(reason))
     )
     stated = (
         "{decimal: ',', thousands: '.'}"
         if reading.decimal == ","
         else ("{decimal: '.', thousands: ','}")
     )
-    return (
-        f"{raw.source}, column '{column}': {reading.ambiguous:,} value(s) such as {example} have "
-        f"one '{mark}' followed by three digits, which can be a thousands separator or a decimal "
-        f"mark; read {how} because {why}. If that is wrong, state the format: "
-        f"number_format: {stated} under data: in the params file (number_format= in load_data)"
+    return LoaderWarning(
+        "loader.ambiguous_number",
+        {
+            "src": raw.source,
+            "column": column,
+            "n": int(reading.ambiguous),
+            "example": example,
+            "mark": mark,
+            "how": how,
+            "why": why,
+            "stated": stated,
+        },
     )
 
 
@@ -1130,25 +1143,28 @@ def _resolve_gender_codes(raw: _Raw, df: pd.DataFrame) -> None:
             {str(v).strip().upper() for v in df["gender"].dropna() if len(str(v).strip()) == 1}
         )
         if language is not None:
-            reason = "the column's other labels are in " + (
-                "Spanish" if language == "es" else "English"
-            )
+            reason = f"loader.gender_reason.labels_{language}"
         else:
             spanish = raw.decimal_comma or _file_hint(raw, "gender")[0] == ","
             language = "es" if spanish else "en"
             reason = (
-                "the file is a Spanish-locale export (';'-delimited or decimal commas)"
+                "loader.gender_reason.spanish_file"
                 if spanish
-                else "nothing in the file points to a Spanish-locale export"
+                else "loader.gender_reason.no_spanish_file"
             )
-        meaning = "female (mujer)" if language == "es" else "male"
+        meaning = "loader.gender.female" if language == "es" else "loader.gender.male"
         other = "male" if language == "es" else "female"
         raw.notes.append(
-            f"{raw.source}, column 'gender': the code M can mean mujer (Spanish, where H is "
-            f"hombre) or male (English, where F is female), and the column's codes {codes} do "
-            f"not say which; M was read as {meaning} because {reason}. If that is wrong, state "
-            f"it: value_maps: {{{raw.table or 'customers'}: {{gender: {{M: {other}}}}}}} under "
-            "data: in the params file (value_maps= in load_data)"
+            LoaderWarning(
+                "loader.gender_code",
+                {
+                    "src": raw.source,
+                    "codes": codes,
+                    "meaning": phrase(meaning),
+                    "reason": phrase(reason),
+                    "value_maps": f"{{{raw.table or 'customers'}: {{gender: {{M: {other}}}}}}}",
+                },
+            )
         )
     mapping = GENDER_CODES[language]
     folded = df["gender"].astype("string").map(fold_label, na_action="ignore")
@@ -1173,7 +1189,7 @@ def _no_rows(table: str, raw: _Raw) -> list[Problem]:
     ]
 
 
-def _drop_empty_columns(raw: _Raw, keep: set[str], warnings: list[str]) -> list[str]:
+def _drop_empty_columns(raw: _Raw, keep: set[str], warnings: list[LoaderWarning]) -> list[str]:
     """Drop optional columns that are blank on every row, with a warning; return their names.
 
     An empty optional column carries no information, and later stages treat an absent optional
@@ -1184,7 +1200,9 @@ def _drop_empty_columns(raw: _Raw, keep: set[str], warnings: list[str]) -> list[
     if empty and len(raw.frame):
         raw.frame = raw.frame.drop(columns=empty)
         warnings.append(
-            f"{raw.source}: {len(empty)} optional column(s) empty on every row, dropped: {empty}"
+            LoaderWarning(
+                "loader.empty_columns", {"src": raw.source, "n": len(empty), "columns": empty}
+            )
         )
         return empty
     return []
@@ -1272,7 +1290,7 @@ def _not_loaded(name: str, raw: _Raw, problems: list[Problem]):
 _DUPLICATE_SHARE = 0.01
 
 
-def _drop_exact_duplicates(raw: _Raw, warnings: list[str]) -> int:
+def _drop_exact_duplicates(raw: _Raw, warnings: list[LoaderWarning]) -> int:
     """Drop exact duplicate rows, keeping the first; warn with how many (and their share).
 
     The revenue they held is added to the warning by :func:`_duplicate_note` once revenue is
@@ -1293,23 +1311,19 @@ def _drop_exact_duplicates(raw: _Raw, warnings: list[str]) -> int:
 
 def _duplicate_note(
     raw: _Raw, n: int, rows_read: int, removed: float | None, total: float | None
-) -> str:
+) -> LoaderWarning:
     """The warning of dropped exact duplicates: rows, revenue, and a caution above 1%."""
     share = n / max(rows_read, 1)
-    note = f"{raw.source}: {n:,} exact duplicate row(s) dropped ({share:.1%} of {rows_read:,} rows"
+    params: dict[str, Any] = {"src": raw.source, "n": n, "share": share, "rows": rows_read}
+    key = "loader.duplicates"
     revenue_share = 0.0
     if removed is not None and total:
         revenue_share = removed / total
-        note += f"; revenue removed {removed:,.2f}, {revenue_share:.1%} of the revenue read"
-    note += ")"
-    if share > _DUPLICATE_SHARE or revenue_share > _DUPLICATE_SHARE:
-        note += (
-            ". More than 1% is removed: if the export left out a column that tells lines "
-            "apart (product, order_id, a line number), these may be genuine lines, e.g. two "
-            "identical items bought together, and revenue is short. Export that column to keep "
-            "them"
-        )
-    return note
+        key = "loader.duplicates_revenue"
+        params.update(revenue=removed, revenue_share=revenue_share)
+    caution = share > _DUPLICATE_SHARE or revenue_share > _DUPLICATE_SHARE
+    params["caution"] = phrase("loader.duplicates_caution") if caution else ""
+    return LoaderWarning(key, params)
 
 
 def _validate(raw: _Raw, frame: pd.DataFrame, schema: pa.DataFrameSchema) -> list[Problem]:
@@ -1343,7 +1357,7 @@ def _iso(value) -> str | None:
 
 
 def _customers(
-    raw: _Raw, warnings: list[str], window: Window | None = None
+    raw: _Raw, warnings: list[LoaderWarning], window: Window | None = None
 ) -> tuple[pd.DataFrame, TableReport, list[Problem]]:
     window = window or _resolve_window(None)
     rows_read = len(raw.frame)
@@ -1407,7 +1421,7 @@ def _customers(
 
 def _interactions(
     raw: _Raw,
-    warnings: list[str],
+    warnings: list[LoaderWarning],
     channel_aliases: dict[str, str] | None,
     window: Window | None = None,
 ) -> tuple[pd.DataFrame, TableReport, list[Problem]]:
@@ -1504,20 +1518,25 @@ def _interactions(
             }
         )[:5]
         warnings.append(
-            f"{raw.source}: {len(unknown)} unknown channel label(s) kept as-is: {unknown} "
-            f"(raw labels {labels}); map them with channel_aliases= if they are known channels"
+            LoaderWarning(
+                "loader.unknown_channels",
+                {"src": raw.source, "n": len(unknown), "channels": unknown, "labels": labels},
+            )
         )
     unknown_events = sorted(set(df["event"].dropna().unique()) - set(CANONICAL_EVENTS))
     if unknown_events:
         warnings.append(
-            f"{raw.source}: event label(s) outside the canonical set kept as-is: "
-            f"{unknown_events[:8]}"
+            LoaderWarning(
+                "loader.unknown_events",
+                {"src": raw.source, "events": [str(e) for e in unknown_events[:8]]},
+            )
         )
     if anonymous:
         warnings.append(
-            f"{raw.source}: {anonymous:,} row(s) ({anonymous / max(len(df), 1):.1%}) have no "
-            "identifier (anonymous); they count in channel totals but cannot be linked to a "
-            "customer"
+            LoaderWarning(
+                "loader.anonymous",
+                {"src": raw.source, "n": anonymous, "share": anonymous / max(len(df), 1)},
+            )
         )
     report = TableReport(
         "interactions",
@@ -1539,7 +1558,7 @@ _ORDER_LINES_SHARE = 0.20
 _ORDER_LINES_MIN = 50
 
 
-def _order_lines_note(raw: _Raw, df: pd.DataFrame, identifiers: list[str]) -> str | None:
+def _order_lines_note(raw: _Raw, df: pd.DataFrame, identifiers: list[str]) -> LoaderWarning | None:
     """A warning when purchases look like order lines and there is no ``order_id`` to group them.
 
     More than :data:`_ORDER_LINES_SHARE` of the purchase rows (and at least
@@ -1555,12 +1574,14 @@ def _order_lines_note(raw: _Raw, df: pd.DataFrame, identifiers: list[str]) -> st
     shared = int(purchases.duplicated(keep=False).sum())
     if shared < _ORDER_LINES_MIN or shared <= _ORDER_LINES_SHARE * len(purchases):
         return None
-    return (
-        f"{raw.source}: {shared:,} of {len(purchases):,} purchase rows "
-        f"({shared / len(purchases):.0%}) share their customer and their exact timestamp with "
-        "another purchase: they look like the lines of one order, and may be counted as "
-        "separate orders (frequency, orders per customer). Fix: export an order_id column "
-        "(the order or ticket number of each line)"
+    return LoaderWarning(
+        "loader.order_lines",
+        {
+            "src": raw.source,
+            "n": shared,
+            "purchases": len(purchases),
+            "order_share": shared / len(purchases),
+        },
     )
 
 
@@ -1702,7 +1723,7 @@ def load_codebook(source: str | Path | dict) -> dict:
     return clean
 
 
-def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[str]):
+def _survey(raw: _Raw, codebook: dict, cb_source: str, warnings: list[LoaderWarning]):
     rows_read = len(raw.frame)
     items = codebook["items"]
     problems = _missing_required(raw, ["respondent_id"])
@@ -1807,7 +1828,7 @@ def _interviews(
     columns: dict[str, str] | None,
     sheet: str | int | None = None,
     maps: dict[str, dict[str, str]] | None = None,
-    warnings: list[str] | None = None,
+    warnings: list[LoaderWarning] | None = None,
 ):
     if isinstance(source, str | Path) and Path(source).is_dir():
         folder = Path(source)
@@ -1966,7 +1987,7 @@ def _apply_value_maps(raw: _Raw, maps: dict[str, dict[str, str]] | None) -> list
 _PADDED_IDS = ("customer_id",)
 
 
-def _zero_padding_notes(out: dict[str, Any], report: ValidationReport) -> list[str]:
+def _zero_padding_notes(out: dict[str, Any], report: ValidationReport) -> list[LoaderWarning]:
     """Warnings for ids that match the CRM's only once leading zeros are removed.
 
     ``00123`` in the CRM and ``123`` in the interactions are the same customer whose id lost its
@@ -1999,13 +2020,17 @@ def _zero_padding_notes(out: dict[str, Any], report: ValidationReport) -> list[s
             padded_crm = mine.str.startswith("0").mean() >= unmatched.str.startswith("0").mean()
             padded, bare = (crm_file, other_file) if padded_crm else (other_file, crm_file)
             notes.append(
-                f"{crm_file} and {other_file}, column '{col}': {n:,} {col} value(s) of "
-                f"{other_file} match one of {crm_file} only once leading zeros are removed "
-                f"({padded} writes them with leading zeros, {bare} without, as a number). Likely "
-                "cause: a spreadsheet (Excel) opened and saved one export and read the ids as "
-                "numbers, dropping their leading zeros. The ids are not changed, so these are "
-                "not linked. Fix: export the column as text from the source system (or format "
-                "it as text before saving)"
+                LoaderWarning(
+                    "loader.zero_padding",
+                    {
+                        "crm": crm_file,
+                        "other": other_file,
+                        "column": col,
+                        "n": n,
+                        "padded": padded,
+                        "bare": bare,
+                    },
+                )
             )
     return notes
 
@@ -2210,7 +2235,7 @@ def load_data(
     problems: list[Problem] = []
     for table in ("customers", "interactions", "interviews"):
         problems += _target_problems(table, columns.get(table))
-    warnings: list[str] = []
+    warnings: list[LoaderWarning] = []
     report = ValidationReport(warnings=warnings)
     sources: dict[str, str] = {}
     out: dict[str, object] = {}
@@ -2300,16 +2325,20 @@ def load_data(
         n_unknown = int((~unknown.isin(crm_ids)).sum())
         if n_unknown:
             warnings.append(
-                f"{report.tables['interactions'].source}: {n_unknown:,} row(s) have a "
-                "customer_id that is not in the CRM"
+                LoaderWarning(
+                    "loader.unknown_customers",
+                    {"src": report.tables["interactions"].source, "n": n_unknown},
+                )
             )
     if has_crm and out.get("survey") is not None and "customer_id" in out["survey"]:
         linked = out["survey"]["customer_id"].dropna()
         n_unknown = int((~linked.isin(crm_ids)).sum())
         if n_unknown:
             warnings.append(
-                f"{report.tables['survey'].source}: {n_unknown:,} respondent(s) linked to a "
-                "customer_id that is not in the CRM"
+                LoaderWarning(
+                    "loader.unknown_respondents",
+                    {"src": report.tables["survey"].source, "n": n_unknown},
+                )
             )
     return CustomerData(
         customers=out["customers"],

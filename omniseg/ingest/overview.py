@@ -30,6 +30,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from omniseg.config.vocabulary import IDENTIFIER_COLUMNS, order_channels
+from omniseg.errors import ParameterError
 from omniseg.report.i18n import (
     channel_label,
     check_language,
@@ -456,8 +457,8 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     data : CustomerData
         Loaded data; ``data.report.warnings`` is used when present.
     language : {"en", "es"}, default "en"
-        Language of the warnings (the loader's known warnings are translated; others are kept
-        as written).
+        Language of the warnings (the loader's warnings are worded from their message keys;
+        plain texts are kept as written).
 
     Returns
     -------
@@ -469,10 +470,7 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
     """
     check_language(language)
     report = getattr(data, "report", None)
-    out = [
-        translate_loader_warning(str(w), language)
-        for w in (getattr(report, "warnings", None) or [])
-    ]
+    out = [translate_loader_warning(w, language) for w in (getattr(report, "warnings", None) or [])]
     summary = channel_summary(data)
     for _, row in summary.iterrows():
         if row["share_of_interactions"] < SPARSE_CHANNEL_SHARE:
@@ -617,7 +615,7 @@ def _check_plot_args(
         raise TypeError(f"{func} expects a DataFrame. Got {type(frame).__name__} instead.")
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ValueError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
+        raise ParameterError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
     check_language(language)
     if fig is not None and not isinstance(fig, go.Figure):
         raise TypeError(
@@ -922,7 +920,6 @@ def report_section(
     tables : dict, optional
         :func:`overview_tables` of ``data`` (computed when not given).
     """
-    from omniseg.errors import ParameterError
     from omniseg.report.display import paragraph, section, table
 
     check_language(language)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from omniseg.errors import OutputError
 from omniseg.ingest.data import CustomerData, ValidationReport
 
 __all__ = ["SNAPSHOT_PREFIX", "create_snapshot_dir", "load_snapshot", "save_snapshot"]
@@ -49,14 +50,19 @@ def create_snapshot_dir(parent: str | Path | None = None, owner: str = "") -> Pa
     Raises
     ------
     OSError
-        If it cannot be created, or if its mode lets other users in.
+        If it cannot be created; :class:`~omniseg.errors.OutputError` (an ``OSError``) if its
+        mode lets other users in.
     """
     prefix = f"{SNAPSHOT_PREFIX}{owner}-" if owner else SNAPSHOT_PREFIX
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     mode = stat.S_IMODE(os.lstat(folder).st_mode)
     if mode & 0o077:  # pragma: no cover - mkdtemp promises 0700
         os.rmdir(folder)
-        raise PermissionError(f"The snapshot folder {folder} was created with mode {mode:o}.")
+        raise OutputError(
+            f"The snapshot folder {folder} was created with mode {mode:o}: other users could "
+            "read it. Set a private temporary folder (TMPDIR) and run again.",
+            path=folder,
+        )
     return folder
 
 

@@ -1199,6 +1199,151 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "%{y}: %{x:.1%} of the talk, %{customdata} interviews",
         "es": "%{y}: %{x:.1%} de lo hablado, %{customdata} entrevistas",
     },
+    # Loader warnings (omniseg.ingest.loader_warnings.LoaderWarning): English fields carry the
+    # format the loaders always wrote ({n:,}); Spanish fields arrive formatted for Spanish readers.
+    "loader.empty_columns": {
+        "en": "{src}: {n} optional column(s) empty on every row, dropped: {columns}",
+        "es": "{src}: {n} columna(s) opcionales vacías en todas las filas, descartadas: {columns}",
+    },
+    "loader.duplicates": {
+        "en": "{src}: {n:,} exact duplicate row(s) dropped ({share:.1%} of {rows:,} rows){caution}",
+        "es": "{src}: se eliminaron {n} fila(s) duplicadas exactas ({share} de {rows} filas)"
+        "{caution}",
+    },
+    "loader.duplicates_revenue": {
+        "en": "{src}: {n:,} exact duplicate row(s) dropped ({share:.1%} of {rows:,} rows; revenue "
+        "removed {revenue:,.2f}, {revenue_share:.1%} of the revenue read){caution}",
+        "es": "{src}: se eliminaron {n} fila(s) duplicadas exactas ({share} de {rows} filas; "
+        "ingresos eliminados {revenue}, el {revenue_share} de los ingresos leídos){caution}",
+    },
+    "loader.duplicates_caution": {
+        "en": ". More than 1% is removed: if the export left out a column that tells lines "
+        "apart (product, order_id, a line number), these may be genuine lines, e.g. two "
+        "identical items bought together, and revenue is short. Export that column to keep them",
+        "es": ". Se eliminó más del 1 %: si la exportación omitió una columna que distingue "
+        "las líneas (producto, order_id, número de línea), pueden ser líneas reales y "
+        "faltan ingresos. Exporte esa columna para conservarlas",
+    },
+    "loader.order_lines": {
+        "en": "{src}: {n:,} of {purchases:,} purchase rows ({order_share:.0%}) share their "
+        "customer and their exact timestamp with another purchase: they look like the lines of "
+        "one order, and may be counted as separate orders (frequency, orders per customer). Fix: "
+        "export an order_id column (the order or ticket number of each line)",
+        "es": "{src}: {n} de {purchases} compras ({order_share}) comparten cliente y momento "
+        "exacto con otra compra: parecen líneas de un mismo pedido y pueden contarse como pedidos "
+        "distintos (frecuencia, pedidos por cliente). Solución: exporte una columna order_id (el "
+        "número de pedido o de ticket de cada línea)",
+    },
+    "loader.unknown_channels": {
+        "en": "{src}: {n} unknown channel label(s) kept as-is: {channels} (raw labels {labels}); "
+        "map them with channel_aliases= if they are known channels",
+        "es": "{src}: {n} etiqueta(s) de canal desconocidas se mantienen tal cual: {channels} "
+        "(etiquetas originales {labels}); asígnelas con channel_aliases= si son canales conocidos",
+    },
+    "loader.unknown_events": {
+        "en": "{src}: event label(s) outside the canonical set kept as-is: {events}",
+        "es": "{src}: etiquetas de evento fuera del conjunto canónico, se mantienen tal cual: "
+        "{events}",
+    },
+    "loader.anonymous": {
+        "en": "{src}: {n:,} row(s) ({share:.1%}) have no identifier (anonymous); they count in "
+        "channel totals but cannot be linked to a customer",
+        "es": "{src}: {n} fila(s) ({share}) no tienen identificador (anónimas); cuentan en los "
+        "totales por canal pero no se pueden vincular a un cliente",
+    },
+    "loader.unknown_customers": {
+        "en": "{src}: {n:,} row(s) have a customer_id that is not in the CRM",
+        "es": "{src}: {n} fila(s) tienen un customer_id que no está en el CRM",
+    },
+    "loader.unknown_respondents": {
+        "en": "{src}: {n:,} respondent(s) linked to a customer_id that is not in the CRM",
+        "es": "{src}: {n} encuestado(s) vinculados a un customer_id que no está en el CRM",
+    },
+    "loader.zero_padding": {
+        "en": "{crm} and {other}, column '{column}': {n:,} {column} value(s) of {other} match one "
+        "of {crm} only once leading zeros are removed ({padded} writes them with leading zeros, "
+        "{bare} without, as a number). Likely cause: a spreadsheet (Excel) opened and saved one "
+        "export and read the ids as numbers, dropping their leading zeros. The ids are not "
+        "changed, so these are not linked. Fix: export the column as text from the source system "
+        "(or format it as text before saving)",
+        "es": "{crm} y {other}, columna '{column}': {n} valor(es) de {column} de {other} solo "
+        "coinciden con {crm} si se quitan los ceros a la izquierda ({padded} los escribe con ceros "
+        "a la izquierda, {bare} sin ellos, como número). Causa probable: una hoja de "
+        "cálculo (Excel) abrió y guardó una exportación y leyó los ids como números. Los ids no se "
+        "cambian, así que no se vinculan. Solución: exporte la columna como texto",
+    },
+    "loader.ambiguous_number": {
+        "en": "{src}, column '{column}': {n:,} value(s) such as {example} have one '{mark}' "
+        "followed by three digits, which can be a thousands separator or a decimal mark; read "
+        "{how} because {why}. If that is wrong, state the format: number_format: {stated} under "
+        "data: in the params file (number_format= in load_data)",
+        "es": "{src}, columna '{column}': {n} valor(es) como {example} tienen un '{mark}' seguido "
+        "de tres cifras, que puede ser separador de miles o marca decimal; se leyeron {how} "
+        "porque {why}. Si no es así, indique el formato: number_format: {stated} en data: del "
+        "archivo de parámetros (number_format= en load_data)",
+    },
+    "loader.how.decimals": {
+        "en": "as decimals ({example} = {value})",
+        "es": "como decimales ({example} = {value})",
+    },
+    "loader.how.thousands": {
+        "en": "with '{mark}' as thousands separator ({example} = {value})",
+        "es": "con '{mark}' como separador de miles ({example} = {value})",
+    },
+    "loader.why.mixed": {
+        "en": "the column writes other numbers both with a decimal comma and with a decimal point",
+        "es": "la columna escribe otros números con coma decimal y también con punto decimal",
+    },
+    "loader.why.hint": {
+        "en": "no other value of the column shows the decimal mark, and {reason}",
+        "es": "ningún otro valor de la columna muestra la marca decimal, y {reason}",
+    },
+    "loader.hint.columns_comma": {
+        "en": "other columns of the file write decimals with a comma",
+        "es": "otras columnas del archivo escriben los decimales con coma",
+    },
+    "loader.hint.columns_point": {
+        "en": "other columns of the file write decimals with a point",
+        "es": "otras columnas del archivo escriben los decimales con punto",
+    },
+    "loader.hint.semicolons": {
+        "en": "the file is ';'-delimited, as Spanish-locale exports are",
+        "es": "el archivo está delimitado por ';', como las exportaciones en configuración "
+        "española",
+    },
+    "loader.hint.no_comma": {
+        "en": "nothing in the file shows a decimal comma",
+        "es": "nada en el archivo muestra una coma decimal",
+    },
+    "loader.gender_code": {
+        "en": "{src}, column 'gender': the code M can mean mujer (Spanish, where H is hombre) or "
+        "male (English, where F is female), and the column's codes {codes} do not say which; M "
+        "was read as {meaning} because {reason}. If that is wrong, state it: value_maps: "
+        "{value_maps} under data: in the params file (value_maps= in load_data)",
+        "es": "{src}, columna 'gender': el código M puede ser mujer (español, donde H es hombre) o "
+        "male, hombre (inglés, donde F es mujer), y los códigos de la columna {codes} no lo "
+        "aclaran; M se leyó como {meaning} porque {reason}. Si no es así, indíquelo: value_maps: "
+        "{value_maps} en data: del archivo de parámetros (value_maps= en load_data)",
+    },
+    "loader.gender.female": {"en": "female (mujer)", "es": "mujer"},
+    "loader.gender.male": {"en": "male", "es": "hombre (male)"},
+    "loader.gender_reason.labels_es": {
+        "en": "the column's other labels are in Spanish",
+        "es": "las demás etiquetas de la columna están en español",
+    },
+    "loader.gender_reason.labels_en": {
+        "en": "the column's other labels are in English",
+        "es": "las demás etiquetas de la columna están en inglés",
+    },
+    "loader.gender_reason.spanish_file": {
+        "en": "the file is a Spanish-locale export (';'-delimited or decimal commas)",
+        "es": "el archivo es una exportación en configuración española (delimitado por ';' o con "
+        "comas decimales)",
+    },
+    "loader.gender_reason.no_spanish_file": {
+        "en": "nothing in the file points to a Spanish-locale export",
+        "es": "nada en el archivo indica una exportación en configuración española",
+    },
 }
 
 #: Language -> canonical channel -> display name. Unknown channels are shown capitalised.
@@ -1487,179 +1632,56 @@ def format_money(
     return f"{text}\u00a0{symbol}" if language == "es" else f"{symbol}{text}"
 
 
-#: Spanish forms of the loader's warnings (``omniseg.ingest.io`` writes them in English, where they
-#: also go to logs): ``(pattern, template)``; numbers are re-formatted for Spanish readers.
-_LOADER_WARNINGS_ES: tuple[tuple[str, str], ...] = (
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped \((?P<p>[\d.]+)% of "
-        r"(?P<m>[\d,]+) rows; revenue removed (?P<rev>[\d,.]+), (?P<q>[\d.]+)% of the revenue "
-        r"read\)(?P<caution>\. More than 1% is removed.*)?$",
-        "{src}: se eliminaron {n} fila(s) duplicadas exactas ({p} de {m} filas; ingresos "
-        "eliminados {rev}, el {q} de los ingresos leídos){caution}",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped \((?P<p>[\d.]+)% of "
-        r"(?P<m>[\d,]+) rows\)(?P<caution>\. More than 1% is removed.*)?$",
-        "{src}: se eliminaron {n} fila(s) duplicadas exactas ({p} de {m} filas){caution}",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) of (?P<m>[\d,]+) purchase rows \((?P<p>\d+)%\) share "
-        r"their customer and their exact timestamp with another purchase.*$",
-        "{src}: {n} de {m} compras ({p}) comparten cliente y momento exacto con otra compra: "
-        "parecen líneas de un mismo pedido y pueden contarse como pedidos distintos (frecuencia, "
-        "pedidos por cliente). Solución: exporte una columna order_id (el número de pedido o de "
-        "ticket de cada línea)",
-    ),
-    (
-        r"^(?P<crm>.+?) and (?P<other>.+?), column 'customer_id': (?P<n>[\d,]+) customer_id "
-        r"value\(s\) of .+ match one of .+ only once leading zeros are removed.*$",
-        "{crm} y {other}, columna 'customer_id': {n} valor(es) de customer_id de {other} solo "
-        "coinciden con {crm} si se quitan los ceros a la izquierda. Causa probable: una hoja de "
-        "cálculo (Excel) abrió y guardó una exportación y leyó los ids como números. Los ids no se "
-        "cambian, así que no se vinculan. Solución: exporte la columna como texto",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) exact duplicate row\(s\) dropped$",
-        "{src}: se eliminaron {n} fila(s) duplicadas exactas",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) row\(s\) \((?P<p>[\d.]+)%\) have no identifier "
-        r"\(anonymous\); they count in channel totals but cannot be linked to a customer$",
-        "{src}: {n} fila(s) ({p}) no tienen identificador (anónimas); cuentan en los totales por "
-        "canal pero no se pueden vincular a un cliente",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) row\(s\) have a customer_id that is not in the CRM$",
-        "{src}: {n} fila(s) tienen un customer_id que no está en el CRM",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) respondent\(s\) linked to a customer_id that is not in "
-        r"the CRM$",
-        "{src}: {n} encuestado(s) vinculados a un customer_id que no está en el CRM",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) unknown channel label\(s\) kept as-is: (?P<rest>.*); map "
-        r"them with channel_aliases= if they are known channels$",
-        "{src}: {n} etiqueta(s) de canal desconocidas se mantienen tal cual: {rest}; asígnelas "
-        "con channel_aliases= si son canales conocidos",
-    ),
-    (
-        r"^(?P<src>.+?): (?P<n>[\d,]+) optional column\(s\) empty on every row, dropped: "
-        r"(?P<rest>.*)$",
-        "{src}: {n} columna(s) opcionales vacías en todas las filas, descartadas: {rest}",
-    ),
-    (
-        r"^(?P<src>.+?), column '(?P<col>[^']+)': (?P<n>[\d,]+) value\(s\) such as (?P<ex>\S+) "
-        r"have one '(?P<mark>.)' followed by three digits, which can be a thousands separator or "
-        r"a decimal mark; read (?P<how>as decimals|with '.' as thousands separator) "
-        r"\((?P<eq>[^)]*)\) because (?P<why>.+?)\. If that is wrong, state the format: "
-        r"number_format: (?P<fmt>\{.*?\}) under data:.*$",
-        "{src}, columna '{col}': {n} valor(es) como {ex} tienen un '{mark}' seguido de tres "
-        "cifras, que puede ser separador de miles o marca decimal; se leyeron {how} ({eq}) porque "
-        "{why}. Si no es así, indique el formato: number_format: {fmt} en data: del archivo de "
-        "parámetros (number_format= en load_data)",
-    ),
-    (
-        r"^(?P<src>.+?), column 'gender': the code M can mean mujer \(Spanish, where H is "
-        r"hombre\) or male \(English, where F is female\), and the column's codes (?P<codes>.+?) "
-        r"do not say which; M was read as (?P<meaning>female \(mujer\)|male) because "
-        r"(?P<why>.+?)\. If that is wrong, state it: value_maps: (?P<fmt>.+?) under data:.*$",
-        "{src}, columna 'gender': el código M puede ser mujer (español, donde H es hombre) o "
-        "male, hombre (inglés, donde F es mujer), y los códigos de la columna {codes} no lo "
-        "aclaran; M se leyó como {meaning} porque {why}. Si no es así, indíquelo: value_maps: "
-        "{fmt} en data: del archivo de parámetros (value_maps= en load_data)",
-    ),
-    (
-        r"^(?P<src>.+?): event label\(s\) outside the canonical set kept as-is: (?P<rest>.*)$",
-        "{src}: etiquetas de evento fuera del conjunto canónico, se mantienen tal cual: {rest}",
-    ),
-)
+#: Loader-warning fields that are shares, with the decimals their English text rounds to.
+_LOADER_SHARES: dict[str, int] = {"share": 1, "revenue_share": 1, "order_share": 0}
+#: Loader-warning fields that are amounts, with their decimals.
+_LOADER_AMOUNTS: dict[str, int] = {"revenue": 2}
 
 
-#: Spanish forms of the free-text parts of loader warnings (groups ``how``, ``why``, ``meaning``).
-_LOADER_PHRASES_ES: dict[str, str] = {
-    "as decimals": "como decimales",
-    "with '.' as thousands separator": "con '.' como separador de miles",
-    "with ',' as thousands separator": "con ',' como separador de miles",
-    "the column writes other numbers both with a decimal comma and with a decimal point": (
-        "la columna escribe otros números con coma decimal y también con punto decimal"
-    ),
-    "no other value of the column shows the decimal mark, and ": (
-        "ningún otro valor de la columna muestra la marca decimal, y "
-    ),
-    "other columns of the file write decimals with a comma": (
-        "otras columnas del archivo escriben los decimales con coma"
-    ),
-    "other columns of the file write decimals with a point": (
-        "otras columnas del archivo escriben los decimales con punto"
-    ),
-    "the file is ';'-delimited, as Spanish-locale exports are": (
-        "el archivo está delimitado por ';', como las exportaciones en configuración española"
-    ),
-    "nothing in the file shows a decimal comma": "nada en el archivo muestra una coma decimal",
-    "the file is a Spanish-locale export (';'-delimited or decimal commas)": (
-        "el archivo es una exportación en configuración española (delimitado por ';' o con "
-        "comas decimales)"
-    ),
-    "nothing in the file points to a Spanish-locale export": (
-        "nada en el archivo indica una exportación en configuración española"
-    ),
-    "female (mujer)": "mujer",
-    "male": "hombre (male)",
-}
+def _loader_field(name: str, value: object, language: str) -> object:
+    """One field of a loader warning, ready for the ``language`` text of its key."""
+    if isinstance(value, dict) and "key" in value:  # a worded part
+        return _word_loader(value["key"], value.get("params", {}), language)
+    if language == "en" or isinstance(value, bool) or not isinstance(value, int | float):
+        return value  # English texts format their own numbers ({n:,}); labels are kept
+    if name in _LOADER_SHARES:  # the share as the English text rounds it, in Spanish form
+        return format_percent(round(float(value), _LOADER_SHARES[name] + 2), language)
+    return format_number(value, language, _LOADER_AMOUNTS.get(name, 0))
 
 
-def _phrase_es(text: str) -> str:
-    """``text`` with its known English phrases in Spanish (longest first)."""
-    for en in sorted(_LOADER_PHRASES_ES, key=len, reverse=True):
-        if en in text:
-            return text.replace(en, _LOADER_PHRASES_ES[en])
-    return text
+def _word_loader(key: str, params: dict, language: str) -> str:
+    fields = {name: _loader_field(name, value, language) for name, value in params.items()}
+    return t(key, language, **fields)
 
 
-def translate_loader_warning(text: str, language: str = "en") -> str:
-    """A loader warning in the report's language (unknown warnings are returned as they are).
+def translate_loader_warning(warning: object, language: str = "en") -> str:
+    """A loader warning worded in the report's language.
+
+    Parameters
+    ----------
+    warning : LoaderWarning or str
+        A :class:`~omniseg.ingest.loader_warnings.LoaderWarning` (a ``loader.*`` key of
+        :data:`MESSAGES` and its fields); a plain text is returned as it is.
+    language : {"en", "es"}, default "en"
+
+    Returns
+    -------
+    str
 
     Examples
     --------
-    >>> translate_loader_warning("customers.csv: 1,025 exact duplicate row(s) dropped", "es")
-    'customers.csv: se eliminaron 1.025 fila(s) duplicadas exactas'
+    >>> from omniseg.ingest.loader_warnings import LoaderWarning
+    >>> w = LoaderWarning(
+    ...     "loader.duplicates",
+    ...     {"src": "customers.csv", "n": 1025, "share": 0.005, "rows": 205000, "caution": ""},
+    ... )
+    >>> translate_loader_warning(w, "en")
+    'customers.csv: 1,025 exact duplicate row(s) dropped (0.5% of 205,000 rows)'
+    >>> translate_loader_warning(w, "es")
+    'customers.csv: se eliminaron 1.025 fila(s) duplicadas exactas (0,5\xa0% de 205.000 filas)'
     """
-    import re
-
     check_language(language)
-    if language == "en":
-        return text
-    for pattern, template in _LOADER_WARNINGS_ES:
-        m = re.match(pattern, text)
-        if m:
-            parts = m.groupdict()
-            if "n" in parts:
-                parts["n"] = format_number(float(parts["n"].replace(",", "")), language)
-            for key in ("m",):
-                if parts.get(key):
-                    parts[key] = format_number(float(parts[key].replace(",", "")), language)
-            for key in ("p", "q"):
-                if parts.get(key):
-                    parts[key] = format_percent(float(parts[key]) / 100, language)
-            if parts.get("rev"):
-                parts["rev"] = format_number(float(parts["rev"].replace(",", "")), language, 2)
-            if "caution" in parts:
-                parts["caution"] = (
-                    ". Se eliminó más del 1 %: si la exportación omitió una columna que distingue "
-                    "las líneas (producto, order_id, número de línea), pueden ser líneas reales y "
-                    "faltan ingresos. Exporte esa columna para conservarlas"
-                    if parts["caution"]
-                    else ""
-                )
-            for key in ("how", "meaning"):
-                if parts.get(key):
-                    parts[key] = _LOADER_PHRASES_ES.get(parts[key], parts[key])
-            if parts.get("why"):
-                head = "no other value of the column shows the decimal mark, and "
-                why = parts["why"]
-                if why.startswith(head):
-                    why = _LOADER_PHRASES_ES[head] + _phrase_es(why[len(head) :])
-                parts["why"] = _phrase_es(why)
-            return template.format(**parts)
-    return text
+    key = getattr(warning, "key", None)
+    if key is None:
+        return str(warning)
+    return _word_loader(key, getattr(warning, "params", {}), language)
