@@ -38,6 +38,7 @@ import pandas as pd
 import yaml
 
 from omniseg.atomic import replace_dir
+from omniseg.errors import ParameterError
 
 __all__ = ["SEGMENTS", "generate_demo"]
 
@@ -1191,11 +1192,11 @@ def generate_demo(
     from tqdm.auto import tqdm
 
     if not isinstance(n_customers, int) or n_customers < 50:
-        raise ValueError(
+        raise ParameterError(
             f"The 'n_customers' parameter must be an int in [50, inf). Got {n_customers!r}."
         )
     if format not in ("csv", "parquet"):
-        raise ValueError(f"The 'format' parameter must be 'csv' or 'parquet'. Got {format!r}.")
+        raise ParameterError(f"The 'format' parameter must be 'csv' or 'parquet'. Got {format!r}.")
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))

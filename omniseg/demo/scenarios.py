@@ -38,6 +38,7 @@ import pandas as pd
 import yaml
 
 from omniseg.atomic import replace_dir
+from omniseg.errors import ParameterError
 
 __all__ = ["SCENARIOS", "ScenarioData", "generate_scenario", "scenario_data"]
 
@@ -1018,7 +1019,7 @@ _BUILDERS: dict[str, Callable[..., ScenarioData]] = {
 
 def _check_name(name: str) -> None:
     if name not in SCENARIOS:
-        raise ValueError(f"Unknown scenario {name!r}. Valid scenarios: {', '.join(SCENARIOS)}.")
+        raise ParameterError(f"Unknown scenario {name!r}. Valid scenarios: {', '.join(SCENARIOS)}.")
 
 
 def scenario_data(name: str, seed: int = 42) -> ScenarioData:
@@ -1037,7 +1038,7 @@ def scenario_data(name: str, seed: int = 42) -> ScenarioData:
 
     Raises
     ------
-    ValueError
+    omniseg.errors.ParameterError
         If ``name`` is not a scenario (the message lists the valid names).
     """
     _check_name(name)
@@ -1067,7 +1068,7 @@ def generate_scenario(name: str, out_dir: str | Path, *, seed: int = 42) -> dict
 
     Raises
     ------
-    ValueError
+    omniseg.errors.ParameterError
         If ``name`` is not a scenario (the message lists the valid names).
     """
     data = scenario_data(name, seed)
