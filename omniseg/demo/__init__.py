@@ -8,9 +8,17 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["generator", "scenarios"],
+    submodules=[
+        "generator",
+        "interactions",
+        "population",
+        "responses",
+        "scenarios",
+        "table_files",
+    ],
     submod_attrs={
         "generator": ["generate_demo"],
+        "population": ["SEGMENTS"],
         "scenarios": ["ScenarioData", "generate_scenario", "scenario_data"],
     },
 )
