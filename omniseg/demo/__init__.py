@@ -13,12 +13,15 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "interactions",
         "population",
         "responses",
+        "scenario_builders",
+        "scenario_parts",
         "scenarios",
         "table_files",
     ],
     submod_attrs={
         "generator": ["generate_demo"],
         "population": ["SEGMENTS"],
-        "scenarios": ["ScenarioData", "generate_scenario", "scenario_data"],
+        "scenario_parts": ["ScenarioData"],
+        "scenarios": ["SCENARIOS", "generate_scenario", "scenario_data"],
     },
 )
