@@ -88,6 +88,7 @@ def _launch_days(starts: pd.DatetimeIndex) -> np.ndarray:
 def draw_interactions(
     rng: np.random.Generator, cust: pd.DataFrame, start: pd.Timestamp, months: int
 ) -> pd.DataFrame:
+    """Every customer's events over ``months`` months from ``start``, from their segment."""
     n = len(cust)
     seg = cust["segment_idx"].to_numpy()
     starts = _month_starts(start, months)
@@ -286,6 +287,7 @@ def _noisy_email(rng: np.random.Generator, emails: np.ndarray) -> np.ndarray:
 
 
 def noisy_phone(rng: np.random.Generator, phones: np.ndarray) -> np.ndarray:
+    """Phone numbers written as different systems write them (spaces, +34, 0034, dashes)."""
     p = phones.astype(str)
     fmt = rng.choice(5, size=len(p), p=[0.45, 0.2, 0.15, 0.1, 0.1])
     a, b, c = (np.char.ljust(x, 3) for x in (p.astype("<U9").view("<U3").reshape(-1, 3).T))
@@ -311,6 +313,7 @@ def _noisy_loyalty(rng: np.random.Generator, ids: np.ndarray) -> np.ndarray:
 def attach_identifiers(
     rng: np.random.Generator, ev: pd.DataFrame, cust: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[dict]]:
+    """Give each event only the identifiers its channel sees; return it and the shared ones."""
     n = len(ev)
     ci = ev["ci"].to_numpy()
     ch = ev["ch"].to_numpy()

@@ -30,6 +30,7 @@ CONSTRUCT_LABELS: dict[str, dict[str, str]] = _SURVEY["constructs"]
 
 
 def codebook() -> dict:
+    """The survey codebook (``survey_codebook.yaml``): every item and the constructs."""
     items: dict[str, dict] = {}
     for construct, rows in ITEMS.items():
         for key, en, es, rev in rows:
@@ -69,6 +70,7 @@ def codebook() -> dict:
 def draw_survey(
     rng: np.random.Generator, cust: pd.DataFrame, used: np.ndarray
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The survey answers of the respondents, and their truth (customer, link, segment)."""
     seg = cust["segment_idx"].to_numpy()
     rate = np.array([SEGMENTS[s]["survey_rate"] for s in SEG_NAMES])[seg]
     resp = np.nonzero(rng.random(len(cust)) < rate)[0]

@@ -84,11 +84,13 @@ def csv_bytes(
 
 
 def params_yaml(params: dict[str, Any], header: str) -> bytes:
+    """A scenario's ``params.yaml``: a ``# header`` line, then the parameters."""
     body = yaml.safe_dump(params, allow_unicode=True, sort_keys=False, width=100)
     return (f"# {header}\n" + body).encode("utf-8")
 
 
 def make_ids(prefix: str, n: int, width: int = 5) -> np.ndarray:
+    """``n`` ids ``<prefix>00001``, ``<prefix>00002``... (``width`` digits)."""
     return np.array([f"{prefix}{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
 
 
@@ -110,6 +112,7 @@ def random_times(rng: np.random.Generator, n: int, start: pd.Timestamp, end: pd.
 
 
 def stamp(times: pd.Series | pd.DatetimeIndex, fmt: str = "%Y-%m-%d %H:%M:%S") -> np.ndarray:
+    """Moments as text in ``fmt``."""
     return np.asarray(pd.DatetimeIndex(times).strftime(fmt), dtype=object)
 
 
@@ -175,6 +178,7 @@ def draw_orders(
 
 
 def per_segment(labels: np.ndarray, spec: dict[str, dict[str, Any]], key: str) -> np.ndarray:
+    """Each label's segment value of ``key``."""
     return np.array([spec[s][key] for s in labels])
 
 
@@ -242,12 +246,14 @@ def draw_ages(rng: np.random.Generator, seg: np.ndarray, spec: dict[str, dict[st
 
 
 def segments_frame(spec: dict[str, dict[str, Any]]) -> pd.DataFrame:
+    """``segment`` and ``description`` of every planted segment (``truth/segments.csv``)."""
     return pd.DataFrame(
         {"segment": list(spec), "description": [v["description"] for v in spec.values()]}
     )
 
 
 def truth_readme(name: str, extra: str = "") -> str:
+    """``truth/README.txt`` of a scenario; ``extra`` lists its other truth columns."""
     return (
         f"Planted truth of the omniseg scenario '{name}' (omniseg.demo.scenarios). For tests only: "
         "the pipeline never reads it.\n\n"

@@ -61,6 +61,7 @@ def file_sha256(path: Path) -> str:
 
 
 def describe_input(path: Path) -> dict[str, object]:
+    """``path``, ``sha256`` and ``bytes`` of an input file or folder."""
     files = [path] if path.is_file() else [f for f in path.rglob("*") if f.is_file()]
     return {
         "path": str(path),
@@ -70,6 +71,7 @@ def describe_input(path: Path) -> dict[str, object]:
 
 
 def versions() -> dict[str, str]:
+    """Versions of Python and of the packages a report depends on."""
     out = {"python": platform.python_version()}
     for pkg in _VERSIONED_PACKAGES:
         try:
@@ -97,6 +99,7 @@ def swap_into_place(tmp_dir: Path, final_dir: Path) -> None:
 
 
 def keep_failed_attempt(tmp_dir: Path, output_dir: Path, run_name: str) -> Path:
+    """Move a failed run's folder to ``output_dir/.failed-<run>/`` (replacing the last one)."""
     failed = output_dir / f".failed-{run_name}"
     shutil.rmtree(failed, ignore_errors=True)
     tmp_dir.rename(failed)
