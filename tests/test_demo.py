@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from omniseg.config.vocabulary import CANONICAL_CHANNELS, IDENTIFIER_COLUMNS, normalise_channels
-from omniseg.demo.generator import SEGMENTS, generate_demo
+from omniseg.demo.generator import generate_demo
+from omniseg.demo.population import SEGMENTS
 from omniseg.ingest.io import load_data_dir
 
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"

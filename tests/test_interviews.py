@@ -1,7 +1,7 @@
 """Tests of interview themes (omniseg.voice.interviews): language, PII scrubbing, answers, themes,
 links.
 
-Planted-theme recovery: the demo generator (omniseg.demo.generator._THEME_TEXT) writes every
+Planted-theme recovery: the demo generator (omniseg.demo.responses._THEME_TEXT) writes every
 planted theme
 from a bank of 4 English and 4 Spanish sentences. The test derives each theme's characteristic
 words from those banks (the 3 stems with the highest TF-IDF across the 15 banks), so nothing about
@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from omniseg.demo.generator import _THEME_TEXT, FIRST_NAMES, SURNAMES
+from omniseg.demo.population import FIRST_NAMES, SURNAMES
+from omniseg.demo.responses import _THEME_TEXT
 from omniseg.errors import ParameterError
 from omniseg.ingest.io import load_demo
 from omniseg.report.paths import demo_data_dir

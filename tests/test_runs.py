@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from omniseg.cli import app
 from omniseg.config.params import load_params
 from omniseg.errors import DataValidationError, ReportError
-from omniseg.report.runs import NOTEBOOK_PARAMETERS, file_sha256, run_report
+from omniseg.report.manifest import file_sha256
+from omniseg.report.runs import NOTEBOOK_PARAMETERS, run_report
 
 OPEN_CELL = (
     "from omniseg.report.notebook import open_report\n"

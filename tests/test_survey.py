@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from scipy.stats import norm
 
-from omniseg.demo.generator import SEGMENTS
+from omniseg.demo.population import SEGMENTS
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.ingest.io import load_codebook, load_survey
 from omniseg.report.paths import demo_data_dir
@@ -420,7 +420,7 @@ def test_customer_features_several_nps_items_and_no_link_column():
 
 
 # ------------------------------------------------------------------------------------------
-# the demo: what the generator planted (omniseg.demo.generator._survey)
+# the demo: what the generator planted (omniseg.demo.responses.draw_survey)
 # ------------------------------------------------------------------------------------------
 # Per construct, respondent i of segment s answers item j with
 #     clip(round(attitude[s] + person_i + noise_ij), 1, 5),  person ~ N(0, 0.45), noise ~ N(0, 0.6)

@@ -12,7 +12,7 @@ from scipy.optimize import least_squares
 from scipy.stats import norm
 
 from omniseg.config.vocabulary import normalise_genders
-from omniseg.demo.generator import SEGMENTS
+from omniseg.demo.population import SEGMENTS
 from omniseg.errors import ParameterError
 from omniseg.ingest.io import load_codebook, load_customers, load_survey
 from omniseg.report.paths import demo_data_dir

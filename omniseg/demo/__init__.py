@@ -8,9 +8,20 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["generator", "scenarios"],
+    submodules=[
+        "generator",
+        "interactions",
+        "population",
+        "responses",
+        "scenario_builders",
+        "scenario_parts",
+        "scenarios",
+        "table_files",
+    ],
     submod_attrs={
         "generator": ["generate_demo"],
-        "scenarios": ["ScenarioData", "generate_scenario", "scenario_data"],
+        "population": ["SEGMENTS"],
+        "scenario_parts": ["ScenarioData"],
+        "scenarios": ["SCENARIOS", "generate_scenario", "scenario_data"],
     },
 )

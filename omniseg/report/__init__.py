@@ -9,7 +9,18 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["display", "export", "i18n", "notebook", "paths", "runs"],
+    submodules=[
+        "display",
+        "execution",
+        "export",
+        "i18n",
+        "manifest",
+        "notebook",
+        "output_folder",
+        "paths",
+        "run_lock",
+        "runs",
+    ],
     submod_attrs={
         "display": ["bullet_list", "paragraph", "section", "table"],
         "export": [
@@ -32,6 +43,8 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         ],
         "notebook": ["ReportContext", "open_report"],
         "paths": ["demo_data_dir", "notebooks_dir", "repo_root"],
-        "runs": ["RunResult", "atomic_write_text", "file_sha256", "run_report", "sweep_stale"],
+        "manifest": ["file_sha256"],
+        "run_lock": ["sweep_stale"],
+        "runs": ["RunResult", "atomic_write_text", "run_report"],
     },
 )

@@ -27,6 +27,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
+from omniseg.errors import ParameterError
+
 __all__ = [
     "PLOTLY_MIMETYPE",
     "PlotlyOfflinePreprocessor",
@@ -154,7 +156,7 @@ def merge_notebooks(notebooks: Sequence[nbformat.NotebookNode]) -> nbformat.Note
         A new notebook; the inputs are not modified.
     """
     if not notebooks:
-        raise ValueError("merge_notebooks needs at least one notebook.")
+        raise ParameterError("merge_notebooks needs at least one notebook.")
     merged = nbformat.v4.new_notebook()
     merged.metadata = copy.deepcopy(notebooks[0].metadata)
     merged.metadata.pop("papermill", None)

@@ -25,7 +25,7 @@ import pytest
 from notebook_builders import report_notebook
 
 from omniseg.errors import EXIT_CANNOT_WRITE, EXIT_LOCKED, EXIT_USAGE
-from omniseg.report.runs import sweep_stale
+from omniseg.report.run_lock import sweep_stale
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="signals, /proc and tmpfs: Linux")
 
@@ -267,7 +267,7 @@ def test_sweep_keeps_live_owners_and_removes_dead_ones(ws, tmp_path):
     tmp.mkdir()
     dead = subprocess.Popen(["true"])
     dead.wait()
-    from omniseg.report.runs import _HOST_TAG
+    from omniseg.report.run_lock import HOST_TAG as _HOST_TAG
 
     live_tag, dead_tag = f"{os.getpid()}h{_HOST_TAG}", f"{dead.pid}h{_HOST_TAG}"
     names = {
