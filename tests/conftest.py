@@ -55,31 +55,42 @@ def _demo_data():
     return load_demo()
 
 
-def _demo_pipeline():
+def _demo_pipeline(data):
     from omniseg.features.pipeline import customer_features
     from omniseg.segments.segmentation import segment_customers
 
-    data = _demo_data()
     features = customer_features(data)
     return data, features, segment_customers(features, random_state=42)
 
 
-def _demo_events():
+def _demo_events(data):
     from omniseg.identity.resolver import IdentityResolver
 
-    data = _demo_data()
     resolver = IdentityResolver().fit(data.customers, data.interactions)
     return data, data.interactions.assign(person_id=resolver.transform(data.interactions))
 
 
 @pytest.fixture(scope="session")
-def _demo_pipeline_once(tmp_path_factory):
-    return _once(tmp_path_factory, "demo-pipeline", _demo_pipeline)
+def _demo_data_once(tmp_path_factory):
+    return _once(tmp_path_factory, "demo-data", _demo_data)
 
 
 @pytest.fixture(scope="session")
-def _demo_events_once(tmp_path_factory):
-    return _once(tmp_path_factory, "demo-events", _demo_events)
+def _demo_pipeline_once(tmp_path_factory, _demo_data_once):
+    data = copy.deepcopy(_demo_data_once)
+    return _once(tmp_path_factory, "demo-pipeline", lambda: _demo_pipeline(data))
+
+
+@pytest.fixture(scope="session")
+def _demo_events_once(tmp_path_factory, _demo_data_once):
+    data = copy.deepcopy(_demo_data_once)
+    return _once(tmp_path_factory, "demo-events", lambda: _demo_events(data))
+
+
+@pytest.fixture(scope="module")
+def demo_data(_demo_data_once):
+    """``load_demo()``, the bundled demo data (a deep copy per test module)."""
+    return copy.deepcopy(_demo_data_once)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import pytest
 
 from omniseg.demo.generator import _THEME_TEXT, FIRST_NAMES, SURNAMES
 from omniseg.errors import ParameterError
-from omniseg.ingest.io import load_demo
 from omniseg.report.paths import demo_data_dir
 from omniseg.voice.interviews import (
     InterviewThemes,
@@ -39,8 +38,8 @@ FULL_NAMES = [f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES]
 
 
 @pytest.fixture(scope="module")
-def demo() -> pd.DataFrame:
-    return load_demo().interviews
+def demo(demo_data) -> pd.DataFrame:
+    return demo_data.interviews  # load_demo(), shared (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -217,8 +216,8 @@ def _recovered(fitted) -> list[str]:
     ]
 
 
-def test_place_names_are_not_theme_words(demo, fitted):
-    crm = load_demo().customers
+def test_place_names_are_not_theme_words(demo, fitted, demo_data):
+    crm = demo_data.customers
     places = sorted(set(crm["city"].dropna()) | set(crm["region"].dropna()))
     place_stems = {w for p in places for w in _stems(p)}
     # without the exclusion, and with the self-introductions kept ("I live in Santiago de
