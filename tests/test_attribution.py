@@ -508,13 +508,10 @@ def test_figures_escape_labels_and_speak_spanish():
 
 
 @pytest.fixture(scope="module")
-def demo_journeys():
-    from omniseg.identity.resolver import IdentityResolver
-    from omniseg.ingest.io import load_demo
-
-    data = load_demo()
-    resolver = IdentityResolver().fit(data.customers, data.interactions)
-    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+def demo_journeys(demo_events):
+    # load_demo()'s interactions with IdentityResolver().fit(customers, interactions)'s person
+    # ids: shared (tests/conftest.py)
+    _, events = demo_events
     truth = pd.read_csv(DEMO / "truth" / "customers.csv").set_index("customer_id")["segment"]
     return at.build_journeys(events, segments=truth)
 

@@ -142,13 +142,10 @@ def test_gaps_flag_uneven_satisfaction():
 
 
 @pytest.fixture(scope="module")
-def demo_plan():
-    from omniseg.features.pipeline import customer_features
-    from omniseg.ingest.io import load_demo
-    from omniseg.segments.segmentation import segment_customers
-
-    features = customer_features(load_demo())
-    seg = segment_customers(features, random_state=42, profile=False)
+def demo_plan(demo_pipeline):
+    # customer_features(load_demo()) and segment_customers(features, random_state=42), shared
+    # (tests/conftest.py); the plan reads only the labels, the same with or without the profile
+    _, features, seg = demo_pipeline
     metrics = channel_metrics(features, seg.labels)
     plan = channel_plan(metrics, features=features, labels=seg.labels, language="es")
     return features, seg, plan

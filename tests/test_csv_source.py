@@ -13,7 +13,6 @@ from omniseg.engine import as_table
 from omniseg.errors import DataValidationError, ParameterError
 from omniseg.features.table import build_features
 from omniseg.identity.resolver import IdentityResolver
-from omniseg.ingest.io import load_demo
 
 
 def _write(path, text: str) -> None:
@@ -24,8 +23,8 @@ def _write(path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def test_a_csv_export_gives_the_same_identities_and_features_as_the_dataframe(tmp_path):
-    data = load_demo()
+def test_a_csv_export_gives_the_same_identities_and_features_as_the_dataframe(tmp_path, demo_data):
+    data = demo_data
     frame = data.interactions
     # a Spanish-locale export: semicolons, decimal commas, capitalised names, gzip
     path = tmp_path / "interacciones.csv.gz"

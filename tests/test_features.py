@@ -15,7 +15,7 @@ from omniseg.features.definitions import FEATURES, feature_descriptions
 from omniseg.features.lifetimes import lifetimes_summary
 from omniseg.features.table import build_features
 from omniseg.identity.resolver import IdentityResolver
-from omniseg.ingest.io import load_demo, load_interactions
+from omniseg.ingest.io import load_interactions
 
 EVENTS = [
     # person, timestamp, channel, event, revenue, satisfaction
@@ -182,10 +182,8 @@ def test_rfm_matches_lifetimes_on_cdnow():
     np.testing.assert_allclose(ours.to_numpy(), expected.to_numpy(), atol=1e-6)
 
 
-def test_planted_journeys_show_up_in_the_demo():
-    data = load_demo()
-    resolver = IdentityResolver().fit(data.customers, data.interactions)
-    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+def test_planted_journeys_show_up_in_the_demo(demo_events):
+    data, events = demo_events  # load_demo(), identities resolved: shared (tests/conftest.py)
     table = build_features(events, data.customers)
     truth = pd.read_csv(
         Path(__file__).resolve().parents[1] / "data/demo/truth/customers.csv", dtype=str
@@ -199,12 +197,12 @@ def test_planted_journeys_show_up_in_the_demo():
     assert by_segment["email_click_rate"].mean().idxmax() == "promo_responsive"
 
 
-def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path):
+def test_lazy_resolved_parquet_gives_the_dataframe_table_on_the_demo(tmp_path, demo_data):
     """The feature build keys the lazy output of ``transform`` by identity resolution's integer
     person codes (no person_id text per event); the table is the DataFrame path's."""
     from omniseg.identity.origin import transform_origin
 
-    data = load_demo()
+    data = demo_data
     path = tmp_path / "interactions.parquet"
     data.interactions.to_parquet(path)
     resolver = IdentityResolver().fit(data.customers, path)

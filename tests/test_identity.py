@@ -17,7 +17,6 @@ from omniseg.identity.normalise import (
 )
 from omniseg.identity.origin import transform_source
 from omniseg.identity.resolver import IdentityResolver
-from omniseg.ingest.io import load_demo
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
 
@@ -102,11 +101,6 @@ TRICKY = [
     "\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669",
     None,
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_data():
-    return load_demo()
 
 
 @pytest.mark.parametrize("kind", ["email", "phone", "loyalty_id", "device_id", "customer_id"])
@@ -242,8 +236,8 @@ def test_mask_identifier():
 
 
 @pytest.fixture(scope="module")
-def demo_resolved():
-    data = load_demo()
+def demo_resolved(demo_data):
+    data = demo_data  # load_demo(), shared (tests/conftest.py)
     return data, IdentityResolver().fit(data.customers, data.interactions)
 
 

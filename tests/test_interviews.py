@@ -21,7 +21,6 @@ import pytest
 from omniseg.demo.population import FIRST_NAMES, SURNAMES
 from omniseg.demo.responses import _THEME_TEXT
 from omniseg.errors import ParameterError
-from omniseg.ingest.io import load_demo
 from omniseg.report.paths import demo_data_dir
 from omniseg.voice.answers import split_answers
 from omniseg.voice.interviews import InterviewThemes, link_interviews
@@ -35,8 +34,8 @@ FULL_NAMES = [f"{f} {s}" for f in FIRST_NAMES for s in SURNAMES]
 
 
 @pytest.fixture(scope="module")
-def demo() -> pd.DataFrame:
-    return load_demo().interviews
+def demo(demo_data) -> pd.DataFrame:
+    return demo_data.interviews  # load_demo(), shared (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -213,8 +212,8 @@ def _recovered(fitted) -> list[str]:
     ]
 
 
-def test_place_names_are_not_theme_words(demo, fitted):
-    crm = load_demo().customers
+def test_place_names_are_not_theme_words(demo, fitted, demo_data):
+    crm = demo_data.customers
     places = sorted(set(crm["city"].dropna()) | set(crm["region"].dropna()))
     place_stems = {w for p in places for w in _stems(p)}
     # without the exclusion, and with the self-introductions kept ("I live in Santiago de

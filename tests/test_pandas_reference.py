@@ -15,8 +15,6 @@ import pandas as pd
 import pytest
 
 from omniseg.features.table import build_features
-from omniseg.identity.resolver import IdentityResolver
-from omniseg.ingest.io import load_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,10 +34,11 @@ def reference():
 
 
 @pytest.fixture(scope="module")
-def demo():
-    data = load_demo()
-    resolver = IdentityResolver().fit(data.customers, data.interactions)
-    return data.interactions.assign(person_id=resolver.transform(data.interactions)), data
+def demo(demo_events):
+    # load_demo() and its interactions with IdentityResolver().fit(customers, interactions)'s
+    # person ids: shared (tests/conftest.py)
+    data, events = demo_events
+    return events, data
 
 
 def test_same_table_as_build_features_on_the_demo(reference, demo):

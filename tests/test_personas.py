@@ -130,14 +130,10 @@ PLANTED_NAMES = {
 
 
 @pytest.fixture(scope="module")
-def demo():
-    from omniseg.features.pipeline import customer_features
-    from omniseg.ingest.io import load_demo
-
-    data = load_demo()
-    features = customer_features(data)
-    seg = segment_customers(features, random_state=42)
-    return data, features, seg
+def demo(demo_pipeline):
+    # load_demo(), customer_features(data), segment_customers(features, random_state=42): shared
+    # (tests/conftest.py)
+    return demo_pipeline
 
 
 def test_demo_personas_name_the_planted_traits(demo):

@@ -6,12 +6,11 @@ import numpy as np
 import pandas as pd
 
 from omniseg.features.pipeline import FEATURES_FILE, customer_features
-from omniseg.ingest.io import load_demo
 from omniseg.voice.survey import customer_survey_features
 
 
-def test_customer_table_has_survey_scores_of_linked_customers_only(tmp_path):
-    data = load_demo()
+def test_customer_table_has_survey_scores_of_linked_customers_only(tmp_path, demo_data):
+    data = demo_data  # load_demo(), shared (tests/conftest.py)
     table = customer_features(data, cache_dir=tmp_path)
     scores = customer_survey_features(data.survey, data.codebook).set_index("customer_id")
     linked = table.index.intersection(scores.index.astype("string"))
@@ -29,13 +28,13 @@ def test_customer_table_has_survey_scores_of_linked_customers_only(tmp_path):
     pd.testing.assert_frame_equal(customer_features(data, cache_dir=tmp_path), table)
 
 
-def test_identities_are_resolved_once_per_run(tmp_path, monkeypatch):
+def test_identities_are_resolved_once_per_run(tmp_path, monkeypatch, demo_data):
     """The first step writes the person of every interaction; the feature table and the
     channel plan's journeys read it instead of resolving again."""
     from omniseg.features.pipeline import IDENTITY_FILE, resolved_events
     from omniseg.identity.resolver import IdentityResolver
 
-    data = load_demo()
+    data = demo_data
     resolver = IdentityResolver().fit(data.customers, data.interactions)
     events = resolved_events(data, cache_dir=tmp_path, resolver=resolver)
     expected = resolver.transform(data.interactions)
@@ -52,11 +51,11 @@ def test_identities_are_resolved_once_per_run(tmp_path, monkeypatch):
     assert table["n_interactions"].sum() == int(events["person_id"].notna().sum())
 
 
-def test_a_cache_for_other_interactions_is_not_used(tmp_path):
+def test_a_cache_for_other_interactions_is_not_used(tmp_path, demo_data):
     from omniseg.features.pipeline import IDENTITY_FILE, resolved_events
     from omniseg.identity.resolver import IdentityResolver
 
-    data = load_demo()
+    data = demo_data
     pd.DataFrame({"person_id": ["C1", "C2"]}).to_parquet(tmp_path / IDENTITY_FILE)
     events = resolved_events(data, cache_dir=tmp_path)  # 2 rows cached: resolved again
     fresh = IdentityResolver().fit(data.customers, data.interactions).transform(data.interactions)

@@ -127,13 +127,6 @@ def test_manifest_and_determinism(report, tmp_path):
     assert again == html  # same inputs and seed: the same report, byte for byte
 
 
-def test_spanish_report(tmp_path):
-    html = _run(tmp_path, "--language", "es").read_text(encoding="utf-8")
-    assert '<html lang="es">' in html
-    assert "Resumen de los datos" in html and "Clientes en el CRM" in html
-    assert "5.000" in html and "Tienda" in html
-
-
 PAYLOADS = (
     "<script>alert('x')</script>",
     '<img src=x onerror="alert(1)">',
@@ -141,13 +134,16 @@ PAYLOADS = (
 )
 
 
-def test_injected_markup_in_free_text_stays_text(tmp_path):
-    """HTML in interviews, survey answers, codebook labels and CRM text reaches no report as
-    markup: it is escaped in the executed notebooks and in the exported HTML."""
+@pytest.fixture(scope="module")
+def spanish_injected(tmp_path_factory) -> tuple[Path, str]:
+    """One Spanish report on a copy of the demo data with HTML in its free text (interviews,
+    survey answers, codebook labels in both languages, CRM text): the Spanish report test and
+    the injection test share it (a report run costs ~40 s; they used to run one each)."""
     import shutil
 
     import yaml
 
+    tmp_path = tmp_path_factory.mktemp("spanish-injected")
     demo = demo_data_dir()
     data = tmp_path / "data"
     shutil.copytree(demo, data, ignore=shutil.ignore_patterns("truth"))
@@ -169,6 +165,7 @@ def test_injected_markup_in_free_text_stays_text(tmp_path):
     codebook = yaml.safe_load((data / "survey_codebook.yaml").read_text(encoding="utf-8"))
     first = next(iter(codebook["items"]))
     codebook["items"][first]["label"] = PAYLOADS[2]
+    codebook["items"][first]["label_es"] = PAYLOADS[2]  # the label a Spanish report shows
     (data / "survey_codebook.yaml").write_text(yaml.safe_dump(codebook), encoding="utf-8")
     params = tmp_path / "params.yaml"
     params.write_text(
@@ -178,10 +175,27 @@ def test_injected_markup_in_free_text_stays_text(tmp_path):
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        app, ["report", "--params", str(params), "--quiet", "--output-dir", str(tmp_path / "r")]
-    )
+        app,
+        ["report", "--params", str(params), "--language", "es", "--quiet",
+         "--output-dir", str(tmp_path / "r")],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    html = Path(result.stdout.strip()).read_text(encoding="utf-8")
+    path = Path(result.stdout.strip())
+    assert path == tmp_path / "r" / "inject" / "report.html"
+    return path, path.read_text(encoding="utf-8")
+
+
+def test_spanish_report(spanish_injected):
+    _, html = spanish_injected
+    assert '<html lang="es">' in html
+    assert "Resumen de los datos" in html and "Clientes en el CRM" in html
+    assert "5.000" in html and "Tienda" in html
+
+
+def test_injected_markup_in_free_text_stays_text(spanish_injected):
+    """HTML in interviews, survey answers, codebook labels and CRM text reaches no report as
+    markup: it is escaped in the executed notebooks and in the exported HTML."""
+    path, html = spanish_injected
     parser = _Collector()
     parser.feed(html)
     for tag, attrs in parser.tags:
@@ -192,7 +206,9 @@ def test_injected_markup_in_free_text_stays_text(tmp_path):
     assert not [s for s in scripts if "alert(" in s and "os-fig" not in s[:200]]
     body_text = "".join(parser.text)
     assert "onerror" in body_text or "alert(" in body_text  # the payload is shown, as text
-    for notebook in (tmp_path / "r" / "inject" / "notebooks").glob("*.ipynb"):
+    notebooks = sorted((path.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
         executed = notebook.read_text(encoding="utf-8")
         assert "<img src=x onerror" not in executed, notebook.name
         assert "<script>alert" not in executed, notebook.name

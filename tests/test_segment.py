@@ -281,17 +281,14 @@ def test_parameter_errors(kw, match):
 
 
 @pytest.fixture(scope="module")
-def demo_features() -> pd.DataFrame:
-    from omniseg.features.pipeline import customer_features
-    from omniseg.ingest.io import load_demo
-
-    return customer_features(load_demo())
+def demo_features(demo_pipeline) -> pd.DataFrame:
+    return demo_pipeline[1]  # customer_features(load_demo()), shared (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")
-def demo_segmentation(demo_features) -> Segmentation:
-    seg = Segmenter(random_state=42).fit(demo_features)
-    return Segmentation.from_segmenter(seg, demo_features)
+def demo_segmentation(demo_pipeline) -> Segmentation:
+    # Segmentation.from_segmenter(Segmenter(random_state=42).fit(features), features)
+    return demo_pipeline[2]
 
 
 def test_demo_default_run_recovers_the_planted_segments(demo_features, demo_segmentation):

@@ -210,15 +210,12 @@ def test_personas_compare_with_the_weighted_average():
 
 
 @pytest.fixture(scope="module")
-def demo_run():
-    from omniseg.features.pipeline import customer_features
-    from omniseg.ingest.io import load_demo
-    from omniseg.segments.segmentation import segment_customers
+def demo_run(demo_pipeline):
     from omniseg.segments.typing_tool import TypingTool
 
-    data = load_demo()
-    features = customer_features(data)
-    seg = segment_customers(features, random_state=42)
+    # load_demo(), customer_features(data), segment_customers(features, random_state=42): shared
+    # (tests/conftest.py; this module's own copy, so the typing tool set here stays here)
+    data, features, seg = demo_pipeline
     seg.typing_tool = TypingTool(max_depth=4, random_state=42).fit(
         features, seg.labels.to_numpy(), segment_names=seg.names
     )

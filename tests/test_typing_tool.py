@@ -370,14 +370,12 @@ def test_skops_round_trip(known, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo() -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+def demo(demo_events) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     from omniseg.features.table import build_features
-    from omniseg.identity.resolver import IdentityResolver
-    from omniseg.ingest.io import load_demo
 
-    data = load_demo()
-    resolver = IdentityResolver().fit(data.customers, data.interactions)
-    events = data.interactions.assign(person_id=resolver.transform(data.interactions))
+    # load_demo() and its interactions with IdentityResolver().fit(customers, interactions)'s
+    # person ids: shared (tests/conftest.py)
+    data, events = demo_events
     features = build_features(events, data.customers)
     truth = pd.read_csv(ROOT / "data/demo/truth/customers.csv", dtype=str)
     truth = truth.set_index("customer_id")["segment"]
