@@ -258,8 +258,8 @@ class Workbench:
     def events(self) -> pd.DataFrame:
         """The interactions with the ``person_id`` identity resolution gives them.
 
-        With :attr:`resolver` (fitted here when ``output_dir`` holds no ``person_ids.parquet``
-        yet, or already read), else read from that file.
+        Read from ``output_dir/person_ids.parquet`` when an earlier step wrote it (and
+        :attr:`resolver` was not read); else by :attr:`resolver`, and written there.
         """
         from omniseg.features.pipeline import IDENTITY_FILE, resolved_events
 
