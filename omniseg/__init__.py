@@ -54,6 +54,7 @@ _LAZY = {
     "segment_customers": "omniseg.segments.segmentation",
     "load_model": "omniseg.segments.models",
     "save_model": "omniseg.segments.models",
+    "Workbench": "omniseg.workbench",
 }
 #: every public module of the package, found on disk (a hand-written list had missed some)
 _SUBMODULES = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
