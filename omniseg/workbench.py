@@ -66,7 +66,7 @@ class _Personas(list):
     """The personas (a list), shown as persona cards in JupyterLab."""
 
     def _repr_html_(self) -> str:
-        from omniseg.voice.personas import persona_cards_html
+        from omniseg.voice.persona_cards import persona_cards_html
 
         return persona_cards_html(self)
 
@@ -310,7 +310,7 @@ class Workbench:
 
     @cached_property
     def _persona_step(self) -> tuple[_Personas, Any]:
-        from omniseg.voice.personas import report_personas
+        from omniseg.voice.persona_cards import report_personas
 
         features, segments = self.features, self.segments
         self._prepare()
@@ -347,7 +347,7 @@ class Workbench:
 
     @cached_property
     def _channel_step(self) -> tuple[Any, Any, Any]:
-        from omniseg.channels.plan import report_channel_plan
+        from omniseg.channels.plan_report import report_channel_plan
 
         features, segments = self.features, self.segments
         has_events = getattr(self.data.profile, "has_interactions", True)

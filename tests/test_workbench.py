@@ -39,8 +39,8 @@ def test_steps_are_computed_on_first_access_only_and_cached(data, monkeypatch):
         for module, name in [
             ("omniseg.features.pipeline", "customer_features"),
             ("omniseg.features.pipeline", "run_segmentation"),
-            ("omniseg.voice.personas", "report_personas"),
-            ("omniseg.channels.plan", "report_channel_plan"),
+            ("omniseg.voice.persona_cards", "report_personas"),
+            ("omniseg.channels.plan_report", "report_channel_plan"),
         ]
     }
     wb = omniseg.Workbench(data, seed=42)

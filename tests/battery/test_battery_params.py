@@ -133,21 +133,36 @@ def test_yaml_that_is_not_utf8_or_not_a_mapping(tmp_path):
 @pytest.mark.parametrize(
     ("block", "message"),
     [
-        ("  n_segments: 0\n", r"segmentation: n_segments must be .*>= 2\. Got 0"),
-        ("  n_segments: 1\n", r"segmentation: n_segments must be .*>= 2\. Got 1"),
+        (
+            "  n_segments: 0\n",
+            r"segmentation: The 'n_segments' parameter .* must be an int >= 2.*Got 0 instead",
+        ),
+        (
+            "  n_segments: 1\n",
+            r"segmentation: The 'n_segments' parameter .* must be an int >= 2.*Got 1 instead",
+        ),
         ("  n_segments: [3, 3]\n", "distinct ints"),
-        ("  n_segments: five\n", "n_segments must be an int or a list"),
-        ("  n_segments: true\n", "n_segments must be an int or a list"),
-        ("  method: magic\n", r"segmentation: method must be one of \['kmeans'"),
-        ("  block_weights: {channels: -1}\n", r"block_weights\['channels'\] must be a number"),
-        ("  block_weights: {channels: .inf}\n", r"block_weights\['channels'\] must be a number"),
+        ("  n_segments: five\n", r"'n_segments' parameter .* must be an int .*Got 'five'"),
+        ("  n_segments: true\n", r"'n_segments' parameter .* must be an int .*Got True"),
+        (
+            "  method: magic\n",
+            r"segmentation: The 'method' parameter .* must be one of \['kmeans'.*Got 'magic'",
+        ),
+        (
+            "  block_weights: {channels: -1}\n",
+            r"'block_weights\['channels'\]' parameter .* must be a number >= 0\. Got -1",
+        ),
+        (
+            "  block_weights: {channels: .inf}\n",
+            r"'block_weights\['channels'\]' parameter .* must be a number >= 0\. Got inf",
+        ),
         ("  block_weights: {nope: 1}\n", "not in the basis"),
         (
             "  blocks: {channels: channel_mix}\n  block_weights: {channels: 0}\n",
             "Every block has weight 0",
         ),
         ("  blocks: {channels: 3}\n", "must list feature column names"),
-        ("  blocks: []\n", "blocks must be a non-empty dict"),
+        ("  blocks: []\n", r"'blocks' parameter .* must be a non-empty dict"),
         ("  k: 5\n", r"Unknown key\(s\) under 'segmentation': \['k'\]"),
     ],
 )
@@ -301,8 +316,8 @@ def _tiny_inputs(folder: Path, n: int) -> None:
         (1, "", "needs at least 20"),
         (3, "", "needs at least 20"),
         (3, "segmentation: {n_segments: 2}\n", "needs at least 10"),
-        (30, "segmentation: {n_segments: 0}\n", "n_segments must be"),
-        (30, "segmentation: {method: magic}\n", "method must be one of"),
+        (30, "segmentation: {n_segments: 0}\n", "'n_segments' parameter of Segmenter must be"),
+        (30, "segmentation: {method: magic}\n", "'method' parameter of Segmenter must be one of"),
         (
             30,
             "segmentation: {model: gone.skops}\n",
