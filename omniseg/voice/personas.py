@@ -59,6 +59,7 @@ from omniseg.report.i18n import (
     format_number,
     format_percent,
 )
+from omniseg.report.paths import TEMPLATES_DIR
 
 __all__ = [
     "Evidence",
@@ -1091,9 +1092,7 @@ _NEGATIVE = re.compile(
 
 
 #: The persona cards template (jinja2, rendered with autoescape).
-_CARD_TEMPLATE = (
-    Path(__file__).resolve().parent.parent / "report" / "templates" / "persona_cards.html.j2"
-)
+_CARD_TEMPLATE = TEMPLATES_DIR / "persona_cards.html.j2"
 
 
 def persona_cards_html(personas: Sequence[Persona]) -> str:
