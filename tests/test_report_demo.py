@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from report_figures import key_figures
 from typer.testing import CliRunner
 
 from omniseg.cli import app
@@ -127,8 +128,21 @@ def test_manifest_and_determinism(report, tmp_path):
     assert again == html  # same inputs and seed: the same report, byte for byte
 
 
+def _figures_before(language: str) -> dict:
+    path = Path(__file__).parent / "data" / f"demo_report_figures_{language}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_key_figures_are_those_of_the_report_before_the_move(report):
+    # the stage-subpackage move (issue 15) must leave the report as it was (tests/report_figures.py)
+    path, _ = report
+    assert json.loads(json.dumps(key_figures(path.parent))) == _figures_before("en")
+
+
 def test_spanish_report(tmp_path):
-    html = _run(tmp_path, "--language", "es").read_text(encoding="utf-8")
+    path = _run(tmp_path, "--language", "es")
+    html = path.read_text(encoding="utf-8")
+    assert json.loads(json.dumps(key_figures(path.parent))) == _figures_before("es")
     assert '<html lang="es">' in html
     assert "Resumen de los datos" in html and "Clientes en el CRM" in html
     assert "5.000" in html and "Tienda" in html
