@@ -35,25 +35,25 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
     __version__ = "0.0.0+unknown"
 
-#: name -> module that defines it
+#: name -> the stage package that exports it (the stage's ``__init__`` knows the module)
 _LAZY = {
-    "CustomerData": "omniseg.ingest.data",
-    "ValidationReport": "omniseg.ingest.data",
+    "CustomerData": "omniseg.ingest",
+    "ValidationReport": "omniseg.ingest",
     "DataValidationError": "omniseg.errors",
     "OmnisegError": "omniseg.errors",
     "ParameterError": "omniseg.errors",
     "ReportError": "omniseg.errors",
-    "generate_demo": "omniseg.demo.generator",
-    "load_data": "omniseg.ingest.io",
-    "load_data_dir": "omniseg.ingest.io",
-    "load_demo": "omniseg.ingest.io",
-    "load_params": "omniseg.config.params",
-    "run_report": "omniseg.report.runs",
-    "Segmenter": "omniseg.segments.segmenter",
-    "Segmentation": "omniseg.segments.segmentation",
-    "segment_customers": "omniseg.segments.segmentation",
-    "load_model": "omniseg.segments.models",
-    "save_model": "omniseg.segments.models",
+    "generate_demo": "omniseg.demo",
+    "load_data": "omniseg.ingest",
+    "load_data_dir": "omniseg.ingest",
+    "load_demo": "omniseg.ingest",
+    "load_params": "omniseg.config",
+    "run_report": "omniseg.report",
+    "Segmenter": "omniseg.segments",
+    "Segmentation": "omniseg.segments",
+    "segment_customers": "omniseg.segments",
+    "load_model": "omniseg.segments",
+    "save_model": "omniseg.segments",
     "Workbench": "omniseg.workbench",
 }
 #: every public module of the package, found on disk (a hand-written list had missed some)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from report_figures import key_figures
 from typer.testing import CliRunner
 
 from omniseg.cli import app
@@ -127,6 +128,17 @@ def test_manifest_and_determinism(report, tmp_path):
     assert again == html  # same inputs and seed: the same report, byte for byte
 
 
+def _figures_before(language: str) -> dict:
+    path = Path(__file__).parent / "data" / f"demo_report_figures_{language}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_key_figures_are_those_of_the_report_before_the_move(report):
+    # the stage-subpackage move (issue 15) must leave the report as it was (tests/report_figures.py)
+    path, _ = report
+    assert json.loads(json.dumps(key_figures(path.parent))) == _figures_before("en")
+
+
 PAYLOADS = (
     "<script>alert('x')</script>",
     '<img src=x onerror="alert(1)">',
@@ -186,7 +198,14 @@ def spanish_injected(tmp_path_factory) -> tuple[Path, str]:
 
 
 def test_spanish_report(spanish_injected):
-    _, html = spanish_injected
+    path, html = spanish_injected
+    # the key figures of the Spanish report before the move; the injected survey regions shift
+    # the raking weights, so the plan's scores move in the 4th decimal, its ranks do not
+    got, before = json.loads(json.dumps(key_figures(path.parent))), _figures_before("es")
+    assert [row[:4] for row in got.pop("channel_plan")] == [
+        row[:4] for row in before.pop("channel_plan")
+    ]
+    assert got == before
     assert '<html lang="es">' in html
     assert "Resumen de los datos" in html and "Clientes en el CRM" in html
     assert "5.000" in html and "Tienda" in html

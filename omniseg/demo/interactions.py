@@ -28,7 +28,8 @@ from omniseg.demo.population import (
     STORE_AUGUST_DIP,
 )
 
-__all__ = ["attach_identifiers", "draw_interactions", "noisy_phone"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 
 def _month_starts(start: pd.Timestamp, months: int) -> pd.DatetimeIndex:

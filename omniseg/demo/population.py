@@ -36,7 +36,6 @@ __all__ = [
     "SEG_NAMES",
     "STORE_AUGUST_DIP",
     "SURNAMES",
-    "draw_customers",
 ]
 
 CHANNELS = ("web", "app", "email", "social", "phone", "chat", "sms", "store")

@@ -16,7 +16,8 @@ import pandas as pd
 from omniseg.demo.population import CHANNEL_INDEX, CHANNELS, SEG_NAMES, SEGMENTS
 from omniseg.demo.table_files import load_table
 
-__all__ = ["CONSTRUCT_LABELS", "ITEMS", "codebook", "draw_interviews", "draw_survey"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 _SURVEY = load_table("survey")
 #: The survey's Likert items per construct: ``(key, label, label_es, reverse)``

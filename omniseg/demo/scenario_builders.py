@@ -29,15 +29,8 @@ from omniseg.demo.scenario_parts import (
     truth_frame,
 )
 
-__all__ = [
-    "crm_only",
-    "online_only",
-    "service_subscriber",
-    "single_channel_retail",
-    "small_b2b",
-    "spanish_export",
-    "transactions_only",
-]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 
 _RETAIL = scenario_segments("single-channel-retail")

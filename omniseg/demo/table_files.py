@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["TABLES_DIR", "load_table", "with_tuples"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: Folder of the tables (``omniseg/demo/tables``).
 TABLES_DIR = Path(__file__).with_name("tables")

@@ -19,6 +19,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "normalise_identifiers",
             "normalise_phone",
         ],
+        "graph": ["Links", "link_identifiers"],
         "origin": ["TransformOrigin", "transform_origin", "transform_source"],
         "report": ["identity_lead", "plot_match_rates", "shared_identifiers_table"],
         "resolver": ["IdentityResolver"],

@@ -34,7 +34,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "load_survey",
             "read_table",
         ],
-        "loader_warnings": ["LoaderWarning"],
+        "loader_warnings": ["LoaderWarning", "phrase"],
         "overview": [
             "channel_summary",
             "data_limits",

@@ -24,7 +24,8 @@ from omniseg.config.params import RunParams
 from omniseg.errors import ReportError, RunInterrupted
 from omniseg.report.output_folder import WRITE_ERRNOS, errno_of, output_error
 
-__all__ = ["HANDLED_SIGNALS", "KERNEL_LOG", "RunGuard", "execute_notebook"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: Signals a run handles (see the module docstring).
 HANDLED_SIGNALS = (signal.SIGTERM, signal.SIGINT)

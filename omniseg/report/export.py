@@ -21,13 +21,13 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from omniseg.errors import ParameterError
+from omniseg.report.paths import TEMPLATES_DIR
 
 __all__ = [
     "PLOTLY_MIMETYPE",
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "nbconvert"
+NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
 
 #: Headings written by omniseg.report.section(); the table of contents is built from them.
 _SECTION_RE = re.compile(
@@ -202,7 +202,7 @@ def export_html(
     exporter = HTMLExporter(
         language_code=language,
         template_name="omniseg",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        extra_template_basedirs=[str(NBCONVERT_TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

@@ -24,13 +24,7 @@ from omniseg.config.params import RunParams
 from omniseg.report.run_lock import owner_tag
 
 __all__ = [
-    "build_manifest",
-    "describe_input",
     "file_sha256",
-    "keep_failed_attempt",
-    "model_hashes",
-    "swap_into_place",
-    "versions",
 ]
 
 _VERSIONED_PACKAGES = (

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from omniseg.errors import EXIT_USAGE, OutputError
 
-__all__ = ["WRITE_ERRNOS", "errno_of", "output_error", "prepare_output_dir", "writing"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: errno values of "the folder cannot take more data" (not a bug of the report).
 WRITE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS)

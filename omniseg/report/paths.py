@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["demo_data_dir", "notebooks_dir", "repo_root"]
+__all__ = ["TEMPLATES_DIR", "demo_data_dir", "notebooks_dir", "repo_root"]
 
 #: the omniseg package folder (this module lives in omniseg/report/)
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
+#: the templates the report renders with (jinja2: the persona cards; nbconvert: the HTML export)
+TEMPLATES_DIR = _PACKAGE_DIR / "report" / "templates"
 
 
 def repo_root() -> Path | None:

@@ -24,7 +24,11 @@ from pathlib import Path
 from omniseg.errors import RunLockedError
 from omniseg.ingest.snapshot import SNAPSHOT_PREFIX
 
-__all__ = ["HOST_TAG", "STALE_AFTER_SECONDS", "owner_tag", "run_lock", "sweep_stale"]
+__all__ = [
+    "HOST_TAG",
+    "STALE_AFTER_SECONDS",
+    "sweep_stale",
+]
 
 #: Age after which a temporary whose owner cannot be checked (made on another host, or by an
 #: older omniseg without the owner's pid in its name) is taken for a leftover and removed.

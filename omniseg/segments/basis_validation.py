@@ -15,7 +15,8 @@ import pandas as pd
 from omniseg.errors import DataValidationError, ParameterError, Problem
 from omniseg.segments.basis_defaults import CHANNEL_MIX
 
-__all__ = ["basis_problem", "check_basis_frame"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 _SOURCE = "<features>"
 

@@ -12,15 +12,8 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import calinski_harabasz_score
 
-__all__ = [
-    "calinski_harabasz",
-    "derived_seed",
-    "latent_class_data",
-    "latent_class_measurement",
-    "nearest_centres",
-    "take_rows",
-    "thread_limit",
-]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: Fits on at most this many rows run single-threaded (see :func:`thread_limit`).
 _SINGLE_THREAD_ROWS = 50_000

@@ -22,13 +22,10 @@ __all__ = [
     "GONE",
     "NEW",
     "PSI_BOUNDS",
-    "check_label_pair",
     "migration_counts",
     "migration_matrix",
-    "numeric_values",
     "population_stability_index",
     "psi_level",
-    "segment_order",
 ]
 
 #: Row label of :func:`migration_matrix` for customers present in the later run only.

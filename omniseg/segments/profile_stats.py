@@ -23,10 +23,6 @@ __all__ = [
     "CORRECTIONS",
     "MIN_EXPECTED",
     "adjust_pvalues",
-    "categorical_feature",
-    "check_correction",
-    "empty_test",
-    "numeric_feature",
 ]
 
 #: Multiple-testing corrections :func:`profile_segments` accepts.

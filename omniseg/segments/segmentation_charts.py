@@ -22,14 +22,8 @@ from omniseg.report.i18n import format_percent, t
 if TYPE_CHECKING:
     from omniseg.segments.segmentation import Segmentation
 
-__all__ = [
-    "SEGMENT_COLORS",
-    "map_coordinates",
-    "map_figure",
-    "segment_color",
-    "selection_figure",
-    "sizes_figure",
-]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: Colours of segments S1, S2, ... (colour-blind-safe Tableau 10 order).
 SEGMENT_COLORS: tuple[str, ...] = (

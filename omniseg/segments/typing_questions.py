@@ -33,10 +33,6 @@ __all__ = [
     "NO_CHANNEL",
     "TYPING_QUESTIONS",
     "TypingQuestion",
-    "answer_label",
-    "check_questions",
-    "question_kind",
-    "question_label",
     "typing_inputs",
 ]
 

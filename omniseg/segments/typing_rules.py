@@ -19,7 +19,8 @@ from omniseg.segments.typing_questions import answer_label, question_label
 if TYPE_CHECKING:
     from omniseg.segments.typing_tool import TypingTool
 
-__all__ = ["logistic_rules", "tree_rules"]
+# building blocks of this stage's other modules, imported by name; nothing here is public
+__all__ = []
 
 #: How many coefficients per segment :meth:`TypingTool.rules` names for the logistic model.
 _TOP_COEFFICIENTS = 3

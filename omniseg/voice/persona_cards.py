@@ -23,6 +23,7 @@ from omniseg.report.i18n import (
     format_number,
     format_percent,
 )
+from omniseg.report.paths import TEMPLATES_DIR
 from omniseg.voice.persona_model import Persona, _t, _texts
 from omniseg.voice.personas import build_personas
 
@@ -33,9 +34,7 @@ __all__ = ["persona_cards_html", "personas_table", "report_personas", "write_per
 
 
 #: The persona cards template (jinja2, rendered with autoescape).
-_CARD_TEMPLATE = (
-    Path(__file__).resolve().parent.parent / "report" / "templates" / "persona_cards.html.j2"
-)
+_CARD_TEMPLATE = TEMPLATES_DIR / "persona_cards.html.j2"
 
 
 def persona_cards_html(personas: Sequence[Persona]) -> str:
