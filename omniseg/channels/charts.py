@@ -19,6 +19,7 @@ from omniseg._checks import bad_parameter as _bad
 from omniseg._checks import check_int as _check_int
 from omniseg.channels.applicability import NotApplicable, journey_status
 from omniseg.channels.journeys import Journeys, _grouped, _journeys_arg, _valid
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import channel_label, check_language
 
 __all__ = ["plot_attribution", "plot_sankey", "plot_transitions", "top_paths", "transition_matrix"]
@@ -197,8 +198,8 @@ def plot_transitions(
         )
     )
     fig.update_layout(
+        **chart_layout(language),
         title=_label("fig.transitions", language),
-        template="plotly_white",
         height=520,
         xaxis_title=_label("to", language),
         yaxis={"autorange": "reversed", "title": _label("from", language)},
@@ -274,8 +275,8 @@ def plot_sankey(
         )
     )
     fig.update_layout(
+        **chart_layout(language),
         title=_label("fig.sankey", language).format(steps=span),
-        template="plotly_white",
         height=560,
     )
     return fig
@@ -307,9 +308,9 @@ def plot_attribution(
             )
         )
     fig.update_layout(
+        **chart_layout(language),
         barmode="group",
         title=_label("fig.attribution", language),
-        template="plotly_white",
         height=460,
         yaxis={"tickformat": ".0%", "title": _label("share", language)},
         xaxis_title=_label("channel", language),

@@ -70,6 +70,7 @@ from omniseg.atomic import atomic_write
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import ParameterError
 from omniseg.report import i18n
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import (
     channel_label,
     check_language,
@@ -297,11 +298,10 @@ class ChannelPlan:
             )
         )
         fig.update_layout(
+            **chart_layout(lang),
             title=_t("fig_scores", lang),
-            template="plotly_white",
             height=140 + 50 * len(pivot),
             yaxis={"autorange": "reversed"},
-            separators=",." if lang == "es" else ".,",
         )
         return fig
 

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import channel_label, check_language, format_money, format_percent, t
 
 __all__ = [
@@ -183,11 +184,10 @@ def plot_multichannel_value(
             x=x, y=top, text=f"<b>{value}</b>", showarrow=False, yanchor="bottom", yshift=4
         )
     fig.update_layout(
+        **chart_layout(language),
         title=t("fig.multichannel", language),
-        template="plotly_white",
         height=400,
         yaxis_title=t("omni.value_axis", language),
-        separators=",." if language == "es" else ".,",
     )
     return fig
 
@@ -214,8 +214,8 @@ def plot_channel_overlap(
         )
     )
     fig.update_layout(
+        **chart_layout(language),
         title=t("fig.overlap", language),
-        template="plotly_white",
         height=520,
         yaxis={"autorange": "reversed"},
     )

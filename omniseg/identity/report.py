@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from omniseg.identity.resolver import IdentityResolver
+from omniseg.report.chart_style import chart_layout
 
 __all__ = ["identity_lead", "plot_match_rates", "shared_identifiers_table"]
 
@@ -65,11 +66,10 @@ def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: A
         )
     )
     fig.update_layout(
+        **chart_layout(language),
         title=t("fig.match_rates", language),
-        template="plotly_white",
         height=380,
         yaxis={"tickformat": ".0%", "range": [0, 1.12]},
-        separators=",." if language == "es" else ".,",
     )
     return fig
 

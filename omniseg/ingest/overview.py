@@ -31,6 +31,7 @@ from plotly.subplots import make_subplots
 
 from omniseg.config.vocabulary import IDENTIFIER_COLUMNS, order_channels
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import (
     channel_label,
     check_language,
@@ -688,11 +689,10 @@ def plot_channel_summary(
         top = float(rows[col].max()) if len(rows) else 0.0
         fig.update_xaxes(range=[0, top * 1.45 if top > 0 else 1], row=1, col=i)
     fig.update_layout(
+        **chart_layout(language),
         title=t("fig.channels", language),
-        template="plotly_white",
         height=420,
         margin={"l": 10, "r": 10, "t": 80, "b": 30},
-        separators=",." if language == "es" else ".,",
     )
     fig.update_xaxes(showticklabels=False)
     return fig
@@ -747,15 +747,14 @@ def plot_monthly_activity(
                 hovertemplate="%{fullData.name} %{x}: %{text}<extra></extra>",
             )
         )
-    layout: dict[str, Any] = {
-        "title": t("fig.monthly", language),
-        "template": "plotly_white",
-        "height": 430,
-        "xaxis_title": t("col.month", language),
-        "yaxis_title": t("col.interactions", language),
-        "legend": {"orientation": "h", "y": -0.2},
-        "separators": ",." if language == "es" else ".,",
-    }
+    layout: dict[str, Any] = chart_layout(
+        language,
+        title=t("fig.monthly", language),
+        height=430,
+        xaxis_title=t("col.month", language),
+        yaxis_title=t("col.interactions", language),
+        legend={"orientation": "h", "y": -0.2},
+    )
     if len(measures) > 1 and parts:
         buttons = [
             {
@@ -827,13 +826,12 @@ def plot_identity_fragmentation(
             )
         )
     fig.update_layout(
+        **chart_layout(language),
         title=t("fig.identity", language),
-        template="plotly_white",
         barmode="group",
         height=430,
         xaxis_title=t("col.identifier", language),
         legend={"orientation": "h", "y": -0.15},
-        separators=",." if language == "es" else ".,",
     )
     return fig
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from jinja2 import Environment
 
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import format_number, format_percent, t
 from omniseg.segments.drift_stats import GONE, NEW
 
@@ -299,12 +300,11 @@ class DriftReport:
                 )
             )
         fig.update_layout(
+            **chart_layout(lang),
             title=t("drift.fig.sizes", lang),
             barmode="group",
-            template="plotly_white",
             height=420,
             yaxis={"title": t("drift.share_axis", lang), "tickformat": ".0%"},
-            separators=",." if lang == "es" else ".,",
         )
         return fig
 
@@ -385,10 +385,9 @@ class DriftReport:
                 )
             )
         fig.update_layout(
+            **chart_layout(lang),
             title=t("drift.fig.migration", lang),
-            template="plotly_white",
             height=480,
-            separators=",." if lang == "es" else ".,",
         )
         return fig
 

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 
 from omniseg._checks import check_int as _check_int
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import check_language, format_number, format_percent, t
 
 __all__ = ["COLOUR_LIMIT", "CORRECTION_NAMES", "SegmentProfile", "describe_trait"]
@@ -325,12 +326,11 @@ class SegmentProfile:
             )
         )
         fig.update_layout(
+            **chart_layout(language),
             title=t("profile.fig_index" if value == "index" else "profile.fig_std_diff", language),
-            template="plotly_white",
             height=max(320, 140 + 26 * len(y)),
             yaxis={"autorange": "reversed"},
             xaxis={"side": "top"},
-            separators=",." if language == "es" else ".,",
         )
         return fig
 

@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 from sklearn.decomposition import PCA
 
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import format_percent, t
 
 if TYPE_CHECKING:
@@ -124,12 +125,11 @@ def selection_figure(segmentation: Segmentation, *, fig: go.Figure | None = None
         annotation_position="bottom right",
     )
     fig.update_layout(
+        **chart_layout(lang),
         title=t("seg.fig_selection", lang),
-        template="plotly_white",
         height=420,
         xaxis_title=t("seg.n_segments", lang),
         legend={"orientation": "h", "y": -0.25},
-        separators=",." if lang == "es" else ".,",
     )
     fig.update_yaxes(title_text=t("seg.stability_axis", lang), range=[0, 1.05])
     if hasattr(fig, "layout") and "yaxis2" in fig.layout:
@@ -156,12 +156,11 @@ def map_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) -> g
         )
     ev = c.attrs.get("explained", [np.nan, np.nan])
     fig.update_layout(
+        **chart_layout(lang),
         title=t("seg.fig_map", lang),
-        template="plotly_white",
         height=480,
         xaxis_title=t("seg.pc", lang, i=1, share=format_percent(ev[0], lang, 0)),
         yaxis_title=t("seg.pc", lang, i=2, share=format_percent(ev[1], lang, 0)),
-        separators=",." if lang == "es" else ".,",
     )
     return fig
 
@@ -189,13 +188,12 @@ def sizes_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) ->
             )
         )
     fig.update_layout(
+        **chart_layout(lang),
         title=t("seg.fig_sizes", lang),
-        template="plotly_white",
         barmode="group",
         height=120 + 70 * len(s),
         xaxis={"tickformat": ".0%"},
         yaxis={"autorange": "reversed"},
         legend={"orientation": "h", "y": -0.15},
-        separators=",." if lang == "es" else ".,",
     )
     return fig

@@ -31,6 +31,7 @@ import pandas as pd
 
 from omniseg._checks import check_int
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.voice.answers import _check_interviews
 
 __all__ = ["InterviewThemes", "link_interviews", "plot_themes"]
@@ -328,12 +329,11 @@ def plot_themes(themes: InterviewThemes, *, fig: Any = None, language: str = "en
         )
     )
     fig.update_layout(
+        **chart_layout(language),
         title=t("interviews.fig_prevalence", language),
-        template="plotly_white",
         height=max(320, 28 * len(data) + 120),
         xaxis={"title": t("interviews.col_prevalence", language), "tickformat": ".0%"},
         margin={"l": 260},
-        separators=",." if language == "es" else ".,",
     )
     return fig
 

@@ -34,6 +34,7 @@ import pandas as pd
 from omniseg.atomic import atomic_write_text
 from omniseg.config.vocabulary import normalise_genders
 from omniseg.errors import ParameterError
+from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import check_language, format_percent, t
 from omniseg.voice.margins import age_band
 from omniseg.voice.weighting import RakingResult, rake
@@ -171,13 +172,13 @@ class SurveyWeighting:
                 hovertemplate="%{x}: %{text}<extra></extra>",
             )
         fig.update_layout(
+            **chart_layout(language),
             barmode="group",
             title=t("survey_weights.plot_title", language),
             yaxis={"tickformat": ".0%", "title": t("survey_weights.share", language)},
             legend={"orientation": "h", "y": -0.2},
             margin={"t": 60, "b": 40},
             height=420,
-            separators=",." if language == "es" else ".,",
         )
         return fig
 
