@@ -1,5 +1,5 @@
 """Report: text and number formats (English/Spanish), escaped display blocks, the notebooks'
-context, the report run, the HTML export and the shipped files' paths.
+context, the charts' layout, the report run, the HTML export and the shipped files' paths.
 
 Public names are importable from here (``from omniseg.report import ...``); modules load
 on first use, so importing the package stays fast.
@@ -10,6 +10,7 @@ import lazy_loader as _lazy
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submodules=[
+        "chart_style",
         "display",
         "execution",
         "export",
@@ -22,6 +23,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "runs",
     ],
     submod_attrs={
+        "chart_style": ["CHART_TEMPLATE", "chart_layout"],
         "display": ["bullet_list", "paragraph", "section", "table"],
         "export": [
             "PlotlyOfflinePreprocessor",
