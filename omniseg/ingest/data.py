@@ -6,10 +6,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment
 
 from omniseg.ingest.data_profile import DataProfile, profile_data
 from omniseg.ingest.loader_warnings import LoaderWarning
+from omniseg.report.templating import render
 
 __all__ = ["CustomerData", "TableReport", "ValidationReport", "empty_table"]
 
@@ -42,33 +42,8 @@ def empty_table(table: str) -> pd.DataFrame:
     )
 
 
-_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-_HTML = _ENV.from_string(
-    """
-<div class="omniseg-validation" style="font-family: sans-serif; font-size: 13px">
-<p><strong>omniseg — validated inputs</strong>{% if warnings %} · {{ warnings|length }} warning(s){% endif %}</p>
-<table style="border-collapse: collapse">
-<thead><tr>{% for h in ["table", "source", "rows read", "rows kept", "from", "to", "columns"] %}
-<th style="text-align:left; padding: 2px 10px; border-bottom: 1px solid #ccc">{{ h }}</th>{% endfor %}</tr></thead>
-<tbody>
-{% for t in tables %}
-<tr><td style="padding: 2px 10px">{{ t.name }}</td><td style="padding: 2px 10px">{{ t.source }}</td>
-<td style="padding: 2px 10px; text-align:right">{{ "{:,}".format(t.rows_read) }}</td>
-<td style="padding: 2px 10px; text-align:right">{{ "{:,}".format(t.rows) }}</td>
-<td style="padding: 2px 10px">{{ t.date_min or "" }}</td><td style="padding: 2px 10px">{{ t.date_max or "" }}</td>
-<td style="padding: 2px 10px">{{ t.columns|length }}</td></tr>
-{% endfor %}
-</tbody></table>
-{% for t in tables if t.missing_share %}
-<details><summary>{{ t.name }}: missing values by column</summary>
-<table>{% for col, share in t.missing_share.items() %}
-<tr><td style="padding: 0 10px">{{ col }}</td><td style="text-align:right">{{ "%.1f"|format(100 * share) }}%</td></tr>
-{% endfor %}</table></details>
-{% endfor %}
-{% if warnings %}<p><strong>Warnings</strong></p><ul>{% for w in warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
-</div>
-"""
-)
+#: The rich display of a validation report (a template of omniseg.report.templating).
+_HTML_TEMPLATE = "validation_report.html.j2"
 
 
 @dataclass
@@ -191,7 +166,7 @@ class ValidationReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        return _HTML.render(tables=list(self.tables.values()), warnings=self.warnings)
+        return render(_HTML_TEMPLATE, tables=list(self.tables.values()), warnings=self.warnings)
 
 
 @dataclass

@@ -21,6 +21,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "paths",
         "run_lock",
         "runs",
+        "templating",
     ],
     submod_attrs={
         "chart_style": ["CHART_TEMPLATE", "chart_layout"],
@@ -48,5 +49,6 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "manifest": ["file_sha256"],
         "run_lock": ["sweep_stale"],
         "runs": ["RunResult", "atomic_write_text", "run_report"],
+        "templating": ["environment", "render"],
     },
 )

@@ -1,19 +1,22 @@
 """Safe building blocks that report notebooks display.
 
-Everything here escapes what it is given: notebook outputs become report HTML verbatim (nbconvert
-does not sanitise), so a transcript or a channel label containing ``<script>`` must arrive as text.
+Everything here escapes what it is given (templates of :mod:`omniseg.report.templating`):
+notebook outputs become report HTML verbatim (nbconvert does not sanitise), so a transcript or a
+channel label containing ``<script>`` must arrive as text.
 Section headings carry an ``os-section`` class and an id; the report template builds its table of
 contents from them.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from IPython.display import HTML
+
+from omniseg._checks import bad_parameter
+from omniseg.report.templating import render
 
 __all__ = ["bullet_list", "paragraph", "section", "table"]
 
@@ -46,23 +49,28 @@ def section(
     IPython.display.HTML
     """
     if level not in (2, 3):
-        raise ValueError(f"The 'level' parameter of section must be 2 or 3. Got {level!r} instead.")
-    anchor = _slug(anchor or title)
-    out = f'<h{level} class="os-section" id="{anchor}">{html.escape(title)}</h{level}>'
-    if lead:
-        out += f'\n<p class="os-lead">{html.escape(lead)}</p>'
-    return HTML(out)
+        raise bad_parameter("level", "section", "2 or 3", level)
+    return HTML(
+        render(
+            "blocks/section.html.j2",
+            level=level,
+            anchor=_slug(anchor or title),
+            title=title,
+            lead=lead or None,
+        )
+    )
 
 
 def paragraph(text: str) -> HTML:
     """A paragraph of escaped text."""
-    return HTML(f'<p class="os-lead">{html.escape(text)}</p>')
+    return HTML(render("blocks/paragraph.html.j2", text=text))
 
 
 def bullet_list(items: Iterable[str], *, css_class: str = "os-list") -> HTML:
     """An escaped bullet list (e.g. data-quality warnings)."""
-    rows = "".join(f"<li>{html.escape(str(item))}</li>" for item in items)
-    return HTML(f'<ul class="{html.escape(css_class)}">{rows}</ul>')
+    return HTML(
+        render("blocks/bullet_list.html.j2", items=[str(i) for i in items], css_class=css_class)
+    )
 
 
 def table(
@@ -101,6 +109,5 @@ def table(
         formatters=dict(formatters) if formatters else None,
         na_rep="–",
     )
-    if caption:
-        body = f"<p><strong>{html.escape(caption)}</strong></p>\n{body}"
-    return HTML(body)
+    # pandas escapes every header and cell (escape=True); the template escapes the caption
+    return HTML(render("blocks/table.html.j2", caption=caption or None, body=body))
