@@ -16,7 +16,6 @@ folder as ``output_dir`` every step reuses what an earlier notebook wrote there
 
 from __future__ import annotations
 
-import html
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -446,18 +445,18 @@ class Workbench:
         )
 
     def _repr_html_(self) -> str:
-        rows = []
-        for name, shown in _STEPS.items():
-            done = name in self.__dict__
-            rows.append(
-                f"<tr><td><code>.{html.escape(shown)}</code></td>"
-                f"<td>{html.escape(self._summary(name) if done else 'not computed yet')}</td></tr>"
-            )
-        where = html.escape(str(self.output_dir)) if self.output_dir else "nowhere"
-        return (
-            '<div class="omniseg-workbench"><strong>omniseg Workbench</strong> '
-            f"(seed {self.seed}, language {html.escape(self.language)}, artifacts: {where})"
-            f"<table>{''.join(rows)}</table></div>"
+        from omniseg.report.templating import render
+
+        rows = [
+            (shown, self._summary(name) if name in self.__dict__ else "not computed yet")
+            for name, shown in _STEPS.items()
+        ]
+        return render(
+            "workbench.html.j2",
+            seed=self.seed,
+            language=self.language,
+            where=str(self.output_dir) if self.output_dir else "nowhere",
+            rows=rows,
         )
 
     def _summary(self, name: str) -> str:
