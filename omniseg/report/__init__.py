@@ -12,6 +12,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submodules=[
         "chart_style",
         "display",
+        "display_options",
         "execution",
         "export",
         "i18n",
@@ -26,6 +27,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submod_attrs={
         "chart_style": ["CHART_TEMPLATE", "chart_layout"],
         "display": ["bullet_list", "paragraph", "section", "table"],
+        "display_options": ["display_language", "set_display_language"],
         "export": [
             "PlotlyOfflinePreprocessor",
             "ReportCleanupPreprocessor",
