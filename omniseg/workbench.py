@@ -156,8 +156,8 @@ class Workbench:
         progress: bool | None = None,
     ) -> None:
         from omniseg.ingest.data import CustomerData
-        from omniseg.report.i18n import check_language
         from omniseg.report.display_options import set_display_language
+        from omniseg.report.i18n import check_language
         from omniseg.report.notebook import ReportContext
 
         if isinstance(data, ReportContext):
@@ -197,7 +197,7 @@ class Workbench:
         if progress is not None and not isinstance(progress, bool):
             raise bad_parameter("progress", _CALLER, "a bool", progress)
         self._context = context
-        # results shown on their own in JupyterLab (``wb.segments``) read in the workbench's language
+        # results shown on their own in JupyterLab (``wb.segments``) read in the workbench language
         set_display_language(context.language)
         self.progress = (not context.report_mode) if progress is None else progress
 
