@@ -125,10 +125,10 @@ def test_segments_that_are_one_input_relabelled_are_flagged():
     result = Segmentation.from_segmenter(seg, table, profile=False)
     top = result.dominance.sort_values("value").iloc[-1]
     assert top["column"] == "age_band" and top["measure"] == "nmi" and top["value"] > 0.8
-    warning = result.dominance_warning()
+    assert result.dominant_input() == {"column": "age_band", "value": top["value"]}
+    warning = result.dominance_text()
     assert "follow one input almost entirely" in warning and "Age band" in warning
-    spanish = Segmentation.from_segmenter(seg, table, profile=False, language="es")
-    assert "siguen casi por completo a una sola variable" in spanish.dominance_warning()
+    assert "siguen casi por completo a una sola variable" in result.dominance_text("es")
 
 
 def test_no_dominance_warning_when_other_inputs_shape_the_segments_too():
@@ -144,7 +144,8 @@ def test_no_dominance_warning_when_other_inputs_shape_the_segments_too():
     )
     seg = Segmenter(n_segments=2, random_state=0).fit(table)
     result = Segmentation.from_segmenter(seg, table, profile=False)
-    assert (result.dominance["value"] > 0.9).all() and result.dominance_warning() == ""
+    assert (result.dominance["value"] > 0.9).all() and result.dominant_input() is None
+    assert result.dominance_text() == result.dominance_text("es") == ""
 
 
 def test_basis_text_says_what_was_left_out_and_why():

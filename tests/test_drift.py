@@ -262,7 +262,11 @@ def test_refit_rule_segment_share():
     report = compare_runs(before, after)
     assert report.should_refit
     assert report.stability == pytest.approx(0.9)  # migration (10 %) is under its limit
-    assert report.reasons == [
+    assert [(r["code"], r["segment"]) for r in report.reasons] == [("shrank", "A"), ("grew", "B")]
+    assert report.reasons[0]["share_after"] == pytest.approx(0.15)
+    assert report.reasons[0]["change_pp"] == pytest.approx(-10)
+    assert report.reasons[0]["limit"] == 0.05
+    assert report.reason_texts() == [
         "Segment A shrank from 25.0% to 15.0% (-10.0 pp; limit ±5.0 pp).",
         "Segment B grew from 25.0% to 35.0% (+10.0 pp; limit ±5.0 pp).",
     ]
@@ -288,6 +292,15 @@ def test_refit_rule_migration():
     assert report.stability == pytest.approx(0.7)
     assert report.should_refit
     assert report.reasons == [
+        {
+            "code": "migration",
+            "moved": pytest.approx(0.3),
+            "n_moved": 300,
+            "n_common": 1000,
+            "limit": 0.2,
+        }
+    ]
+    assert report.reason_texts() == [
         "30.0% of the customers in both runs changed segment (300 of 1,000; limit 20.0%)."
     ]
     assert report.migration.loc["A", "B"] == 150 and report.migration.loc["B", "A"] == 150
@@ -315,6 +328,9 @@ def test_refit_rule_psi():
     assert report.should_refit
     psi = report.psi.loc["monetary", "psi"]
     assert report.reasons == [
+        {"code": "psi", "feature": "monetary", "psi": psi, "level": "major", "limit": 0.25}
+    ]
+    assert report.reason_texts() == [
         f"The distribution of 'monetary' shifted: PSI {psi:.2f}, a major shift (limit 0.25)."
     ]
     assert not compare_runs(
@@ -334,7 +350,8 @@ def test_many_shifted_features_are_summed_up():
         labels, labels, before_features=before_features, after_features=after_features
     )
     assert len(report.reasons) == drift.MAX_PSI_REASONS + 1
-    assert report.reasons[-1] == "2 more feature(s) have a PSI above 0.25: f5, f6."
+    assert report.reasons[-1] == {"code": "psi_more", "features": ["f5", "f6"], "limit": 0.25}
+    assert report.reason_texts()[-1] == "2 more feature(s) have a PSI above 0.25: f5, f6."
 
 
 def test_no_refit_on_a_stable_resample():
@@ -365,7 +382,7 @@ def test_no_refit_on_a_stable_resample():
     assert list(report.psi.index) == ["monetary", "frequency", "main_channel"]  # email skipped
     assert (report.psi["level"] == "stable").all()
     assert report.stability > 0.9
-    assert report.verdict.startswith("No refit needed")
+    assert report.verdict_text().startswith("No refit needed")
 
 
 # ------------------------------------------------------------------------------------------
@@ -379,7 +396,6 @@ def test_no_refit_on_a_stable_resample():
         ({"psi_threshold": 0}, "'psi_threshold' parameter of compare_runs must be a float"),
         ({"share_threshold": 5}, r"'share_threshold' .* must be a float in \(0.0, 1.0\]"),
         ({"migration_threshold": -0.1}, "'migration_threshold' parameter"),
-        ({"language": "fr"}, "'language' parameter must be one of"),
         ({"segment_names": ["A"]}, "'segment_names' parameter of compare_runs must be a mapping"),
         ({"key_features": ["x"]}, "needs the feature tables of both runs"),
         ({"before_features": pd.DataFrame({"x": [1]})}, "pass both feature tables, or neither"),
@@ -426,8 +442,8 @@ def test_spanish_reasons_use_decimal_comma():
     after = before.copy()
     after.iloc[:100] = "B"
     after.iloc[250:420] = "A"  # 170 of B -> A: A 32 %, B 18 %, 27 % moved
-    report = compare_runs(before, after, language="es")
-    assert report.reasons == [
+    report = compare_runs(before, after)
+    assert report.reason_texts("es") == [
         f"El segmento A creció del 25,0{NBSP}% al 32,0{NBSP}% (+7,0 p.{NBSP}p.; límite "
         f"±5,0 p.{NBSP}p.).",
         f"El segmento B se redujo del 25,0{NBSP}% al 18,0{NBSP}% (-7,0 p.{NBSP}p.; límite "
@@ -435,8 +451,12 @@ def test_spanish_reasons_use_decimal_comma():
         f"El 27,0{NBSP}% de los clientes presentes en ambas ejecuciones cambió de segmento "
         f"(270 de 1.000; límite 20,0{NBSP}%).",
     ]
-    assert report.verdict.startswith("Conviene reentrenar")
-    assert "1.000" in report.summary() and "73,0" in report.summary()
+    assert report.verdict_text("es").startswith("Conviene reentrenar")
+    assert "1.000" in report.summary("es") and "73,0" in report.summary("es")
+    assert report.reason_texts()[0].startswith("Segment A grew from 25.0% to 32.0%")
+    for worded in (report.reason_texts, report.verdict_text, report.summary, report.to_html):
+        with pytest.raises(ParameterError, match="'language' parameter must be one of"):
+            worded("fr")
 
 
 def test_html_escapes_segment_names_and_labels():
@@ -447,17 +467,15 @@ def test_html_escapes_segment_names_and_labels():
     assert "<script>" not in page and "<b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Bold &amp; co&lt;/b&gt;" in page
-    assert report.verdict in page and "Segment sizes" in page
+    assert report.verdict_text() in page and "Segment sizes" in page
     assert "No feature tables were given" in page
 
 
 def test_html_shows_psi_table():
     labels = _quarters(100)
     features = pd.DataFrame({"<i>x</i>": np.arange(100.0)}, index=labels.index)
-    report = compare_runs(
-        labels, labels, before_features=features, after_features=features, language="es"
-    )
-    page = report.to_html()
+    report = compare_runs(labels, labels, before_features=features, after_features=features)
+    page = report.to_html("es")
     assert "&lt;i&gt;x&lt;/i&gt;" in page and "<i>" not in page
     assert "0,000" in page and "estable" in page
     assert "No hace falta reentrenar" in page
@@ -475,7 +493,10 @@ def test_to_dict_is_json_safe():
         segment_names={0: "Loyal"},
     )
     data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
-    assert data["should_refit"] is True and data["reasons"] == report.reasons
+    assert data["should_refit"] is True and data["reasons"] == report.reason_texts()
+    assert data["language"] == "en" and data["verdict"] == report.verdict_text()
+    spanish = report.to_dict("es")
+    assert spanish["reasons"] == report.reason_texts("es") and spanish["language"] == "es"
     assert data["sizes"][0] == {
         "name": "Loyal",
         "segment": 0,
@@ -495,16 +516,16 @@ def test_to_dict_is_json_safe():
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_figures(tiny_runs, language):
-    report = compare_runs(*tiny_runs, language=language, segment_names={"A": "Loyal"})
-    bars = report.plot_sizes()
+    report = compare_runs(*tiny_runs, segment_names={"A": "Loyal"})
+    bars = report.plot_sizes(language=language)
     assert [trace.type for trace in bars.data] == ["bar", "bar"]
     assert list(bars.data[0].x) == ["Loyal", "B", "C"]
     assert bars.layout.barmode == "group"
-    heat = report.plot_migration()
+    heat = report.plot_migration(language=language)
     assert heat.data[0].type == "heatmap"
     assert np.array(heat.data[0].z, dtype=float).shape == (4, 4)
     assert heat.data[0].y[-1] == ("(new)" if language == "en" else "(nuevos)")
-    sankey = report.plot_migration(kind="sankey")
+    sankey = report.plot_migration(kind="sankey", language=language)
     assert sankey.data[0].type == "sankey"
     assert sum(sankey.data[0].link.value) == 7
     with pytest.raises(ParameterError, match=r"'kind' parameter of DriftReport\.plot_migration"):

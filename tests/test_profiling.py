@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -254,21 +255,26 @@ def test_top_features_shape_and_ranking(planted):
     top = planted.top_features(n=2)
     assert list(top.columns) == [
         "segment", "rank", "feature", "level", "kind", "value", "rest_value", "index",
-        "std_diff", "p_adjusted", "description",
+        "std_diff", "p_adjusted",
     ]  # fmt: skip
+    worded = planted.top_features_table(n=2)
+    assert list(worded.columns) == [*top.columns, "description"]
+    pd.testing.assert_frame_equal(worded.drop(columns="description"), top)
     for _, part in top.groupby("segment"):
         assert list(part["rank"]) == list(range(1, len(part) + 1))
         assert part["std_diff"].abs().is_monotonic_decreasing
     assert top["p_adjusted"].lt(0.05).all()
-    assert top.loc[top["feature"] == "spend", "description"].iloc[0].startswith("Mean spend")
-    spanish = planted.top_features(2, n=1, language="es")
+    assert worded.loc[worded["feature"] == "spend", "description"].iloc[0].startswith("Mean spend")
+    spanish = planted.top_features_table(2, n=1, language="es")
     assert spanish["description"].item().startswith("Media de spend")
     with pytest.raises(ParameterError, match=r"must be one of \[0, 1, 2\]. Got 7 instead"):
         planted.top_features(7)
     with pytest.raises(ParameterError, match="'n' parameter"):
         planted.top_features(n=0)
     quiet = profile_segments(pd.DataFrame({"x": np.arange(40.0)}), [0, 1] * 20)
-    assert quiet.top_features().empty
+    assert quiet.top_features().empty and quiet.top_features_table().empty
+    with pytest.raises(ParameterError, match="Got 'fr' instead"):
+        planted.top_features_table(language="fr")
 
 
 # ------------------------------------------------------------------------------------------
@@ -314,11 +320,21 @@ def test_edge_cases_are_reported_without_warnings():
         "tiny": 4,
     }
     assert cell(profile, "big", "with_inf")["n"] == 29 - 4  # infinities count as missing
-    text = " ".join(profile.notes)
+    assert profile.notes == [
+        {"code": "unlabelled", "n": 2},
+        {"code": "small_segments", "segments": ["tiny"], "min_size": 10},
+        {"code": "all_missing", "features": ["empty"]},
+        {"code": "constant", "features": ["constant", "flag_all_true"]},
+        {"code": "too_many_levels", "features": ["id_like"]},
+        {"code": "unsupported_type", "features": ["signup"]},
+        {"code": "too_few_groups", "features": ["mostly_missing"]},
+    ]
+    text = " ".join(profile.note_texts())
     for expected in ("2 customers without a segment", "fewer than 10 customers", "tiny",
                      "constant, flag_all_true", "left out: empty", "More than 10 categories",
                      "signup", "not tested: mostly_missing"):  # fmt: skip
         assert expected in text
+    assert profile.note_texts("es") != profile.note_texts()
     assert "tiny" in html and "not tested" in html
 
 
@@ -365,8 +381,10 @@ def test_labels_alignment_and_parameter_errors(tiny):
         profile_segments(features, labels, min_size=0)
     with pytest.raises(ParameterError, match=r"names columns not in features: \['age'\]"):
         profile_segments(features, labels, columns=["tied", "age"])
+    with pytest.raises(ParameterError, match=r"'feature_labeller' parameter .* Got dict"):
+        profile_segments(features, labels, feature_labeller={"tied": "Tied"})
     with pytest.raises(ParameterError, match="Got 'fr' instead"):
-        profile_segments(features, labels, language="fr")
+        profile_segments(features, labels, min_size=2).to_html("fr")
     with pytest.raises(ParameterError, match=r"must be a pandas DataFrame\. Got list"):
         profile_segments([[1]], [1])
     with pytest.raises(ParameterError, match="holds no segment"):
@@ -465,3 +483,20 @@ def test_plot_heatmap(planted, language):
     assert fig.layout.separators == (",." if language == "es" else ".,")
     with pytest.raises(ParameterError, match="'index' or 'std_diff'"):
         planted.plot_heatmap(value="p")
+
+
+def test_feature_labeller_words_the_features_at_display_time(planted):
+    def labeller(features, language):
+        word = {"en": "Spend", "es": "Gasto"}[language]
+        return {f: word if f == "spend" else f for f in features}
+
+    profile = replace(planted, feature_labeller=labeller)
+    # the data keeps the columns' names; only what is shown is worded
+    assert "spend" in set(profile.cells["feature"]) and "spend" in profile.tests.index
+    assert profile.top_features(2, n=1)["feature"].item() == "spend"
+    assert profile.top_features_table(2, n=1)["feature"].item() == "Spend"
+    spanish = profile.top_features_table(2, n=1, language="es")
+    assert spanish["description"].item().startswith("Media de Gasto")
+    assert "Spend (mean)" in profile.to_html() and "Gasto (media)" in profile.to_html("es")
+    assert "Gasto (media)" in profile.plot_heatmap(language="es").data[0].y
+    assert "Spend (mean)" not in planted.to_html()

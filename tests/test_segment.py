@@ -314,15 +314,20 @@ def test_demo_profile_names_each_planted_best_channel(demo_features, demo_segmen
     labels = demo_segmentation.labels
     common = labels.index.intersection(truth.index)
     mapping = pd.crosstab(labels[common], truth[common]).idxmax(axis=1)
-    top = demo_segmentation.profile.top_features(n=1)
-    from omniseg.features.labels import feature_label
+    profile = demo_segmentation.profile
+    top = profile.top_features(n=1)
+    worded = profile.top_features_table(n=1, language="es")
+    from omniseg.features.labels import feature_labels
 
+    labels_es = feature_labels(list(profile.tests.index), "es")
     for seg, planted_name in mapping.items():
         feature = top.loc[top["segment"] == seg, "feature"].iloc[0]
         channel = planted[planted_name]
         assert feature in {
-            feature_label(f"{kind}_{channel}") for kind in ("share", "interactions", "purchases")
+            f"{kind}_{channel}" for kind in ("share", "interactions", "purchases")
         }, (seg, planted_name, feature)
+        # shown under its readable name, in the language asked for
+        assert worded.loc[worded["segment"] == seg, "feature"].iloc[0] == labels_es[feature]
 
 
 def test_demo_methods_are_comparable(demo_features):

@@ -224,7 +224,6 @@ def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
     return report_segmentation(
         features,
         settings,
-        language=ctx.language,
         seed=ctx.seed,
         output_dir=out,
         progress=not ctx.report_mode,

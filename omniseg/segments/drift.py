@@ -9,8 +9,9 @@ compares the segment labels (and, optionally, the feature tables) of two runs:
 - **stability**: the share of customers present in both runs who kept their segment;
 - **population stability index** (PSI, :func:`population_stability_index`) of key features:
   how far each feature's distribution moved from the previous run;
-- a **refit verdict**: ``should_refit`` with plain-language reasons (English or Spanish) citing
-  the numbers, when a segment's share, the migration or a feature's PSI exceeds its limit.
+- a **refit verdict**: ``should_refit`` with its reasons (facts: a code and the numbers), when a
+  segment's share, the migration or a feature's PSI exceeds its limit; worded in English or
+  Spanish when shown (``DriftReport.reason_texts(language)``).
 
 The result, :class:`DriftReport`, shows itself in JupyterLab (escaped HTML), draws its figures
 with plotly and serialises to JSON for a run manifest. The library emits no warnings: the
@@ -35,7 +36,9 @@ B       0  1       1
 0.6666666666666666
 >>> report.should_refit
 True
->>> report.reasons[0]
+>>> report.reasons[0]["code"], report.reasons[0]["segment"]
+('shrank', 'A')
+>>> report.reason_texts()[0]
 'Segment A shrank from 50.0% to 25.0% (-25.0 pp; limit ±5.0 pp).'
 """
 
@@ -49,7 +52,6 @@ import pandas as pd
 
 from omniseg._checks import check_real
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import check_language
 from omniseg.segments.drift_report import DriftReport, drift_reasons
 from omniseg.segments.drift_stats import (
     check_label_pair,
@@ -138,7 +140,6 @@ def compare_runs(
     psi_threshold: float = 0.25,
     share_threshold: float = 0.05,
     migration_threshold: float = 0.2,
-    language: str = "en",
 ) -> DriftReport:
     """Compare two runs of a segmentation model and say whether it should be refit.
 
@@ -171,8 +172,6 @@ def compare_runs(
         Change of a segment's share (0–1) above which a refit is called for.
     migration_threshold : float, default 0.2
         Share of common customers changing segment above which a refit is called for.
-    language : {"en", "es"}, default "en"
-        Language of the reasons, the HTML summary and the figures.
 
     Returns
     -------
@@ -189,17 +188,16 @@ def compare_runs(
     --------
     >>> before = pd.Series(list("AAAABBBBCC"), index=range(10))
     >>> after = pd.Series(list("AAABBBBBCC"), index=range(10))
-    >>> report = compare_runs(before, after, segment_names={"A": "Loyal"}, language="es")
+    >>> report = compare_runs(before, after, segment_names={"A": "Loyal"})
     >>> report.sizes[["segment", "share_before", "share_after", "change_pp"]]
       segment  share_before  share_after  change_pp
     0       A           0.4          0.3      -10.0
     1       B           0.4          0.5       10.0
     2       C           0.2          0.2        0.0
-    >>> print(report.reasons[0].replace("\\xa0", " "))  # Spanish uses non-breaking spaces
+    >>> print(report.reason_texts("es")[0].replace("\\xa0", " "))  # Spanish: non-breaking spaces
     El segmento Loyal se redujo del 40,0 % al 30,0 % (-10,0 p. p.; límite ±5,0 p. p.).
     """
     caller = "compare_runs"
-    language = check_language(language)
     psi_threshold = check_real(psi_threshold, "psi_threshold", caller, 0.0, math.inf, open_low=True)
     share_threshold = check_real(
         share_threshold, "share_threshold", caller, 0.0, 1.0, open_low=True
@@ -269,7 +267,6 @@ def compare_runs(
             "migration": migration_threshold,
         },
         segment_names=dict(segment_names or {}),
-        language=language,
     )
     report.reasons = drift_reasons(report)
     report.should_refit = bool(report.reasons)

@@ -1,5 +1,6 @@
 """The result of :func:`~omniseg.segments.drift.compare_runs`: :class:`DriftReport`, its tables,
-HTML, JSON and figures, and the plain-language reasons of its refit verdict.
+HTML, JSON and figures, and the reasons of its refit verdict (:func:`drift_reasons`, as facts;
+worded in the language asked for by :meth:`DriftReport.reason_texts`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from jinja2 import Environment
 
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import format_number, format_percent, t
+from omniseg.report.i18n import check_language, format_number, format_percent, t
 from omniseg.segments.drift_stats import GONE, NEW
 
 __all__ = ["MAX_PSI_REASONS", "DriftReport", "drift_reasons"]
@@ -103,16 +104,15 @@ class DriftReport:
         ``moderate``, ``major``); empty without feature tables.
     should_refit : bool
         Whether any limit was exceeded.
-    reasons : list of str
-        One sentence per exceeded limit, in ``language``, citing the numbers.
+    reasons : list of dict
+        One fact per exceeded limit (see :func:`drift_reasons`); :meth:`reason_texts` words
+        them.
     n_before, n_after, n_common : int
         Customers in the earlier run, in the later run and in both.
     thresholds : dict
         The limits used: ``psi``, ``share`` and ``migration``.
     segment_names : dict
         Label -> display name used in sentences, tables and figures.
-    language : str
-        Language of ``reasons``, the HTML and the figures.
     """
 
     sizes: pd.DataFrame
@@ -121,21 +121,20 @@ class DriftReport:
     stability: float
     psi: pd.DataFrame
     should_refit: bool
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     n_before: int
     n_after: int
     n_common: int
     thresholds: dict[str, float] = field(default_factory=dict)
     segment_names: dict[Hashable, str] = field(default_factory=dict)
-    language: str = "en"
 
     # -- text ------------------------------------------------------------------------------
 
-    def _name(self, label: Hashable) -> str:
+    def _name(self, label: Hashable, language: str) -> str:
         if label == NEW:
-            return t("drift.new", self.language)
+            return t("drift.new", language)
         if label == GONE:
-            return t("drift.gone", self.language)
+            return t("drift.gone", language)
         return str(self.segment_names.get(label, label))
 
     @property
@@ -148,15 +147,46 @@ class DriftReport:
         """Customers present in the earlier run only."""
         return int(self.migration[GONE].sum())
 
-    @property
-    def verdict(self) -> str:
-        """One sentence: refit the model, or not."""
-        key = "drift.verdict.refit" if self.should_refit else "drift.verdict.stable"
-        return t(key, self.language)
+    def verdict_text(self, language: str = "en") -> str:
+        """One sentence: refit the model, or not.
 
-    def summary(self) -> str:
-        """One sentence with the customer counts and the stability."""
-        lang = self.language
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        key = "drift.verdict.refit" if self.should_refit else "drift.verdict.stable"
+        return t(key, check_language(language))
+
+    def reason_texts(self, language: str = "en") -> list[str]:
+        """The :attr:`reasons` as sentences citing the numbers, one per exceeded limit.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        list of str
+        """
+        lang = check_language(language)
+        return [_reason_text(self, reason, lang) for reason in self.reasons]
+
+    def summary(self, language: str = "en") -> str:
+        """One sentence with the customer counts and the stability.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
         return t(
             "drift.summary",
             lang,
@@ -169,13 +199,12 @@ class DriftReport:
         )
 
     def __str__(self) -> str:
-        lines = [self.verdict, self.summary(), *(f"  - {r}" for r in self.reasons)]
+        lines = [self.verdict_text(), self.summary(), *(f"  - {r}" for r in self.reason_texts())]
         return "\n".join(lines)
 
     # -- HTML and JSON ---------------------------------------------------------------------
 
-    def _tables(self) -> list[dict[str, Any]]:
-        lang = self.language
+    def _tables(self, lang: str) -> list[dict[str, Any]]:
         sizes = {
             "caption": t("drift.sizes_title", lang),
             "header": [
@@ -185,7 +214,7 @@ class DriftReport:
             + [t("drift.col.change", lang)],
             "rows": [
                 [
-                    self._name(r.segment),
+                    self._name(r.segment, lang),
                     format_number(r.n_before, lang),
                     format_number(r.n_after, lang),
                     format_percent(r.share_before, lang),
@@ -210,39 +239,54 @@ class DriftReport:
         }
         return [sizes, psi]
 
-    def to_html(self) -> str:
-        """The summary as an HTML fragment (every text escaped): verdict, reasons, tables."""
-        lang = self.language
+    def to_html(self, language: str = "en") -> str:
+        """The summary as an HTML fragment (every text escaped): verdict, reasons, tables.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
         return _HTML.render(
             title=t("drift.title", lang),
-            verdict=self.verdict,
+            verdict=self.verdict_text(lang),
             color="#c0392b" if self.should_refit else "#2e8b57",
-            summary=self.summary(),
+            summary=self.summary(lang),
             reasons_title=t("drift.reasons", lang),
-            reasons=self.reasons,
-            tables=self._tables(),
+            reasons=self.reason_texts(lang),
+            tables=self._tables(lang),
         )
 
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain data for a run manifest (JSON-safe: labels as str/int, NaN as None).
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+            Language of ``verdict``, ``reasons`` and the segments' ``name``.
 
         Returns
         -------
         dict
-            ``should_refit``, ``verdict``, ``reasons``, ``language``, ``stability``,
+            ``should_refit``, ``verdict``, ``reasons`` (sentences), ``language``, ``stability``,
             ``n_before``, ``n_after``, ``n_common``, ``n_new``, ``n_gone``, ``thresholds``,
             ``sizes`` (list of row dicts, each with the segment's display ``name``),
             ``migration`` (``before`` and ``after`` labels and the ``counts`` rows) and ``psi``
             (list of ``feature``, ``psi``, ``level``).
         """
+        lang = check_language(language)
         return {
             "should_refit": bool(self.should_refit),
-            "verdict": self.verdict,
-            "reasons": list(self.reasons),
-            "language": self.language,
+            "verdict": self.verdict_text(lang),
+            "reasons": self.reason_texts(lang),
+            "language": lang,
             "stability": _json_value(float(self.stability)),
             "n_before": int(self.n_before),
             "n_after": int(self.n_after),
@@ -251,7 +295,8 @@ class DriftReport:
             "n_gone": self.n_gone,
             "thresholds": {k: float(v) for k, v in self.thresholds.items()},
             "sizes": [
-                {"name": self._name(row["segment"])} | {k: _json_value(v) for k, v in row.items()}
+                {"name": self._name(row["segment"], lang)}
+                | {k: _json_value(v) for k, v in row.items()}
                 for row in self.sizes.to_dict(orient="records")
             ],
             "migration": {
@@ -267,11 +312,12 @@ class DriftReport:
 
     # -- figures ---------------------------------------------------------------------------
 
-    def plot_sizes(self, *, fig: go.Figure | None = None) -> go.Figure:
+    def plot_sizes(self, *, language: str = "en", fig: go.Figure | None = None) -> go.Figure:
         """Grouped bars: each segment's share of customers before and after.
 
         Parameters
         ----------
+        language : {"en", "es"}, default "en"
         fig : plotly Figure, optional
             Figure to add the bars to (a new one by default).
 
@@ -279,8 +325,8 @@ class DriftReport:
         -------
         plotly.graph_objects.Figure
         """
-        lang = self.language
-        names = [self._name(s) for s in self.sizes["segment"]]
+        lang = check_language(language)
+        names = [self._name(s, lang) for s in self.sizes["segment"]]
         fig = fig if fig is not None else go.Figure()
         for when, color in (("before", "#9fb7c9"), ("after", "#1f6f8b")):
             shares = self.sizes[f"share_{when}"]
@@ -309,7 +355,11 @@ class DriftReport:
         return fig
 
     def plot_migration(
-        self, *, kind: Literal["heatmap", "sankey"] = "heatmap", fig: go.Figure | None = None
+        self,
+        *,
+        kind: Literal["heatmap", "sankey"] = "heatmap",
+        language: str = "en",
+        fig: go.Figure | None = None,
     ) -> go.Figure:
         """Where each segment's customers went: a heat map of row shares, or a Sankey diagram.
 
@@ -319,6 +369,7 @@ class DriftReport:
             The heat map shows, per previous segment (row), the share of its customers in each
             new segment (column), with the counts; the Sankey diagram draws the flows of
             customers between the runs.
+        language : {"en", "es"}, default "en"
         fig : plotly Figure, optional
             Figure to draw into (a new one by default).
 
@@ -331,9 +382,9 @@ class DriftReport:
                 "The 'kind' parameter of DriftReport.plot_migration must be 'heatmap' or "
                 f"'sankey'. Got {kind!r} instead."
             )
-        lang = self.language
-        rows = [self._name(r) for r in self.migration.index]
-        cols = [self._name(c) for c in self.migration.columns]
+        lang = check_language(language)
+        rows = [self._name(r, lang) for r in self.migration.index]
+        cols = [self._name(c, lang) for c in self.migration.columns]
         counts = self.migration.to_numpy()
         fig = fig if fig is not None else go.Figure()
         if kind == "heatmap":
@@ -397,63 +448,112 @@ def _exceeds(value: float, limit: float) -> bool:
     return round(value - limit, 12) > 0
 
 
-def drift_reasons(report: DriftReport) -> list[str]:
-    """The sentences of the refit verdict: every size change, migration or PSI over its limit."""
-    lang = report.language
+def drift_reasons(report: DriftReport) -> list[dict[str, Any]]:
+    """The facts of the refit verdict: every size change, migration or PSI over its limit.
+
+    Parameters
+    ----------
+    report : DriftReport
+        Its sizes, stability, PSI and thresholds are read.
+
+    Returns
+    -------
+    list of dict
+        In the order the verdict cites them, each with a ``code`` and its numbers:
+        ``grew``/``shrank`` (``segment``, ``share_before``, ``share_after``, ``change_pp``,
+        ``limit``: shares 0–1, the change in percentage points), largest change first;
+        ``migration`` (``moved``, the share of common customers who changed segment,
+        ``n_moved``, ``n_common``, ``limit``); ``psi`` (``feature``, ``psi``, ``level``,
+        ``limit``) for the :data:`MAX_PSI_REASONS` largest PSIs, and ``psi_more``
+        (``features``, ``limit``) for the rest. :meth:`DriftReport.reason_texts` words them.
+    """
     limits = report.thresholds
-    pp = t("drift.pp", lang)
-    reasons = []
+    reasons: list[dict[str, Any]] = []
     sizes = report.sizes.assign(abs_change=report.sizes["change_pp"].abs())
     for row in sizes.sort_values("abs_change", ascending=False, kind="stable").itertuples():
         if not _exceeds(abs(row.share_after - row.share_before), limits["share"]):
             continue
-        key = "drift.reason.grew" if row.change_pp > 0 else "drift.reason.shrank"
         reasons.append(
-            t(
-                key,
-                lang,
-                segment=report._name(row.segment),
-                before=format_percent(row.share_before, lang),
-                after=format_percent(row.share_after, lang),
-                change=f"{_signed(row.change_pp, lang)} {pp}",
-                limit=f"{format_number(100 * limits['share'], lang, 1)} {pp}",
-            )
+            {
+                "code": "grew" if row.change_pp > 0 else "shrank",
+                "segment": row.segment,
+                "share_before": float(row.share_before),
+                "share_after": float(row.share_after),
+                "change_pp": float(row.change_pp),
+                "limit": float(limits["share"]),
+            }
         )
     moved = 1 - report.stability
     if _exceeds(moved, limits["migration"]):
         reasons.append(
-            t(
-                "drift.reason.migration",
-                lang,
-                moved=format_percent(moved, lang),
-                n_moved=format_number(round(moved * report.n_common), lang),
-                n_common=format_number(report.n_common, lang),
-                limit=format_percent(limits["migration"], lang),
-            )
+            {
+                "code": "migration",
+                "moved": float(moved),
+                "n_moved": round(moved * report.n_common),
+                "n_common": int(report.n_common),
+                "limit": float(limits["migration"]),
+            }
         )
     mask = np.array([_exceeds(v, limits["psi"]) for v in report.psi["psi"].fillna(0)], dtype=bool)
     shifted = report.psi.loc[mask]
     shifted = shifted.sort_values("psi", ascending=False, kind="stable")
     for feature, row in shifted.head(MAX_PSI_REASONS).iterrows():
         reasons.append(
-            t(
-                "drift.reason.psi",
-                lang,
-                feature=feature,
-                psi=format_number(row["psi"], lang, 2),
-                level=t(f"drift.level.{row['level']}", lang),
-                limit=format_number(limits["psi"], lang, 2),
-            )
+            {
+                "code": "psi",
+                "feature": feature,
+                "psi": float(row["psi"]),
+                "level": row["level"],
+                "limit": float(limits["psi"]),
+            }
         )
     if len(shifted) > MAX_PSI_REASONS:
-        rest = shifted.index[MAX_PSI_REASONS:]
         reasons.append(
-            t(
-                "drift.reason.psi_more",
-                lang,
-                n=len(rest),
-                features=", ".join(str(f) for f in rest),
-                limit=format_number(limits["psi"], lang, 2),
-            )
+            {
+                "code": "psi_more",
+                "features": list(shifted.index[MAX_PSI_REASONS:]),
+                "limit": float(limits["psi"]),
+            }
         )
     return reasons
+
+
+def _reason_text(report: DriftReport, reason: dict[str, Any], lang: str) -> str:
+    """One fact of :func:`drift_reasons` as a sentence in ``lang``."""
+    code = reason["code"]
+    pp = t("drift.pp", lang)
+    if code in ("grew", "shrank"):
+        return t(
+            f"drift.reason.{code}",
+            lang,
+            segment=report._name(reason["segment"], lang),
+            before=format_percent(reason["share_before"], lang),
+            after=format_percent(reason["share_after"], lang),
+            change=f"{_signed(reason['change_pp'], lang)} {pp}",
+            limit=f"{format_number(100 * reason['limit'], lang, 1)} {pp}",
+        )
+    if code == "migration":
+        return t(
+            "drift.reason.migration",
+            lang,
+            moved=format_percent(reason["moved"], lang),
+            n_moved=format_number(reason["n_moved"], lang),
+            n_common=format_number(reason["n_common"], lang),
+            limit=format_percent(reason["limit"], lang),
+        )
+    if code == "psi":
+        return t(
+            "drift.reason.psi",
+            lang,
+            feature=reason["feature"],
+            psi=format_number(reason["psi"], lang, 2),
+            level=t(f"drift.level.{reason['level']}", lang),
+            limit=format_number(reason["limit"], lang, 2),
+        )
+    return t(
+        "drift.reason.psi_more",
+        lang,
+        n=len(reason["features"]),
+        features=", ".join(str(f) for f in reason["features"]),
+        limit=format_number(reason["limit"], lang, 2),
+    )

@@ -25,7 +25,8 @@ out of the table when many real differences make Benjamini-Hochberg lenient).
 
 The library emits no warnings: constant features, features with no values, categorical features
 with too many levels, unsupported types (dates) and segments smaller than ``min_size`` are handled
-and reported (``SegmentProfile.notes`` in the profile's language and ``tests["note"]`` as codes).
+and reported (``SegmentProfile.notes`` as facts, worded by ``SegmentProfile.note_texts``, and
+``tests["note"]`` as codes).
 
 The statistics are in :mod:`omniseg.segments.profile_stats`, the :class:`SegmentProfile`
 result, its heat map, HTML and sentences (:func:`describe_trait`) in
@@ -53,7 +54,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from numbers import Real
 
 import numpy as np
@@ -61,7 +62,6 @@ import pandas as pd
 
 from omniseg._checks import check_int as _check_int
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import check_language
 from omniseg.segments.profile_stats import (
     adjust_pvalues,
     categorical_feature,
@@ -257,9 +257,9 @@ def profile_segments(
     alpha: float = 0.05,
     correction: str = "fdr_bh",
     min_size: int = 10,
-    language: str = "en",
     segment_names: Mapping | None = None,
     max_levels: int = 30,
+    feature_labeller: Callable[[Sequence, str], Mapping] | None = None,
 ) -> SegmentProfile:
     """Profile segments: each segment against everyone else, feature by feature, with tests.
 
@@ -282,13 +282,15 @@ def profile_segments(
     min_size : int, default 10
         A segment is tested only when it, and everyone else, have at least this many values of
         the feature. Smaller segments are still described (means, shares, index) and reported.
-    language : {"en", "es"}, default "en"
-        Language of the notes, the HTML table and the figure.
     segment_names : mapping, optional
         Segment id -> display name (ids without a name are shown as they are).
     max_levels : int, default 30
         Categorical features with more levels than this (ids, free text) are left out and
         reported.
+    feature_labeller : callable, optional
+        ``feature_labeller(features, language) -> {feature: label}`` gives the features'
+        display names when the profile is shown (e.g.
+        :func:`omniseg.features.labels.feature_labels`); default their own names.
 
     Returns
     -------
@@ -345,7 +347,12 @@ def profile_segments(
     correction = check_correction(correction, "profile_segments")
     min_size = _check_int(min_size, "min_size", "profile_segments", 1)
     max_levels = _check_int(max_levels, "max_levels", "profile_segments", 2)
-    language = check_language(language)
+    if feature_labeller is not None and not callable(feature_labeller):
+        raise ParameterError(
+            "The 'feature_labeller' parameter of profile_segments must be a function "
+            "(features, language) -> {feature: label} or None. Got "
+            f"{type(feature_labeller).__name__} instead."
+        )
     if segment_names is not None and not isinstance(segment_names, Mapping):
         raise ParameterError(
             "The 'segment_names' parameter of profile_segments must be a mapping of segment id "
@@ -421,9 +428,10 @@ def profile_segments(
         alpha=alpha,
         correction=correction,
         min_size=min_size,
-        language=language,
+        max_levels=max_levels,
         segment_names=dict(segment_names or {}),
         n_unlabelled=int((~labelled).sum()),
+        feature_labeller=feature_labeller,
     )
-    profile.notes = profile._notes(max_levels)
+    profile.notes = profile._note_facts()
     return profile

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,27 @@ CORRECTION_NAMES: dict[str, str] = {
     "bonferroni": "Bonferroni",
     "none": "",
 }
+#: Catalog key of each reason a feature was not tested (``tests["note"]``), in the notes' order.
+_NOTE_KEYS: dict[str, str] = {
+    "all_missing": "profile.note_missing",
+    "constant": "profile.note_constant",
+    "too_many_levels": "profile.note_levels",
+    "unsupported_type": "profile.note_unsupported",
+    "too_few_groups": "profile.note_untested",
+}
+#: Columns of :meth:`SegmentProfile.top_features`, in order.
+_TOP_COLUMNS = (
+    "segment",
+    "rank",
+    "feature",
+    "level",
+    "kind",
+    "value",
+    "rest_value",
+    "index",
+    "std_diff",
+    "p_adjusted",
+)
 #: |standardized difference| at which the heat-map colour is at its deepest.
 COLOUR_LIMIT = 1.0
 
@@ -59,14 +80,20 @@ class SegmentProfile:
         too_many_levels, too_few_groups, unsupported_type; empty when tested).
     sizes : Series
         Customers per segment (index ``segment``).
-    alpha, correction, min_size, language
+    alpha, correction, min_size, max_levels
         The parameters the profile was computed with.
     segment_names : dict
         Segment id -> display name.
     n_unlabelled : int
         Rows left out for having no segment.
-    notes : list of str
-        What was left out or not tested, in the profile's language.
+    notes : list of dict
+        What was left out or not tested, as facts: each has a ``code`` (``unlabelled`` with
+        ``n``; ``small_segments`` with ``segments`` and ``min_size``; ``all_missing``,
+        ``constant``, ``too_many_levels``, ``unsupported_type`` or ``too_few_groups`` with
+        ``features``). :meth:`note_texts` words them.
+    feature_labeller : callable, optional
+        ``feature_labeller(features, language) -> {feature: label}``: the display names of the
+        features, asked for when the profile is shown (default: the features' own names).
     """
 
     cells: pd.DataFrame
@@ -75,10 +102,11 @@ class SegmentProfile:
     alpha: float = 0.05
     correction: str = "fdr_bh"
     min_size: int = 10
-    language: str = "en"
+    max_levels: int = 30
     segment_names: dict = field(default_factory=dict)
     n_unlabelled: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[dict] = field(default_factory=list)
+    feature_labeller: Callable[[Sequence, str], Mapping] | None = None
 
     # -- labels -------------------------------------------------------------------------------
 
@@ -86,31 +114,77 @@ class SegmentProfile:
         """Display name of a segment (its name in ``segment_names``, else the id as text)."""
         return str(self.segment_names.get(segment, segment))
 
-    def _language(self, language: str | None) -> str:
-        return check_language(self.language if language is None else language)
-
-    def _notes(self, max_levels: int) -> list[str]:
-        lang = self.language
-        notes = []
+    def _note_facts(self) -> list[dict]:
+        """What was left out or not tested (the facts of :attr:`notes`)."""
+        facts: list[dict] = []
         if self.n_unlabelled:
-            notes.append(t("profile.note_unlabelled", lang, n=format_number(self.n_unlabelled)))
+            facts.append({"code": "unlabelled", "n": int(self.n_unlabelled)})
         small = [s for s in self.sizes.index if self.sizes[s] < self.min_size]
         if small:
-            names = ", ".join(self.segment_label(s) for s in small)
-            notes.append(t("profile.note_small", lang, min_size=self.min_size, segments=names))
+            facts.append({"code": "small_segments", "segments": small, "min_size": self.min_size})
         by_note = self.tests.groupby("note", sort=False).groups
-        keys = {
-            "all_missing": ("profile.note_missing", {}),
-            "constant": ("profile.note_constant", {}),
-            "too_many_levels": ("profile.note_levels", {"max_levels": max_levels}),
-            "unsupported_type": ("profile.note_unsupported", {}),
-            "too_few_groups": ("profile.note_untested", {"min_size": self.min_size}),
-        }
-        for note, (key, extra) in keys.items():
+        for note in _NOTE_KEYS:
             if note in by_note:
-                names = ", ".join(str(f) for f in by_note[note])
-                notes.append(t(key, lang, features=names, **extra))
-        return notes
+                facts.append({"code": note, "features": list(by_note[note])})
+        return facts
+
+    def note_texts(self, language: str = "en") -> list[str]:
+        """The :attr:`notes` as sentences.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        list of str
+        """
+        lang = check_language(language)
+        labels = self._feature_labels(lang)
+        texts = []
+        for note in self.notes:
+            code = note["code"]
+            if code == "unlabelled":
+                texts.append(t("profile.note_unlabelled", lang, n=format_number(note["n"], lang)))
+            elif code == "small_segments":
+                names = ", ".join(self.segment_label(s) for s in note["segments"])
+                texts.append(
+                    t("profile.note_small", lang, min_size=note["min_size"], segments=names)
+                )
+            else:
+                extra = {
+                    "too_many_levels": {"max_levels": self.max_levels},
+                    "too_few_groups": {"min_size": self.min_size},
+                }.get(code, {})
+                names = ", ".join(str(labels.get(f, f)) for f in note["features"])
+                texts.append(t(_NOTE_KEYS[code], lang, features=names, **extra))
+        return texts
+
+    def _feature_labels(self, language: str) -> dict:
+        """Feature -> display name in ``language`` (the feature itself without a labeller)."""
+        features = list(self.tests.index)
+        if self.feature_labeller is None:
+            return {f: f for f in features}
+        return dict(self.feature_labeller(features, language))
+
+    def _worded(self, language: str) -> SegmentProfile:
+        """This profile with its features under their display names in ``language``."""
+        if self.feature_labeller is None:
+            return self
+        labels = self._feature_labels(language)
+        tests = self.tests.rename(index=labels)
+        return replace(
+            self,
+            cells=self.cells.assign(feature=self.cells["feature"].map(labels)),
+            tests=tests,
+            notes=[
+                {**n, "features": [labels.get(f, f) for f in n["features"]]}
+                if "features" in n
+                else n
+                for n in self.notes
+            ],
+            feature_labeller=None,
+        )
 
     def _segments(self) -> list:
         return list(self.sizes.index)
@@ -166,9 +240,7 @@ class SegmentProfile:
         wide.columns.name = "segment"
         return wide
 
-    def top_features(
-        self, segment: object = None, n: int = 5, *, language: str | None = None
-    ) -> pd.DataFrame:
+    def top_features(self, segment: object = None, n: int = 5) -> pd.DataFrame:
         """The features that set a segment apart most, ranked.
 
         Only significant cells count; they are ranked by ``|std_diff|`` (Cohen's d for numeric
@@ -182,18 +254,15 @@ class SegmentProfile:
             One segment; default every segment, ``n`` rows each.
         n : int, default 5
             Rows per segment.
-        language : {"en", "es"}, optional
-            Language of the ``description`` column (default the profile's).
 
         Returns
         -------
         DataFrame
             ``segment``, ``rank`` (1 = most distinctive), ``feature``, ``level``, ``kind``,
-            ``value``, ``rest_value``, ``index``, ``std_diff``, ``p_adjusted`` and
-            ``description`` (a sentence, see :func:`describe_trait`).
+            ``value``, ``rest_value``, ``index``, ``std_diff`` and ``p_adjusted``
+            (:meth:`top_features_table` adds a sentence for each).
         """
         n = _check_int(n, "n", "SegmentProfile.top_features", 1)
-        language = self._language(language)
         segments = self._segments()
         if segment is not None:
             if segment not in segments:
@@ -202,19 +271,6 @@ class SegmentProfile:
                     f"{segments}. Got {segment!r} instead."
                 )
             segments = [segment]
-        columns = [
-            "segment",
-            "rank",
-            "feature",
-            "level",
-            "kind",
-            "value",
-            "rest_value",
-            "index",
-            "std_diff",
-            "p_adjusted",
-            "description",
-        ]
         sig = self.cells[self.cells["significant"]]
         parts = []
         for seg in segments:
@@ -223,12 +279,37 @@ class SegmentProfile:
             part = part.assign(rank=np.arange(1, len(part) + 1))
             parts.append(part)
         out = pd.concat(parts) if parts else sig.iloc[:0]
-        out = out.assign(
-            description=[describe_trait(row, language) for _, row in out.iterrows()]
-            if len(out)
+        return out[list(_TOP_COLUMNS)].reset_index(drop=True)
+
+    def top_features_table(
+        self, segment: object = None, n: int = 5, *, language: str = "en"
+    ) -> pd.DataFrame:
+        """:meth:`top_features` with a ``description`` column: a sentence for each trait.
+
+        Parameters
+        ----------
+        segment : segment id, optional
+            One segment; default every segment, ``n`` rows each.
+        n : int, default 5
+            Rows per segment.
+        language : {"en", "es"}, default "en"
+            Language of the ``description`` column (and of the features' display names).
+
+        Returns
+        -------
+        DataFrame
+            The columns of :meth:`top_features` (``feature`` under its display name) and
+            ``description`` (see :func:`describe_trait`).
+        """
+        language = check_language(language)
+        top = self.top_features(segment, n)
+        labels = self._feature_labels(language)
+        top = top.assign(feature=top["feature"].map(lambda f: labels.get(f, f)))
+        return top.assign(
+            description=[describe_trait(row, language) for _, row in top.iterrows()]
+            if len(top)
             else pd.Series(dtype=object)
         )
-        return out[columns].reset_index(drop=True)
 
     # -- figures ------------------------------------------------------------------------------
 
@@ -236,7 +317,7 @@ class SegmentProfile:
         self,
         *,
         value: str = "index",
-        language: str | None = None,
+        language: str = "en",
         fig: go.Figure | None = None,
     ) -> go.Figure:
         """Heat map of the profile: features down, segments across.
@@ -249,8 +330,7 @@ class SegmentProfile:
             standardized difference (capped at ±1.5). Blue is above, red below. Cells without an
             index (features with negative values) fall back to the standardized difference's
             colour.
-        language : {"en", "es"}, optional
-            Default the profile's language.
+        language : {"en", "es"}, default "en"
         fig : plotly Figure, optional
             A figure to draw into.
 
@@ -263,7 +343,10 @@ class SegmentProfile:
                 "The 'value' parameter of SegmentProfile.plot_heatmap must be 'index' or "
                 f"'std_diff'. Got {value!r} instead."
             )
-        language = self._language(language)
+        language = check_language(language)
+        worded = self._worded(language)
+        if worded is not self:
+            return worded.plot_heatmap(value=value, language=language, fig=fig)
         segments = self._segments()
         rows = self._rows()
         lookup = {
@@ -350,7 +433,7 @@ class SegmentProfile:
 
     # -- HTML ---------------------------------------------------------------------------------
 
-    def to_html(self, language: str | None = None) -> str:
+    def to_html(self, language: str = "en") -> str:
         """A heat-map-style HTML table of the profile (every label escaped).
 
         Rows are features (levels for categorical features), columns the segments with their
@@ -361,14 +444,16 @@ class SegmentProfile:
 
         Parameters
         ----------
-        language : {"en", "es"}, optional
-            Default the profile's language.
+        language : {"en", "es"}, default "en"
 
         Returns
         -------
         str
         """
-        language = self._language(language)
+        language = check_language(language)
+        worded = self._worded(language)
+        if worded is not self:
+            return worded.to_html(language)
         esc = html.escape
         segments = self._segments()
         head = [
@@ -421,7 +506,7 @@ class SegmentProfile:
             legend.append(t("profile.legend_sig", language, alpha=alpha, correction=name))
         if missing_index:
             legend.append(t("profile.legend_no_index", language))
-        notes = "".join(f"<li>{esc(note)}</li>" for note in self.notes)
+        notes = "".join(f"<li>{esc(note)}</li>" for note in self.note_texts(language))
         return (
             '<div class="os-profile">'
             f"<p><strong>{esc(t('profile.title', language))}</strong></p>"

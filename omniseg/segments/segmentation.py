@@ -85,7 +85,6 @@ class Segmentation:
     coords : DataFrame
         2-D map (principal components of the basis) of a sample of customers: ``pc1``,
         ``pc2``, ``segment``; ``attrs["explained"]`` holds the variance each axis explains.
-    language : str
     typing_tool : TypingTool or None
         The short questionnaire that places people without data in a segment (set by
         :func:`report_segmentation`, or assign your own).
@@ -100,7 +99,6 @@ class Segmentation:
     selection: pd.DataFrame
     selection_reason: str
     coords: pd.DataFrame
-    language: str = "en"
     notes: list[str] = field(default_factory=list)
     typing_tool: Any = None
     #: how strongly each basis input follows the segments
@@ -115,7 +113,6 @@ class Segmentation:
         segmenter: Segmenter,
         features: pd.DataFrame,
         *,
-        language: str = "en",
         profile: bool = True,
         profile_columns: Sequence[str] | None = None,
         random_state: int | None = None,
@@ -128,7 +125,6 @@ class Segmentation:
             Fitted (e.g. loaded with :func:`omniseg.segments.load_model`).
         features : DataFrame
             Customer feature table (the one it was fitted on, or new customers).
-        language : {"en", "es"}
         profile : bool
             Compute the profile (every feature tested; a few seconds at 100k customers).
         profile_columns : list of str, optional
@@ -136,11 +132,10 @@ class Segmentation:
         random_state : int, optional
             Seed of the map's sample (default the segmenter's).
         """
-        check_language(language)
         labels_arr = segmenter.predict(features)
         conf = segmenter.confidence(features)
         k = segmenter.n_segments_
-        names = segment_labels(k, language)
+        names = segment_labels(k)
         labels = pd.Series(labels_arr, index=features.index, name="segment")
         sizes = _sizes(features, labels, conf, names)
         prof = None
@@ -150,14 +145,13 @@ class Segmentation:
                 if profile_columns is not None
                 else [c for c in features.columns if c not in _NOT_PROFILED]
             )
-            # profiled under readable labels ("Share of interactions: App"), in the language
-            renamed = feature_labels(cols, language)
+            # shown under readable labels ("Share of interactions: App") in the language asked
             prof = profile_segments(
-                features[cols].rename(columns=renamed),
+                features[cols],
                 labels,
-                columns=list(renamed.values()),
-                language=language,
+                columns=cols,
                 segment_names=dict(enumerate(names)),
+                feature_labeller=feature_labels,
             )
         seed = segmenter.random_state if random_state is None else random_state
         coords = map_coordinates(segmenter.transform(features), labels_arr, seed)
@@ -173,7 +167,6 @@ class Segmentation:
             selection=segmenter.selection_.copy(),
             selection_reason=segmenter.selection_reason_,
             coords=coords,
-            language=language,
         )
 
     # ------------------------------------------------------------------ tables
@@ -184,9 +177,18 @@ class Segmentation:
         out.insert(1, "segment_name", [self.names[s] for s in out["segment"]])
         return out
 
-    def lead(self) -> str:
-        """One paragraph for the report: how many segments, why, how clear."""
-        lang = self.language
+    def lead_text(self, language: str = "en") -> str:
+        """One paragraph for the report: how many segments, why, how clear.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
         k = len(self.names)
         border = float(self.confidence["borderline"].mean())
         sel = self.selection
@@ -213,9 +215,18 @@ class Segmentation:
             )
         )
 
-    def basis_text(self) -> str:
-        """What the segments are formed on, and which inputs were left out and why."""
-        lang = self.language
+    def basis_text(self, language: str = "en") -> str:
+        """What the segments are formed on, and which inputs were left out and why.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
         basis = self.segmenter.basis_
         used = [
             t(f"seg.block_{b}", lang) if f"seg.block_{b}" in _BLOCK_KEYS else b
@@ -227,25 +238,44 @@ class Segmentation:
                 parts.append(t(f"seg.basis_{note['block']}_{note['reason']}", lang))
         return " ".join(parts)
 
-    def dominance_warning(self) -> str:
-        """A warning when one input explains the segments almost entirely; ``""`` otherwise.
+    def dominant_input(self) -> dict[str, Any] | None:
+        """The input that explains the segments almost entirely, or ``None``.
 
         Rule: the segments explain more than :data:`DOMINANCE_LIMIT` (0.8) of one input and
         less than 0.5 of every other (:attr:`dominance`).
+
+        Returns
+        -------
+        dict or None
+            ``column`` (the input) and ``value`` (the share of its variation the segments
+            explain).
         """
         d = self.dominance.sort_values("value", ascending=False)
         if len(d) < 2 or float(d["value"].iloc[0]) <= DOMINANCE_LIMIT:
-            return ""
+            return None
         if float(d["value"].iloc[1]) >= _OTHERS_WEAK:  # other inputs shape them too
-            return ""
+            return None
         top = d.iloc[0]
-        label = feature_labels([top["column"]], self.language)[top["column"]]
-        return t(
-            "seg.dominance",
-            self.language,
-            column=label,
-            value=format_percent(float(top["value"]), self.language),
-        )
+        return {"column": top["column"], "value": float(top["value"])}
+
+    def dominance_text(self, language: str = "en") -> str:
+        """A warning when one input explains the segments almost entirely
+        (:meth:`dominant_input`); ``""`` otherwise.
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
+        top = self.dominant_input()
+        if top is None:
+            return ""
+        label = feature_labels([top["column"]], lang)[top["column"]]
+        return t("seg.dominance", lang, column=label, value=format_percent(top["value"], lang))
 
     @property
     def map_applies(self) -> bool:
@@ -253,9 +283,18 @@ class Segmentation:
         explained = self.coords.attrs.get("explained", [1.0, 0.0])
         return len(explained) > 1 and float(explained[1]) >= 0.01
 
-    def sizes_table(self) -> pd.DataFrame:
-        """The sizes table with translated headers and formatted numbers (for reports)."""
-        lang = self.language
+    def sizes_table(self, language: str = "en") -> pd.DataFrame:
+        """The sizes table with translated headers and formatted numbers (for reports).
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        DataFrame
+        """
+        lang = check_language(language)
         s = self.sizes
         table = {
             t("seg.col_segment", lang): s["name"],
@@ -275,12 +314,22 @@ class Segmentation:
         ]
         return pd.DataFrame(table)
 
-    def top_traits_table(self, n: int = 4) -> pd.DataFrame:
-        """The ``n`` most distinctive significant traits of each segment, as sentences."""
+    def top_traits_table(self, n: int = 4, *, language: str = "en") -> pd.DataFrame:
+        """The ``n`` most distinctive significant traits of each segment, as sentences.
+
+        Parameters
+        ----------
+        n : int, default 4
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        DataFrame
+        """
         if self.profile is None:
             raise ParameterError("This segmentation was built with profile=False.")
-        lang = self.language
-        top = self.profile.top_features(n=n, language=lang)
+        lang = check_language(language)
+        top = self.profile.top_features_table(n=n, language=lang)
         rows = []
         for i, name in enumerate(self.names):
             part = top[top["segment"] == i]
@@ -298,9 +347,18 @@ class Segmentation:
                 )
         return pd.DataFrame(rows)
 
-    def selection_table(self) -> pd.DataFrame:
-        """The evidence for k with translated headers (for reports)."""
-        lang = self.language
+    def selection_table(self, language: str = "en") -> pd.DataFrame:
+        """The evidence for k with translated headers (for reports).
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        DataFrame
+        """
+        lang = check_language(language)
         s = self.selection
         if s.empty:
             return pd.DataFrame()
@@ -332,19 +390,19 @@ class Segmentation:
 
     # ------------------------------------------------------------------ charts
 
-    def plot_selection(self, *, fig: go.Figure | None = None) -> go.Figure:
+    def plot_selection(self, *, language: str = "en", fig: go.Figure | None = None) -> go.Figure:
         """Stability and silhouette by number of segments, the chosen k marked."""
-        return selection_figure(self, fig=fig)
+        return selection_figure(self, language=language, fig=fig)
 
-    def plot_map(self, *, fig: go.Figure | None = None) -> go.Figure:
+    def plot_map(self, *, language: str = "en", fig: go.Figure | None = None) -> go.Figure:
         """2-D map of customers (principal components of the basis), coloured by segment."""
-        return map_figure(self, fig=fig)
+        return map_figure(self, language=language, fig=fig)
 
-    def plot_sizes(self, *, fig: go.Figure | None = None) -> go.Figure:
+    def plot_sizes(self, *, language: str = "en", fig: go.Figure | None = None) -> go.Figure:
         """Each segment's share of customers next to its share of revenue."""
-        return sizes_figure(self, fig=fig)
+        return sizes_figure(self, language=language, fig=fig)
 
-    def plot_profile(self, top: int | None = 4, **kw: Any) -> go.Figure:
+    def plot_profile(self, top: int | None = 4, *, language: str = "en", **kw: Any) -> go.Figure:
         """The profile heat map (:meth:`omniseg.segments.SegmentProfile.plot_heatmap`).
 
         Parameters
@@ -352,20 +410,26 @@ class Segmentation:
         top : int or None
             Show only the features among the ``top`` most distinctive of some segment (a
             report of 60+ rows hides what matters); ``None`` shows every feature.
+        language : {"en", "es"}, default "en"
         **kw
             Passed to ``plot_heatmap`` (``value="std_diff"``, ...).
         """
         if self.profile is None:
             raise ParameterError("This segmentation was built with profile=False.")
+        language = check_language(language)
         prof = self.profile
         if top is not None:
             keep = list(dict.fromkeys(prof.top_features(n=top)["feature"]))
+            # the display names of every feature, then the subset (names made unique on all)
+            labels = prof._feature_labels(language)
+            prof = prof._worded(language)
+            keep = [labels[f] for f in keep]
             prof = replace(
                 prof,
                 cells=prof.cells[prof.cells["feature"].isin(keep)],
                 tests=prof.tests[prof.tests.index.isin(keep)],
             )
-        return prof.plot_heatmap(**kw)
+        return prof.plot_heatmap(language=language, **kw)
 
     # ------------------------------------------------------------------ display
 
@@ -388,19 +452,33 @@ class Segmentation:
             "borderline_share": float(self.confidence["borderline"].mean()),
         }
 
-    def _repr_html_(self) -> str:
-        lang = self.language
+    def to_html(self, language: str = "en") -> str:
+        """The lead paragraph and the sizes table as an HTML fragment (every text escaped).
+
+        Parameters
+        ----------
+        language : {"en", "es"}, default "en"
+
+        Returns
+        -------
+        str
+        """
+        lang = check_language(language)
+        sizes = self.sizes_table(lang)
         rows = "".join(
             "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
-            for r in self.sizes_table().itertuples(index=False)
+            for r in sizes.itertuples(index=False)
         )
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.sizes_table().columns)
+        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in sizes.columns)
         return (
-            f"<div class='os-segmentation'><p>{html.escape(self.lead())}</p>"
+            f"<div class='os-segmentation'><p>{html.escape(self.lead_text(lang))}</p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             f"<p><small>{html.escape(t('seg.reason', lang))}: "
             f"{html.escape(self.selection_reason)}</small></p></div>"
         )
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 # ---------------------------------------------------------------------- helpers
@@ -444,7 +522,6 @@ def _sizes(
 def segment_customers(
     features: pd.DataFrame,
     *,
-    language: str = "en",
     profile: bool = True,
     **params: Any,
 ) -> Segmentation:
@@ -455,7 +532,6 @@ def segment_customers(
     features : DataFrame
         Customer feature table (one row per customer, index = person id), e.g.
         ``build_features(...).set_index("person_id")``.
-    language : {"en", "es"}
     profile : bool
         Compute the significance profile.
     **params
@@ -466,9 +542,8 @@ def segment_customers(
     -------
     Segmentation
     """
-    check_language(language)
     segmenter = Segmenter(**params).fit(features)
-    return Segmentation.from_segmenter(segmenter, features, language=language, profile=profile)
+    return Segmentation.from_segmenter(segmenter, features, profile=profile)
 
 
 def compare_methods(

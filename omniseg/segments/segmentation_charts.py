@@ -18,7 +18,7 @@ from sklearn.decomposition import PCA
 
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import format_percent, t
+from omniseg.report.i18n import check_language, format_percent, t
 
 if TYPE_CHECKING:
     from omniseg.segments.segmentation import Segmentation
@@ -67,9 +67,11 @@ def map_coordinates(Z: np.ndarray, labels: np.ndarray, seed: int) -> pd.DataFram
     return out
 
 
-def selection_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) -> go.Figure:
+def selection_figure(
+    segmentation: Segmentation, *, language: str = "en", fig: go.Figure | None = None
+) -> go.Figure:
     """Stability and silhouette by number of segments, the chosen k marked."""
-    lang = segmentation.language
+    lang = check_language(language)
     s = segmentation.selection
     if s.empty:
         raise ParameterError(
@@ -137,9 +139,11 @@ def selection_figure(segmentation: Segmentation, *, fig: go.Figure | None = None
     return fig
 
 
-def map_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) -> go.Figure:
+def map_figure(
+    segmentation: Segmentation, *, language: str = "en", fig: go.Figure | None = None
+) -> go.Figure:
     """2-D map of customers (principal components of the basis), coloured by segment."""
-    lang = segmentation.language
+    lang = check_language(language)
     c = segmentation.coords
     fig = fig if fig is not None else go.Figure()
     for i, name in enumerate(segmentation.names):
@@ -165,9 +169,11 @@ def map_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) -> g
     return fig
 
 
-def sizes_figure(segmentation: Segmentation, *, fig: go.Figure | None = None) -> go.Figure:
+def sizes_figure(
+    segmentation: Segmentation, *, language: str = "en", fig: go.Figure | None = None
+) -> go.Figure:
     """Each segment's share of customers next to its share of revenue."""
-    lang = segmentation.language
+    lang = check_language(language)
     s = segmentation.sizes
     names = [html.escape(n) for n in s["name"]]
     fig = fig if fig is not None else go.Figure()

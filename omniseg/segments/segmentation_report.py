@@ -29,7 +29,6 @@ def report_segmentation(
     features: pd.DataFrame,
     settings: dict[str, Any] | None = None,
     *,
-    language: str = "en",
     seed: int = 0,
     output_dir: str | Path | None = None,
     progress: bool = False,
@@ -48,7 +47,6 @@ def report_segmentation(
         Customer feature table indexed by person.
     settings : dict, optional
         ``method``, ``n_segments``, ``blocks``, ``block_weights``, ``model``, ``previous``.
-    language : {"en", "es"}
     seed : int
     output_dir : path, optional
     progress : bool
@@ -73,7 +71,7 @@ def report_segmentation(
         if isinstance(kw.get("n_segments"), list):
             kw["n_segments"] = tuple(int(k) for k in kw["n_segments"])
         segmenter = Segmenter(random_state=seed, progress=progress, **kw).fit(features)
-    result = Segmentation.from_segmenter(segmenter, features, language=language)
+    result = Segmentation.from_segmenter(segmenter, features)
     if typing_tool is None:
         typing_tool = fit_typing_tool(
             features,
@@ -102,9 +100,7 @@ def report_segmentation(
 
         before = read_segments(previous, what="segmentation.previous")
         drift = compare_runs(
-            before,
-            pd.Series([result.names[s] for s in result.labels], index=result.labels.index),
-            language=language,
+            before, pd.Series([result.names[s] for s in result.labels], index=result.labels.index)
         )
     return result, drift
 
