@@ -131,3 +131,14 @@ def demo_events(_demo_events_once):
     """``(data, events)``: ``load_demo()`` and its interactions with the ``person_id`` of an
     ``IdentityResolver`` fitted on the demo CRM and interactions (a deep copy per test module)."""
     return copy.deepcopy(_demo_events_once)
+
+
+@pytest.fixture(autouse=True)
+def _english_display():
+    """Each test starts with JupyterLab's display language at its default (a Spanish
+    ``Workbench`` sets it for the session)."""
+    from omniseg.report.display_options import set_display_language
+
+    set_display_language("en")
+    yield
+    set_display_language("en")

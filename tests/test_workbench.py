@@ -111,6 +111,19 @@ def test_language_switches_the_wording_only(data):
     assert [p.name for p in en.personas] != [p.name for p in es.personas]
 
 
+def test_results_shown_on_their_own_read_in_the_workbench_language(data):
+    from omniseg.report.display_options import display_language, set_display_language
+
+    try:
+        wb = omniseg.Workbench(data, language="es", settings={"segmentation": {"n_segments": 3}})
+        assert display_language() == "es"
+        shown = wb.segments._repr_html_()
+        assert shown == wb.segments.to_html("es") != wb.segments.to_html("en")
+        assert wb.segments.profile._repr_html_() == wb.segments.profile.to_html("es")
+    finally:
+        set_display_language("en")
+
+
 def test_a_report_context_gives_its_parameters(data, tmp_path):
     from omniseg.report.notebook import ReportContext
 

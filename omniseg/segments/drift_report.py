@@ -262,7 +262,9 @@ class DriftReport:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        from omniseg.report.display_options import display_language
+
+        return self.to_html(display_language())
 
     def to_dict(self, language: str = "en") -> dict[str, Any]:
         """Plain data for a run manifest (JSON-safe: labels as str/int, NaN as None).

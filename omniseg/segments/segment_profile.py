@@ -519,7 +519,9 @@ class SegmentProfile:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        from omniseg.report.display_options import display_language
+
+        return self.to_html(display_language())
 
     def _test_text(self, feature: object, language: str) -> str:
         test = self.tests.loc[feature]

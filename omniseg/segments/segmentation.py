@@ -478,7 +478,9 @@ class Segmentation:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        from omniseg.report.display_options import display_language
+
+        return self.to_html(display_language())
 
 
 # ---------------------------------------------------------------------- helpers

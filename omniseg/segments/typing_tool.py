@@ -595,7 +595,9 @@ class TypingTool(ClassifierMixin, BaseEstimator):
             check_is_fitted(self)
         except NotFittedError:
             return f"<pre>{html.escape(repr(self))}</pre>"
-        return self.to_html()
+        from omniseg.report.display_options import display_language
+
+        return self.to_html(display_language())
 
     def summary(self, language: str = "en", segment_names: Any = None) -> dict[str, Any]:
         """Plain data for a run manifest (JSON-safe: labels as str/int, numbers as float/int).
