@@ -96,6 +96,11 @@ def _apply_value_maps(raw: _Raw, maps: dict[str, dict[str, str]] | None) -> list
     return problems
 
 
+#: The message key naming each word a one-letter gender code is read as (keys written out, so
+#: that the text catalog finds them in the source).
+_GENDER_WORD_KEYS = {"female": "loader.gender.female", "male": "loader.gender.male"}
+
+
 def _resolve_gender_codes(raw: _Raw, df: pd.DataFrame) -> None:
     """Write a gender column's one-letter ``M`` codes as words, in the column's language.
 
@@ -124,15 +129,16 @@ def _resolve_gender_codes(raw: _Raw, df: pd.DataFrame) -> None:
                 if spanish
                 else "loader.gender_reason.no_spanish_file"
             )
-        meaning = "loader.gender.female" if language == "es" else "loader.gender.male"
-        other = "male" if language == "es" else "female"
+        # what M reads as in the codes' language (GENDER_CODES), and the other reading of M
+        read_as = GENDER_CODES[language]["m"]
+        other = next(word for word in GENDER_CODES[language].values() if word != read_as)
         raw.notes.append(
             LoaderWarning(
                 "loader.gender_code",
                 {
                     "src": raw.source,
                     "codes": codes,
-                    "meaning": phrase(meaning),
+                    "meaning": phrase(_GENDER_WORD_KEYS[read_as]),
                     "reason": phrase(reason),
                     "value_maps": f"{{{raw.table or 'customers'}: {{gender: {{M: {other}}}}}}}",
                 },
