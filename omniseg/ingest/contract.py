@@ -31,15 +31,12 @@ __all__ = [
 #: A ``time_window=`` argument: ``(start, end)``, each a date, datetime, ISO text or ``None``.
 TimeWindow = tuple[date | datetime | str | pd.Timestamp | None, date | datetime | str | None]
 
-
 #: The plausible period of interaction timestamps, ``(earliest, latest)``, both days included.
 #: ``None`` as the latest means "the end of the day the data is loaded (UTC)": nothing can have
 #: happened after the run. Before 1990 there were no digital channels to export from, so such
 #: dates are placeholders (``1900-01-01``) or misread formats. Change it per call with
 #: ``load_data(..., time_window=(start, end))``.
 DEFAULT_TIME_WINDOW: tuple[date, date | None] = (date(1990, 1, 1), None)
-
-
 #: The earliest plausible ``signup_date``: long-standing customers may have signed up (on paper)
 #: long before 1990, so signups get the same lower bound as birth years. Their latest plausible
 #: date is the end of the time window.

@@ -5,7 +5,8 @@ compressed too) and folders of them to :func:`read_csv`, so identity resolution 
 table can run on a CSV export too big for pandas: DuckDB streams it. Every cell is read as
 text first (DuckDB's type guessing would turn phone ``0034612...`` and loyalty ``0010000018``
 into numbers and drop their leading zeros), then the columns the engine computes with are
-converted as :mod:`omniseg.ingest.io` converts them:
+converted as the loader converts them (:mod:`omniseg.ingest.columns`,
+:mod:`omniseg.ingest.parsing`):
 
 * column names are folded (``Timestamp``, ``E-mail ``, ``Teléfono`` -> ``timestamp``,
   ``e_mail``, ``telefono``) as the loader folds them;

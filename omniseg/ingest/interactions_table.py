@@ -175,8 +175,6 @@ def _interactions(
 #: Order lines: purchases of one customer at one identical timestamp, as a share of purchase rows
 #: and as a number of rows, above which they are likely lines of one order.
 _ORDER_LINES_SHARE = 0.20
-
-
 _ORDER_LINES_MIN = 50
 
 

@@ -30,7 +30,6 @@ __all__ = [
     "plot_monthly_activity",
 ]
 
-
 #: One colour per channel, shared by every chart of the report (other channels are grey).
 CHANNEL_COLORS: dict[str, str] = {
     "web": "#1f77b4",
@@ -42,8 +41,6 @@ CHANNEL_COLORS: dict[str, str] = {
     "sms": "#bcbd22",
     "store": "#2ca02c",
 }
-
-
 _OTHER_COLOR = "#7f7f7f"
 
 

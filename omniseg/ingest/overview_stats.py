@@ -42,7 +42,6 @@ __all__ = [
 #: Share of interactions under which a channel's figures are flagged as fragile.
 SPARSE_CHANNEL_SHARE = 0.01
 
-
 #: SQL that cleans each identifier kind the same way for interactions and the CRM: trimmed and
 #: lower-cased; phones reduced to their last 9 digits (drops ``+34``/``0034`` and spaces);
 #: loyalty ids without leading zeros. A display heuristic, not identity resolution.
@@ -53,7 +52,6 @@ _CLEAN_SQL = {
     "loyalty_id": "nullif(ltrim(lower(trim({c})), '0'), '')",
     "device_id": "nullif(lower(trim({c})), '')",
 }
-
 
 _METRIC_COLUMNS = ("revenue", "satisfaction")
 

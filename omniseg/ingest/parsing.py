@@ -25,11 +25,7 @@ __all__: list[str] = []
 
 
 _NA = {"", "na", "n/a", "nan", "null", "none", "-", "#n/a"}
-
-
 _TRUE = {"yes", "si", "sí", "true", "1", "y", "s", "t", "verdadero"}
-
-
 _FALSE = {"no", "false", "0", "n", "f", "falso"}
 
 
@@ -57,34 +53,18 @@ def _to_string(series: pd.Series) -> pd.Series:
 
 #: "1.234.567,89": dots group thousands, a comma marks the decimals.
 _GROUPED_DOTS = r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"
-
-
 #: "1,234,567.89": commas group thousands, a dot marks the decimals.
 _GROUPED_COMMAS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
-
-
 #: "15.597" / "1,234": one mark followed by exactly three digits. A thousands separator (15597)
 #: or a decimal mark (15.597)? The cell cannot say; the column (or the file) decides.
 _AMBIGUOUS_DOT = r"[+-]?[1-9]\d{0,2}\.\d{3}"
-
-
 _AMBIGUOUS_COMMA = r"[+-]?[1-9]\d{0,2},\d{3}"
-
-
 #: A decimal written with one mark and no grouping ("12.5", "0,597", ".5").
 _ONE_DOT = r"[+-]?\d*\.\d+(?:[eE][+-]?\d+)?"
-
-
 _ONE_COMMA = r"[+-]?\d*,\d+"
-
-
 #: The marks a ``number_format`` may name.
 _DECIMAL_MARKS = (".", ",")
-
-
 _THOUSANDS_MARKS = (".", ",", " ", "")
-
-
 #: ``number_format`` -> how messages name it
 _FORMAT_EXAMPLE = {",": "1.234,56", ".": "1,234.56"}
 

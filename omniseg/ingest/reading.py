@@ -29,7 +29,6 @@ __all__ = [
     "read_table",
 ]
 
-
 Source = str | Path | pd.DataFrame
 
 
