@@ -63,7 +63,7 @@ def bench_load() -> None:
 
 
 def bench_overview() -> None:
-    from omniseg.ingest import overview as ov
+    import omniseg.ingest as ov
     from omniseg.ingest.io import load_demo
 
     data = load_demo()

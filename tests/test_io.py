@@ -11,15 +11,15 @@ import pytest
 
 from omniseg.errors import DataValidationError
 from omniseg.ingest.io import (
-    load_codebook,
     load_customers,
     load_data,
     load_demo,
     load_interactions,
     load_interviews,
     load_survey,
-    read_table,
 )
+from omniseg.ingest.reading import read_table
+from omniseg.ingest.survey_table import load_codebook
 
 CUSTOMERS = (
     "customer_id,email,phone,age,consent_email\nC1,ana@x.es,612345678,34,sí\nC2,bo@x.es,,61,no\n"

@@ -10,9 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+import omniseg.ingest as ov
 from omniseg.errors import ParameterError
-from omniseg.ingest import overview as ov
 from omniseg.ingest.io import load_data
+from omniseg.ingest.overview_charts import CHANNEL_COLORS
 
 ROWS = [
     # timestamp, channel, event, customer_id, email, phone, loyalty_id, device_id, revenue, sat
@@ -276,10 +277,10 @@ def test_figures_use_channel_colours_and_language_numbers(data, language):
     revenue = fig.data[3]
     store = list(revenue.y).index("Store" if language == "en" else "Tienda")
     assert revenue.text[store] == ("€80" if language == "en" else "80\u00a0€")
-    assert revenue.marker.color[store] == ov.CHANNEL_COLORS["store"]
+    assert revenue.marker.color[store] == CHANNEL_COLORS["store"]
     monthly = ov.plot_monthly_activity(ov.monthly_activity(data), language=language)
     colours = {trace.name: trace.line.color for trace in monthly.data}
-    assert colours["Web"] == ov.CHANNEL_COLORS["web"]
+    assert colours["Web"] == CHANNEL_COLORS["web"]
     ident = ov.plot_identity_fragmentation(ov.identity_fragmentation(data), language=language)
     assert [trace.name for trace in ident.data] == (
         ["Distinct as written", "Distinct after cleaning", "Matching a CRM customer"]
@@ -333,7 +334,7 @@ def test_order_lines_with_an_order_id_show_orders_and_lines_in_the_totals():
     import pandas as pd
 
     import omniseg
-    from omniseg.ingest import overview as ov
+    import omniseg.ingest as ov
     from omniseg.report.i18n import t
 
     crm = pd.DataFrame({"customer_id": ["C1", "C2"]})

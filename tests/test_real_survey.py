@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from omniseg.ingest.io import load_codebook, load_survey
+from omniseg.ingest.io import load_survey
+from omniseg.ingest.survey_table import load_codebook
 from omniseg.voice.construct_reliability import reliability
 from omniseg.voice.survey import score_constructs
 

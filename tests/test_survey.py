@@ -13,7 +13,8 @@ from scipy.stats import norm
 
 from omniseg.demo.population import SEGMENTS
 from omniseg.errors import DataValidationError, ParameterError
-from omniseg.ingest.io import load_codebook, load_survey
+from omniseg.ingest.io import load_survey
+from omniseg.ingest.survey_table import load_codebook
 from omniseg.report.paths import demo_data_dir
 from omniseg.voice.construct_reliability import (
     cronbach_alpha,

@@ -14,7 +14,8 @@ from scipy.stats import norm
 from omniseg.config.vocabulary import normalise_genders
 from omniseg.demo.population import SEGMENTS
 from omniseg.errors import ParameterError
-from omniseg.ingest.io import load_codebook, load_customers, load_survey
+from omniseg.ingest.io import load_customers, load_survey
+from omniseg.ingest.survey_table import load_codebook
 from omniseg.report.paths import demo_data_dir
 from omniseg.voice.margins import AGE_BANDS, age_band, margins_from_population
 from omniseg.voice.survey_tables import nps

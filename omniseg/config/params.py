@@ -86,7 +86,7 @@ class DataPaths:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     channel_aliases: dict[str, str] = field(default_factory=dict)
     #: plausible period of the data, ``(start, end)`` as ISO dates or ``None`` for the default
-    #: (:data:`omniseg.ingest.io.DEFAULT_TIME_WINDOW`: 1990-01-01 to the day of the run)
+    #: (:data:`omniseg.ingest.contract.DEFAULT_TIME_WINDOW`: 1990-01-01 to the day of the run)
     time_window: tuple[str | None, str | None] | None = None
     #: how numbers are written, for every table (``{"decimal": ",", "thousands": "."}``) or per
     #: table (``{"customers": {...}}``); ``None``: each column decides (``docs/loading.md``)
@@ -460,7 +460,7 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
         )
     window = data_raw.get("time_window")
     if window is not None:
-        from omniseg.ingest.io import _resolve_window
+        from omniseg.ingest.contract import _resolve_window
 
         if not isinstance(window, list | tuple) or len(window) != 2:
             raise ParameterError(
@@ -472,7 +472,9 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
             _resolve_window(window)
         except ParameterError as exc:
             raise ParameterError(f"{origin}: data.{exc}") from None
-    from omniseg.ingest.io import _check_sheets, _number_formats, check_value_maps
+    from omniseg.ingest.io import _check_sheets
+    from omniseg.ingest.parsing import _number_formats
+    from omniseg.ingest.value_codes import check_value_maps
 
     number_format = data_raw.get("number_format")
     try:

@@ -240,7 +240,8 @@ def report_section(
     already carries a ``customer_id``) is its heading and ONE sentence in ``language`` from the
     data profile (:func:`omniseg.ingest.section_not_applicable`).
     """
-    from omniseg.ingest.overview import fragmentation_summary, section_not_applicable
+    from omniseg.ingest.overview import section_not_applicable
+    from omniseg.ingest.overview_stats import fragmentation_summary
     from omniseg.report.display import paragraph, section, table
 
     lang = check_language(language)

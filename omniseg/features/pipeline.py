@@ -177,7 +177,7 @@ def crm_features(customers: pd.DataFrame) -> pd.DataFrame:
     >>> table.index.name, list(table.columns), table["tenure"].tolist()
     ('person_id', ['tenure', 'contract'], [1.0, 34.0])
     """
-    from omniseg.ingest.io import _read_numbers
+    from omniseg.ingest.parsing import _read_numbers
 
     crm = customers.drop_duplicates("customer_id").dropna(subset=["customer_id"])
     out = crm.drop(columns=[c for c in crm.columns if c in _NOT_FEATURES])

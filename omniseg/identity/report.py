@@ -47,7 +47,7 @@ def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: A
     import plotly.graph_objects as go
 
     from omniseg.config.vocabulary import order_channels
-    from omniseg.ingest.overview import CHANNEL_COLORS
+    from omniseg.ingest.overview_charts import CHANNEL_COLORS
     from omniseg.report.i18n import channel_label, check_language, format_percent, t
 
     check_language(language)

@@ -5,7 +5,8 @@ compressed too) and folders of them to :func:`read_csv`, so identity resolution 
 table can run on a CSV export too big for pandas: DuckDB streams it. Every cell is read as
 text first (DuckDB's type guessing would turn phone ``0034612...`` and loyalty ``0010000018``
 into numbers and drop their leading zeros), then the columns the engine computes with are
-converted as :mod:`omniseg.ingest.io` converts them:
+converted as the loader converts them (:mod:`omniseg.ingest.columns`,
+:mod:`omniseg.ingest.parsing`):
 
 * column names are folded (``Timestamp``, ``E-mail ``, ``Teléfono`` -> ``timestamp``,
   ``e_mail``, ``telefono``) as the loader folds them;
@@ -37,7 +38,8 @@ from typing import Any
 import ibis
 
 from omniseg.errors import DataValidationError, ParameterError, Problem
-from omniseg.ingest.io import _DAYFIRST_FORMATS, _canonical_name, check_number_format
+from omniseg.ingest.columns import _canonical_name
+from omniseg.ingest.parsing import _DAYFIRST_FORMATS, check_number_format
 
 __all__ = ["CSV_SUFFIXES", "NUMBER_COLUMNS", "TIME_COLUMNS", "is_csv", "read_csv"]
 
@@ -84,7 +86,7 @@ def _count(text: str, mark: str) -> str:
 
 
 def _number(column: str, decimal: str = ".", fmt: dict[str, str] | None = None) -> str:
-    """The loader's number rules (``omniseg.ingest.io._read_numbers``) in SQL.
+    """The loader's number rules (``omniseg.ingest.parsing._read_numbers``) in SQL.
 
     With ``fmt`` (a checked ``number_format``) every cell must be written in it. Otherwise a
     single comma is the decimal mark unless three digits follow it; with both marks the last is
@@ -142,7 +144,7 @@ def _decimals(con: Any, paths: list[Path], raws: dict[str, str]) -> dict[str, tu
     ``1.234.567``), a decimal point (``12.5``, ``1,234.56``) and the ambiguous ones (``15.597``,
     ``1,234``). A column that shows one mark reads its ambiguous cells by it; one that shows
     neither or both follows the other number columns, then the delimiter (``;``: a
-    Spanish-locale export, decimal comma), as :func:`omniseg.ingest.io._file_hint` does.
+    Spanish-locale export, decimal comma), as :func:`omniseg.ingest.parsing._file_hint` does.
     """
     if not raws:
         return {}
@@ -242,8 +244,8 @@ def read_csv(
         Name used in error messages.
     number_format : dict, optional
         How numbers are written (``{"decimal": ",", "thousands": "."}``, checked by
-        :func:`omniseg.ingest.io.check_number_format`); default: decided per column from its cells,
-        with a warning for a column whose ``15.597``-like cells only the file could decide.
+        :func:`omniseg.ingest.parsing.check_number_format`); default: decided per column from its
+        cells, with a warning for a column whose ``15.597``-like cells only the file could decide.
 
     Returns
     -------

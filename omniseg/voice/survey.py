@@ -33,7 +33,7 @@ import pandas as pd
 
 from omniseg._checks import check_int as _check_int
 from omniseg.errors import MAX_ROWS_SHOWN, DataValidationError, ParameterError, Problem
-from omniseg.ingest.io import load_codebook
+from omniseg.ingest.survey_table import load_codebook
 
 __all__ = ["constructs", "customer_survey_features", "score_constructs"]
 

@@ -11,9 +11,8 @@ import pandas as pd
 import pytest
 
 from omniseg.errors import DataValidationError, ParameterError, Problem
+from omniseg.ingest.contract import DEFAULT_SIGNUP_START, DEFAULT_TIME_WINDOW
 from omniseg.ingest.io import (
-    DEFAULT_SIGNUP_START,
-    DEFAULT_TIME_WINDOW,
     load_customers,
     load_data,
     load_interactions,
