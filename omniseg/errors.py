@@ -63,8 +63,12 @@ class OmnisegError(Exception):
     exit_code: int = EXIT_USAGE
 
 
-class ParameterError(OmnisegError, ValueError):
-    """A parameter has the wrong type or value (run parameters, function arguments)."""
+class ParameterError(OmnisegError, ValueError, TypeError):
+    """A parameter has the wrong type or value (run parameters, function arguments).
+
+    Both a ``ValueError`` and a ``TypeError``, as scikit-learn's ``InvalidParameterError``, so
+    code that catches either keeps working whichever was wrong.
+    """
 
 
 class ModelFileError(OmnisegError, ValueError):

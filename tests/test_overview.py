@@ -191,7 +191,9 @@ def test_no_raw_identifier_leaves_the_overview(data):
 def test_plot_functions_check_their_input():
     with pytest.raises(ValueError, match=r"plot_channel_summary needs columns \['channel'"):
         ov.plot_channel_summary(pd.DataFrame({"x": [1]}))
-    with pytest.raises(TypeError, match="expects a DataFrame"):
+    with pytest.raises(
+        TypeError, match="'monthly' parameter of plot_monthly_activity must be a Da"
+    ):
         ov.plot_monthly_activity([1, 2])
 
 

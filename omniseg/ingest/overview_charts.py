@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import order_channels
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
@@ -48,20 +49,25 @@ def _color(channel: str) -> str:
     return CHANNEL_COLORS.get(channel, _OTHER_COLOR)
 
 
+#: the table parameter of each plot function
+_TABLE_PARAMETER = {
+    "plot_channel_summary": "summary",
+    "plot_monthly_activity": "monthly",
+    "plot_identity_fragmentation": "fragmentation",
+}
+
+
 def _check_plot_args(
     frame: pd.DataFrame, required: list[str], func: str, language: str, fig: go.Figure | None
 ) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{func} expects a DataFrame. Got {type(frame).__name__} instead.")
+        raise bad_parameter(_TABLE_PARAMETER[func], func, "a DataFrame", type(frame).__name__)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ParameterError(f"{func} needs columns {missing}; got {list(frame.columns)}.")
     check_language(language)
     if fig is not None and not isinstance(fig, go.Figure):
-        raise TypeError(
-            f"The 'fig' parameter of {func} must be a plotly Figure or None. "
-            f"Got {type(fig).__name__} instead."
-        )
+        raise bad_parameter("fig", func, "a plotly Figure or None", type(fig).__name__)
 
 
 def plot_channel_summary(
