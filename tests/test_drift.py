@@ -334,7 +334,7 @@ def test_many_shifted_features_are_summed_up():
         labels, labels, before_features=before_features, after_features=after_features
     )
     assert len(report.reasons) == drift.MAX_PSI_REASONS + 1
-    assert report.reasons[-1] == "2 more feature(s) have a PSI above 0.25: f5, f6."
+    assert report.reasons[-1] == "2 more features have a PSI above 0.25: f5, f6."
 
 
 def test_no_refit_on_a_stable_resample():
