@@ -33,6 +33,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "TextCatalog",
             "catalog_keys",
             "catalog_path",
+            "catalog_problems",
             "format_text",
             "has_text",
             "language_texts",

@@ -342,9 +342,13 @@ class CatalogView(Mapping[str, V]):
     def __init__(self, keys: Callable[[], Iterable[str]], item: Callable[[str], V]) -> None:
         self._keys = keys
         self._item = item
+        self._known: tuple[object, frozenset[str]] = (None, frozenset())
 
     def __getitem__(self, key: str) -> V:
-        if key not in tuple(self._keys()):
+        keys = self._keys()
+        if self._known[0] is not keys:  # a new key list (a cached tuple is read once)
+            self._known = (keys, frozenset(keys))
+        if key not in self._known[1]:
             raise KeyError(key)
         return self._item(key)
 
@@ -413,6 +417,7 @@ def texts(prefix: str, *, by_language: bool = False) -> Mapping[str, Mapping[str
     ('Tienda', 'Tienda')
     """
 
+    @functools.cache
     def names() -> tuple[str, ...]:
         return tuple(k.removeprefix(prefix) for k in catalog_keys(prefix))
 
