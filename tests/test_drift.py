@@ -351,7 +351,7 @@ def test_many_shifted_features_are_summed_up():
     )
     assert len(report.reasons) == drift.MAX_PSI_REASONS + 1
     assert report.reasons[-1] == {"code": "psi_more", "features": ["f5", "f6"], "limit": 0.25}
-    assert report.reason_texts()[-1] == "2 more feature(s) have a PSI above 0.25: f5, f6."
+    assert report.reason_texts()[-1] == "2 more features have a PSI above 0.25: f5, f6."
 
 
 def test_no_refit_on_a_stable_resample():

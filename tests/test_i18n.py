@@ -92,37 +92,37 @@ def test_loader_warnings_are_translated_for_spanish_reports():
                 "loader.duplicates",
                 {"src": "c.csv", "n": 1025, "share": 0.005, "rows": 205000, "caution": ""},
             ),
-            "c.csv: 1,025 exact duplicate row(s) dropped",
-            "se eliminaron 1.025 fila(s)",
+            "c.csv: 1,025 exact duplicate rows dropped",
+            "se eliminaron 1.025 filas",
         ),
         (
             LoaderWarning("loader.anonymous", {"src": "i.csv", "n": 18477, "share": 0.127}),
-            "i.csv: 18,477 row(s) (12.7%) have no identifier (anonymous); they count in channel "
+            "i.csv: 18,477 rows (12.7%) have no identifier (anonymous); they count in channel "
             "totals but cannot be linked to a customer",
-            "18.477 fila(s) (12,7\xa0%) no tienen",
+            "18.477 filas (12,7\xa0%) no tienen",
         ),
         (
             LoaderWarning("loader.unknown_customers", {"src": "i.csv", "n": 3}),
-            "i.csv: 3 row(s) have a customer_id that is not in the CRM",
+            "i.csv: 3 rows have a customer_id that is not in the CRM",
             "no está en el CRM",
         ),
         (
             LoaderWarning("loader.unknown_respondents", {"src": "s.csv", "n": 2}),
-            "s.csv: 2 respondent(s) linked to a customer_id that is not in the CRM",
-            "encuestado(s)",
+            "s.csv: 2 respondents linked to a customer_id that is not in the CRM",
+            "2 encuestados vinculados",
         ),
         (
             LoaderWarning(
                 "loader.unknown_channels",
                 {"src": "i.csv", "n": 1, "channels": ["kiosk"], "labels": ["Kiosk"]},
             ),
-            "i.csv: 1 unknown channel label(s) kept as-is: ['kiosk'] (raw labels ['Kiosk']); map "
-            "them with channel_aliases= if they are known channels",
-            "etiqueta(s) de canal",
+            "i.csv: 1 unknown channel label kept as-is: ['kiosk'] (raw labels ['Kiosk']); map it "
+            "with channel_aliases= if it is a known channel",
+            "1 etiqueta de canal desconocida se mantiene",
         ),
         (
             LoaderWarning("loader.unknown_events", {"src": "i.csv", "events": ["refund"]}),
-            "i.csv: event label(s) outside the canonical set kept as-is: ['refund']",
+            "i.csv: event label outside the canonical set kept as-is: ['refund']",
             "de evento",
         ),
     ]

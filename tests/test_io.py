@@ -188,7 +188,7 @@ def test_exact_duplicates_dropped_with_warning(tmp_path):
     data = load_data(write(tmp_path, "c.csv", CUSTOMERS), write(tmp_path, "i.csv", text))
     assert len(data.interactions) == 2
     assert data.report.tables["interactions"].rows_read == 3
-    assert any("1 exact duplicate row(s) dropped" in w for w in data.report.warnings)
+    assert any("1 exact duplicate row dropped" in w for w in data.report.warnings)
 
 
 # --------------------------------------------------------------------------- bad inputs

@@ -62,7 +62,7 @@ def test_real_loader_warnings_come_out_in_spanish_in_the_overview():
     english = ov.quality_warnings(data)
     spanish = ov.quality_warnings(data, "es")
     for text in (
-        "exact duplicate row(s) dropped",
+        "exact duplicate row dropped",
         "followed by three digits",
         "column 'gender'",
         "(raw labels ['Kiosk'])",
@@ -70,7 +70,7 @@ def test_real_loader_warnings_come_out_in_spanish_in_the_overview():
         assert any(text in w for w in english), text
     joined = "\n".join(spanish)
     for text in (
-        "se eliminaron 1 fila(s) duplicadas exactas",  # rows dropped (customers, interactions)
+        "se eliminó 1 fila duplicada exacta",  # rows dropped (customers, interactions)
         "seguido de tres cifras",  # ambiguous numbers
         "el código M puede ser mujer",  # gender codes
         "(etiquetas originales ['Kiosk'])",  # raw labels: the regex route left them in English
@@ -85,11 +85,10 @@ def test_empty_optional_columns_warning_in_spanish():
     data = _messy_data()
     warning = next(w for w in data.report.warnings if "optional column" in w)
     assert str(warning) == (
-        "<DataFrame customers>: 1 optional column(s) empty on every row, dropped: ['email']"
+        "<DataFrame customers>: 1 optional column empty on every row, dropped: ['email']"
     )
     assert warning.text("es") == (
-        "<DataFrame customers>: 1 columna(s) opcionales vacías en todas las filas, descartadas: "
-        "['email']"
+        "<DataFrame customers>: 1 columna opcional vacía en todas las filas, descartada: ['email']"
     )
 
 

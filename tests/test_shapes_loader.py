@@ -79,7 +79,7 @@ def test_ambiguous_15_597_in_a_semicolon_file_is_thousands_with_a_warning(tmp_pa
     data = load_data(CRM, _write(tmp_path / "e.csv", "\n".join(lines) + "\n"))
     assert data.interactions["revenue"].tolist() == [15597.0, 3000.0]
     (note,) = [w for w in data.report.warnings if "column 'revenue'" in w]
-    assert "2 value(s) such as 15.597" in note and "thousands separator" in note
+    assert "2 values such as 15.597" in note and "thousands separator" in note
     assert "';'-delimited" in note and "number_format" in note
 
 
@@ -228,7 +228,7 @@ def test_exact_duplicates_dropped_silently_removed_revenue():
     events = pd.concat([_events(["100", "50"]), _events(["100"])], ignore_index=True)
     data = load_data(CRM, events)
     (note,) = [w for w in data.report.warnings if "exact duplicate" in w]
-    assert "1 exact duplicate row(s) dropped (33.3% of 3 rows" in note
+    assert "1 exact duplicate row dropped (33.3% of 3 rows" in note
     assert "revenue removed 100.00, 40.0%" in note and "product, order_id" in note
 
 
@@ -240,7 +240,7 @@ def test_zero_padded_crm_ids_against_numeric_interaction_ids_went_unlinked():
     events = _events(["1", "2"]).assign(customer_id=["123", "456"])
     data = load_data(crm, events)
     (note,) = [w for w in data.report.warnings if "leading zeros" in w]
-    assert "column 'customer_id': 2 customer_id value(s)" in note
+    assert "column 'customer_id': 2 customer_id values" in note
     assert "spreadsheet" in note and "00123" not in note and "123" not in note.split(":")[0]
     assert data.interactions["customer_id"].tolist() == ["123", "456"]  # ids are not changed
 
@@ -310,16 +310,16 @@ def test_upper_case_survey_columns_renamed_to_upper_case_items_failed_without_a_
             "loader.duplicates_revenue",
             {"src": "i.csv", "n": 436, "share": 436 / 146434, "rows": 146434, "caution": ""}
             | {"revenue": 4456.68, "revenue_share": 0.003},
-            "i.csv: 436 exact duplicate row(s) dropped (0.3% of 146,434 rows; revenue removed "
+            "i.csv: 436 exact duplicate rows dropped (0.3% of 146,434 rows; revenue removed "
             "4,456.68, 0.3% of the revenue read)",
-            "se eliminaron 436 fila(s) duplicadas exactas (0,3\u00a0% de 146.434 filas; ingresos "
+            "se eliminaron 436 filas duplicadas exactas (0,3\u00a0% de 146.434 filas; ingresos "
             "eliminados 4.456,68",
         ),
         (
             "loader.duplicates",
             {"src": "c.csv", "n": 1, "share": 1 / 3, "rows": 3}
             | {"caution": {"key": "loader.duplicates_caution", "params": {}}},
-            "c.csv: 1 exact duplicate row(s) dropped (33.3% of 3 rows). More than 1% is removed: ",
+            "c.csv: 1 exact duplicate row dropped (33.3% of 3 rows). More than 1% is removed: ",
             "Se eliminó más del 1 %",
         ),
         (

@@ -94,7 +94,7 @@ def test_unusable_variables_are_left_out_and_said_why():
     assert w.variables == ["segment", "region"]
     texts = w.note_texts("en")
     assert "Beta" in texts[0]
-    assert "gender: 1 respondent(s)" in texts[1]
+    assert "gender: 1 respondent did" in texts[1]
     assert "region W (33.3% of customers)" in texts[2]
     assert "región W (33,3" in w.note_texts("es")[2]
     achieved = w.result.achieved.set_index(["variable", "category"])["target"]
@@ -143,7 +143,7 @@ def test_other_variables_are_named_plainly():
         survey, features, labels, pd.Series([0, 1] * 12), variables=("income_band",)
     )
     assert w.variables == ["segment"]
-    assert w.note_texts("en") == ["Not weighted by income band: 4 respondent(s) did not give it."]
+    assert w.note_texts("en") == ["Not weighted by income band: 4 respondents did not give it."]
     survey["income_band"] = ["low", "high"] * 12
     w = weight_to_customers(
         survey, features, labels, pd.Series([0, 1] * 12), variables=("income_band",)

@@ -20,60 +20,9 @@ from omniseg._checks import check_int as _check_int
 from omniseg.channels.applicability import NotApplicable, journey_status
 from omniseg.channels.journeys import Journeys, _grouped, _journeys_arg, _valid
 from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import channel_label, check_language
+from omniseg.report.i18n import channel_label, check_language, has_text, t
 
 __all__ = ["plot_attribution", "plot_sankey", "plot_transitions", "top_paths", "transition_matrix"]
-
-
-#: Labels of this module's figures and tables (English and Spanish).
-LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "markov": "Markov (removal effect)",
-        "shapley": "Shapley",
-        "position": "Position-based (40/20/40)",
-        "linear": "Linear",
-        "first_touch": "First touch",
-        "last_touch": "Last touch",
-        "start": "(start)",
-        "conversion": "(purchase)",
-        "null": "(no purchase)",
-        "more": "(more steps)",
-        "step": "Step {step}",
-        "from": "From",
-        "to": "To",
-        "share": "Share of conversions",
-        "channel": "Channel",
-        "fig.transitions": "Where each touchpoint leads next",
-        "fig.sankey": "The first {steps} steps of the journeys",
-        "fig.attribution": "Share of conversions credited to each channel",
-        "hover.transition": "%{y} → %{x}: %{z:.1%}",
-        "hover.link": "%{source.label} → %{target.label}: %{value:,} journeys",
-        "hover.bar": "%{x}: %{y:.1%}",
-    },
-    "es": {
-        "markov": "Markov (efecto de eliminación)",
-        "shapley": "Shapley",
-        "position": "Por posición (40/20/40)",
-        "linear": "Lineal",
-        "first_touch": "Primer contacto",
-        "last_touch": "Último contacto",
-        "start": "(inicio)",
-        "conversion": "(compra)",
-        "null": "(sin compra)",
-        "more": "(más pasos)",
-        "step": "Paso {step}",
-        "from": "Desde",
-        "to": "Hacia",
-        "share": "Cuota de las conversiones",
-        "channel": "Canal",
-        "fig.transitions": "Adónde lleva cada punto de contacto",
-        "fig.sankey": "Los {steps} primeros pasos de los recorridos",
-        "fig.attribution": "Cuota de las conversiones atribuida a cada canal",
-        "hover.transition": "%{y} → %{x}: %{z:.1%}",
-        "hover.link": "%{source.label} → %{target.label}: %{value:,} recorridos",
-        "hover.bar": "%{x}: %{y:.1%}",
-    },
-}
 
 
 #: Row/column keys of :func:`transition_matrix` besides the channels.
@@ -81,7 +30,8 @@ START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 
 
 def _label(key: str, language: str) -> str:
-    return LABELS[language][key]
+    # This module's figure and table labels: catalog keys ``charts.<key>``.
+    return t(f"charts.{key}", language)
 
 
 def top_paths(
@@ -295,7 +245,7 @@ def plot_attribution(
     x = [_display(c, language) for c in table.index]
     fig = fig if fig is not None else go.Figure()
     for method in table.columns:
-        name = LABELS[language].get(str(method), str(method))
+        name = _label(method, language) if has_text(f"charts.{method}") else str(method)
         fig.add_trace(
             go.Bar(
                 x=x,

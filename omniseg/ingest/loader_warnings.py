@@ -10,7 +10,7 @@ Examples
 --------
 >>> w = LoaderWarning("loader.unknown_customers", {"src": "events.csv", "n": 1234})
 >>> str(w)
-'events.csv: 1,234 row(s) have a customer_id that is not in the CRM'
+'events.csv: 1,234 rows have a customer_id that is not in the CRM'
 >>> "not in the CRM" in w
 True
 >>> LoaderWarning.from_dict(w.to_dict()) == w

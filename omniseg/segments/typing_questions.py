@@ -25,7 +25,7 @@ import pandas as pd
 
 from omniseg.config.vocabulary import normalise_channel, order_channels
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import channel_label, t
+from omniseg.report.i18n import channel_label, language_texts, t
 
 __all__ = [
     "AGE_BAND_MIDPOINTS",
@@ -61,11 +61,13 @@ class TypingQuestion:
     name : str
         The input's name (a column of :func:`typing_inputs`).
     kind : {"numeric", "categorical"}
-    label : dict
+    label : Mapping
         Language -> how the rules name the answer, e.g. ``{"en": "the main channel",
-        "es": "el canal principal"}``.
-    wording : dict
-        Language -> the question as an agent or a survey asks it.
+        "es": "el canal principal"}`` (the built-in questions read theirs from the report
+        catalog, keys ``typing.question.<name>.label``).
+    wording : Mapping
+        Language -> the question as an agent or a survey asks it (catalog keys
+        ``typing.question.<name>.wording``).
     source : str
         How it is derived, for people (documentation and error messages).
     derive : callable
@@ -151,8 +153,8 @@ TYPING_QUESTIONS: dict[str, TypingQuestion] = {
     "age": TypingQuestion(
         name="age",
         kind="numeric",
-        label={"en": "age", "es": "la edad"},
-        wording={"en": "How old are you?", "es": "¿Qué edad tiene?"},
+        label=language_texts("typing.question.age.label"),
+        wording=language_texts("typing.question.age.wording"),
         source="feature table: age (from the CRM); survey: age_band, as the band's midpoint "
         "(AGE_BAND_MIDPOINTS; 65+ -> 70)",
         derive=_derive_age,
@@ -160,11 +162,8 @@ TYPING_QUESTIONS: dict[str, TypingQuestion] = {
     "main_channel": TypingQuestion(
         name="main_channel",
         kind="categorical",
-        label={"en": "the main channel", "es": "el canal principal"},
-        wording={
-            "en": "Through which channel do you deal with us most often?",
-            "es": "¿Por qué canal trata con nosotros más a menudo?",
-        },
+        label=language_texts("typing.question.main_channel.label"),
+        wording=language_texts("typing.question.main_channel.wording"),
         source="feature table: the channel with the most interactions_<channel> (ties: the "
         "first in the canonical channel order; no interactions: 'none'); survey: pref_channel",
         derive=_derive_main_channel,
@@ -172,13 +171,8 @@ TYPING_QUESTIONS: dict[str, TypingQuestion] = {
     "n_channels": TypingQuestion(
         name="n_channels",
         kind="numeric",
-        label={"en": "the number of channels", "es": "el número de canales"},
-        wording={
-            "en": "How many of our channels (web, app, email, social media, phone, chat, SMS, "
-            "store) have you used in the last year?",
-            "es": "¿Cuántos de nuestros canales (web, app, correo electrónico, redes sociales, "
-            "teléfono, chat, SMS, tienda) ha usado en el último año?",
-        },
+        label=language_texts("typing.question.n_channels.label"),
+        wording=language_texts("typing.question.n_channels.wording"),
         source="feature table: n_channels, or the number of interactions_<channel> above 0; "
         "survey: n_channels, or the number of answered sat_<channel> questions",
         derive=_derive_n_channels,

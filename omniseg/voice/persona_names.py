@@ -16,7 +16,7 @@ segments would get the same name each adds its next most distinctive trait.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,52 +24,38 @@ import pandas as pd
 
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.report import i18n
+from omniseg.report.catalog import CatalogView
 from omniseg.voice.persona_model import Persona
 
 __all__ = ["CHANNEL_NOUNS", "FIRST_NAMES", "MIN_TRAIT_EFFECT"]
 
 
-#: Persona nouns per signature channel: {channel: {language: (neutral/male, female)}}.
-CHANNEL_NOUNS: dict[str, dict[str, tuple[str, str]]] = {
-    "app": {
-        "en": ("app-first buyer", "app-first buyer"),
-        "es": ("Comprador de app", "Compradora de app"),
-    },
-    "web": {
-        "en": ("web researcher", "web researcher"),
-        "es": ("Investigador web", "Investigadora web"),
-    },
-    "store": {
-        "en": ("store loyalist", "store loyalist"),
-        "es": ("Fiel a la tienda", "Fiel a la tienda"),
-    },
-    "phone": {
-        "en": ("phone-reliant customer", "phone-reliant customer"),
-        "es": ("Cliente del teléfono", "Clienta del teléfono"),
-    },
-    "chat": {
-        "en": ("chat-led customer", "chat-led customer"),
-        "es": ("Cliente del chat", "Clienta del chat"),
-    },
-    "email": {
-        "en": ("email deal seeker", "email deal seeker"),
-        "es": ("Cazador de ofertas por email", "Cazadora de ofertas por email"),
-    },
-    "sms": {
-        "en": ("SMS deal seeker", "SMS deal seeker"),
-        "es": ("Cazador de ofertas por SMS", "Cazadora de ofertas por SMS"),
-    },
-    "social": {
-        "en": ("social shopper", "social shopper"),
-        "es": ("Comprador social", "Compradora social"),
-    },
-}
-_GENERIC_NOUN = {"en": ("customer", "customer"), "es": ("Cliente", "Clienta")}
-_AGE_WORDS = {
-    "young": {"en": "Young", "es": ("joven", "joven")},
-    "senior": {"en": "Senior", "es": ("sénior", "sénior")},
-}
-_HIGH_VALUE = {"en": "high-value", "es": ("de alto valor", "de alto valor")}
+#: The genders of a name's words, as catalog contexts (``msgctxt``), neutral/male first.
+_GENDERS = ("male", "female")
+
+
+def _word(name: str, female: bool, language: str) -> str:
+    """A word of the persona name (catalog key ``persona_name.<name>``) in the gender's form."""
+    return i18n.pt(_GENDERS[1 if female else 0], f"persona_name.{name}", language)
+
+
+def _nouns(channel: str) -> Mapping[str, tuple[str, str]]:
+    return CatalogView(
+        lambda: i18n.SUPPORTED_LANGUAGES,
+        lambda language: tuple(_word(f"noun.{channel}", f, language) for f in (False, True)),
+    )
+
+
+#: Persona nouns per signature channel, read-only: {channel: {language: (neutral/male,
+#: female)}} (catalog keys ``persona_name.noun.<channel>``, contexts ``male``/``female``).
+CHANNEL_NOUNS: Mapping[str, Mapping[str, tuple[str, str]]] = CatalogView(
+    lambda: [
+        key.removeprefix("persona_name.noun.")
+        for key in i18n.catalog_keys("persona_name.noun.", context="male")
+        if key != "persona_name.noun.generic"
+    ],
+    _nouns,
+)
 
 #: Fictional first names per language and gender (picked by segment number).
 FIRST_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -259,8 +245,7 @@ def _full_name(
 ) -> str:
     """The persona name: channel noun, age word and value tier, plus ``extras`` (word keys of
     further traits; those of :func:`after` follow the noun)."""
-    nouns = CHANNEL_NOUNS.get(channel or "", _GENERIC_NOUN)[language]
-    noun = nouns[1] if female else nouns[0]
+    noun = _word(f"noun.{channel if channel in CHANNEL_NOUNS else 'generic'}", female, language)
 
     def after(key: str) -> bool:  # placed after the noun: "customer from Madrid", "with ..."
         return key == "region" or key.startswith("attr_")
@@ -268,17 +253,17 @@ def _full_name(
     words = [_trait_word(k, f, female, language) for k, f in extras if not after(k)]
     region = [_trait_word(k, f, female, language) for k, f in extras if after(k)]
     if language == "en":
-        parts = [_AGE_WORDS[age_word]["en"]] if age_word else []
+        parts = [_word(f"age.{age_word}", female, language)] if age_word else []
         if high_value:
-            parts.append(_HIGH_VALUE["en"])
+            parts.append(_word("high_value", female, language))
         parts += [*words, noun, *region]
         text = " ".join(parts)
         return text[0].upper() + text[1:]
     parts = [noun]
     if age_word:
-        parts.append(_AGE_WORDS[age_word]["es"][1 if female else 0])
+        parts.append(_word(f"age.{age_word}", female, language))
     if high_value:
-        parts.append(_HIGH_VALUE["es"][1 if female else 0])
+        parts.append(_word("high_value", female, language))
     return " ".join([*parts, *words, *region])
 
 

@@ -290,10 +290,10 @@ def test_empty_optional_columns_are_dropped_with_a_warning(tmp_path):
     assert "revenue" not in data.interactions and "satisfaction" not in data.interactions
     assert "email" not in data.customers
     assert (
-        "ev.csv: 2 optional column(s) empty on every row, dropped: ['revenue', 'satisfaction']"
+        "ev.csv: 2 optional columns empty on every row, dropped: ['revenue', 'satisfaction']"
         in (data.report.warnings)
     )
-    assert "crm.csv: 1 optional column(s) empty on every row, dropped: ['email']" in (
+    assert "crm.csv: 1 optional column empty on every row, dropped: ['email']" in (
         data.report.warnings
     )
     from omniseg.features.table import build_features
