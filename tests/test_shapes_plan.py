@@ -423,3 +423,37 @@ def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_
         "Cliente de máximo valor",
     ]
     assert personas[1].traits[-1] == "value:top:among"
+
+
+def test_names_are_told_apart_in_every_language_with_the_same_traits():
+    """Two app segments, one mostly women: alike in English ("App-first buyer"), not in Spanish
+    (Comprador / Compradora). Names are made unique in every language at once, so both add their
+    next trait and a persona's traits do not depend on the language it is shown in."""
+    from omniseg.voice.persona_model import Persona
+    from omniseg.voice.persona_names import PersonaName, _unique_names
+
+    candidates = {
+        0: [(0.8, "recency:lapsed", "recency_lapsed", {})],
+        1: [(0.7, "region:Norte", "region", {"v": "Norte"})],
+    }
+    naming = {s: ("app", None, False, s == 0, candidates[s], 0) for s in (0, 1)}
+    personas = [
+        Persona(segment=s, code=f"S{s + 1}", naming=PersonaName("app", female=s == 0, first=s),
+                customers=50, share=0.5, traits=["channel:app"])
+        for s in (0, 1)
+    ]  # fmt: skip
+    assert personas[0].name_text("en") == personas[1].name_text("en") == "App-first buyer"
+    _unique_names(personas, naming)
+    assert [p.name_text("en") for p in personas] == [
+        "Lapsed app-first buyer",
+        "App-first buyer from Norte",
+    ]
+    assert [p.name_text("es") for p in personas] == [
+        "Compradora de app inactiva",
+        "Comprador de app de Norte",
+    ]
+    assert [p.traits for p in personas] == [
+        ["channel:app", "recency:lapsed"],
+        ["channel:app", "region:Norte"],
+    ]
+    assert [p.first_name_text("es") for p in personas] == ["Lucía", "Antonio"]
