@@ -62,12 +62,16 @@ class _LoadedInputs(DataPaths):
 
 
 class _Personas(list):
-    """The personas (a list), shown as persona cards in JupyterLab."""
+    """The personas (a list), shown as persona cards in JupyterLab in the run's language."""
+
+    def __init__(self, personas: Any, language: str = "en") -> None:
+        super().__init__(personas)
+        self.language = language
 
     def _repr_html_(self) -> str:
         from omniseg.voice.persona_cards import persona_cards_html
 
-        return persona_cards_html(self)
+        return persona_cards_html(self, self.language)
 
 
 class Workbench:
@@ -324,7 +328,7 @@ class Workbench:
             seed=self.seed,
             output_dir=self.output_dir,
         )
-        return _Personas(personas), themes
+        return _Personas(personas, self.language), themes
 
     @property
     def personas(self) -> list[Any]:
@@ -344,7 +348,12 @@ class Workbench:
         features, segments, personas = self.features, self.segments, self.personas
         self._prepare()
         return report_survey_weights(
-            self.data, features, segments, output_dir=self.output_dir, personas=personas
+            self.data,
+            features,
+            segments,
+            output_dir=self.output_dir,
+            personas=personas,
+            language=self.language,
         )
 
     @cached_property
@@ -472,7 +481,7 @@ class Workbench:
             return f"{len(seg.names)} segments: {', '.join(map(str, seg.names))}"
         if name == "_persona_step":
             return f"{len(self.personas)} personas: " + ", ".join(
-                str(getattr(p, "name", p)) for p in self.personas
+                p.name_text(self.language) for p in self.personas
             )
         if name == "_channel_step":
             return f"channel plan for {len(self.segments.names)} segments"

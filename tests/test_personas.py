@@ -12,6 +12,7 @@ import pytest
 
 from omniseg.segments.segmentation import segment_customers
 from omniseg.voice.persona_cards import persona_cards_html, personas_table, write_personas_json
+from omniseg.voice.persona_names import FIRST_NAMES
 from omniseg.voice.personas import build_personas
 
 TRUTH = Path(__file__).resolve().parents[1] / "data" / "demo" / "truth"
@@ -54,22 +55,31 @@ def test_names_follow_signature_channel_age_value_and_gender():
         [(120, "app", 27, 0.9, 100), (100, "store", 70, 0.2, 600), (80, "phone", 45, 0.5, 90)]
     )
     seg = segment_customers(features, n_segments=3, random_state=0)
-    en = {p.signature_channel: p for p in build_personas(seg, features)}
-    assert en["app"].name == "Young app-first buyer"
-    assert en["store"].name == "Senior high-value store loyalist"  # 600 >= 1.5 x mean spend
-    assert en["phone"].name == "Phone-reliant customer"
-    es = {p.signature_channel: p for p in build_personas(seg, features, language="es")}
-    assert es["app"].name == "Compradora de app joven"  # 90% women
-    assert es["store"].name == "Fiel a la tienda sénior de alto valor"
-    assert es["phone"].name in ("Cliente del teléfono", "Clienta del teléfono")
+    personas = {p.signature_channel: p for p in build_personas(seg, features)}
+    en = {k: p.name_text("en") for k, p in personas.items()}
+    assert en["app"] == "Young app-first buyer"
+    assert en["store"] == "Senior high-value store loyalist"  # 600 >= 1.5 x mean spend
+    assert en["phone"] == "Phone-reliant customer"
+    # the same personas, worded in Spanish: nothing is recomputed
+    es = {k: p.name_text("es") for k, p in personas.items()}
+    assert es["app"] == "Compradora de app joven"  # 90% women
+    assert es["store"] == "Fiel a la tienda sénior de alto valor"
+    assert es["phone"] in ("Cliente del teléfono", "Clienta del teléfono")
     # fictional first names: from the language's list, distinct, the same on every run
-    again = {p.signature_channel: p for p in build_personas(seg, features, language="es")}
-    assert {k: p.first_name for k, p in es.items()} == {k: p.first_name for k, p in again.items()}
-    assert len({p.first_name for p in es.values()}) == 3
-    app = en["app"]
+    again = {p.signature_channel: p for p in build_personas(seg, features)}
+    first = {k: p.first_name_text("es") for k, p in personas.items()}
+    assert first == {k: p.first_name_text("es") for k, p in again.items()}
+    assert len(set(first.values())) == 3
+    assert first["app"] in FIRST_NAMES["es"]["female"]
+    assert personas["app"].first_name_text("en") in FIRST_NAMES["en"]["female"]
+    app = personas["app"]
     assert app.customers == 120 and app.share == pytest.approx(120 / 300)
-    text, ev = app.who[0]
-    assert text.startswith("Median age 27") and ev.n == 120 and ev.index < 100
+    statement = app.who[0]
+    assert statement.key == "median_age" and statement.fields["v"].value == pytest.approx(27, 0.1)
+    assert statement.text("en").startswith("Median age 27")
+    assert statement.text("es").startswith("Edad mediana 27")
+    ev = statement.evidence
+    assert ev.n == 120 and ev.index < 100
 
 
 def test_small_segment_is_suppressed_and_card_shows_no_details():
@@ -80,8 +90,9 @@ def test_small_segment_is_suppressed_and_card_shows_no_details():
     personas = build_personas(seg, features, min_customers=10)
     small = [p for p in personas if p.customers < 10]
     assert len(small) == 1 and small[0].suppressed
-    assert small[0].who == [] and small[0].channels == [] and small[0].first_name == ""
-    assert "suppressed for privacy" in small[0].notes[0]
+    assert small[0].who == [] and small[0].channels == [] and small[0].first_name_text() == ""
+    assert small[0].name_text("es") == small[0].code
+    assert "suppressed for privacy" in small[0].notes[0].text("en")
     html = persona_cards_html(personas)
     assert "Fewer than 10 customers" in html
 
@@ -107,15 +118,23 @@ def test_cards_escape_injected_text_and_json_is_plain():
     assert "&lt;script&gt;" in html and "&lt;img" in html
     table = personas_table(personas)
     assert table.shape[0] == 2 and "Persona" in table.columns
+    assert "Segmento" in personas_table(personas, "es").columns
 
 
 def test_personas_json_round_trip(tmp_path):
     features = _table([(100, "app", 27, 0.5, 100), (100, "store", 70, 0.5, 300)])
     seg = segment_customers(features, n_segments=2, random_state=0)
-    path = write_personas_json(build_personas(seg, features), tmp_path / "personas.json")
+    personas = build_personas(seg, features)
+    path = write_personas_json(personas, tmp_path / "personas.json")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert [d["code"] for d in data] == ["S1", "S2"]
     assert {"text", "n", "index", "p_adjusted", "source"} <= set(data[0]["who"][0])
+    assert data[0]["language"] == "en" and data[0]["name"] == personas[0].name_text("en")
+    es = write_personas_json(personas, tmp_path / "personas_es.json", language="es")
+    data_es = json.loads(es.read_text(encoding="utf-8"))
+    assert data_es[0]["language"] == "es" and data_es[0]["name"] == personas[0].name_text("es")
+    assert data_es[0]["who"][0]["text"].startswith("Edad mediana")
+    assert [d["traits"] for d in data_es] == [d["traits"] for d in data]  # codes, not words
 
 
 # ------------------------------------------------------------------------------ demo data
@@ -147,20 +166,19 @@ def test_demo_personas_name_the_planted_traits(demo):
     for name, found in mapping.items():
         persona = by_segment[found]
         noun, age = PLANTED_NAMES[name]
-        assert noun in persona.name.lower(), (name, persona.name)
+        persona_name = persona.name_text("en")
+        assert noun in persona_name.lower(), (name, persona_name)
         assert persona.signature_channel == planted.loc[name, "best_channel"]
         if age:
-            assert persona.name.startswith(age), (name, persona.name)
+            assert persona_name.startswith(age), (name, persona_name)
         # attitudes come from the linked survey respondents, with their numbers
-        assert persona.attitudes and all(ev.n >= 5 for _, ev in persona.attitudes)
+        assert persona.attitudes and all(s.evidence.n >= 5 for s in persona.attitudes)
     # planted attitudes: the digital segment's highest construct is digital affinity
     digital = by_segment[mapping["digital_first"]]
-    assert digital.attitudes[0][0].startswith("Digital affinity")
+    assert digital.attitudes[0].text("en").startswith("Digital affinity")
     # Spanish cards use the codebook's Spanish construct labels
-    es = build_personas(seg, features, survey=data.survey, codebook=data.codebook, language="es")
-    es_digital = {p.segment: p for p in es}[mapping["digital_first"]]
-    assert es_digital.attitudes[0][0].startswith("Afinidad digital")
-    texts = " ".join([t for p in es for t, _ in p.attitudes] + [g for p in es for g in p.goals])
+    assert digital.attitudes[0].text("es").startswith("Afinidad digital")
+    texts = " ".join([s.text("es") for p in personas for s in p.attitudes + p.goals])
     assert "Brand trust" not in texts and "Digital affinity" not in texts
     # planted NPS order: store-loyal highest, call-centre reliant lowest
     nps = {n: by_segment[mapping[n]].nps for n in mapping.index}
@@ -180,16 +198,16 @@ def test_demo_personas_quote_their_own_segment_and_scrub_pii(demo):
     common = seg.labels.index.intersection(truth.index)
     mapping = pd.crosstab(seg.labels[common], truth[common]).idxmax(axis=1)  # found -> planted
     for p in personas:
-        assert 2 <= len(p.quotes) <= 3, p.name
+        assert 2 <= len(p.quotes) <= 3, p.name_text()
         planted = mapping[p.segment]
         for quote in p.quotes + p.frustrations:
             sources = [i for i, text in texts.items() if quote in text]
             assert sources, quote  # a real sentence of a transcript, not invented
-            assert interviews.loc[sources, "segment"].eq(planted).any(), (p.name, quote)
+            assert interviews.loc[sources, "segment"].eq(planted).any(), (p.name_text(), quote)
             assert "@" not in quote and "[phone]" not in quote and "[name]" not in quote
         assert p.themes  # the segment's over-represented interview themes, labelled
     # survey respondents not linked to a customer are placed by the typing tool
-    assert sum(ev.n for p in personas for _, ev in p.attitudes[-1:]) > 729
+    assert sum(s.evidence.n for p in personas for s in p.attitudes[-1:]) > 729
 
 
 @pytest.mark.parametrize("kwargs", [{"min_customers": 0}, {"min_respondents": 2.5}])

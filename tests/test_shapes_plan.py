@@ -329,7 +329,7 @@ def _segmentation(features: pd.DataFrame, labels: pd.Series) -> SimpleNamespace:
 def test_persona_names_come_from_value_and_recency_and_are_unique():
     features, labels = _value_recency_table()
     personas = build_personas(_segmentation(features, labels), features)
-    assert [p.name for p in personas] == [
+    assert [p.name_text("en") for p in personas] == [
         "Active customer",
         "Lapsed low-value customer",
         "Lapsed high-value customer",
@@ -339,20 +339,20 @@ def test_persona_names_come_from_value_and_recency_and_are_unique():
         ["recency:lapsed", "value:low"],
         ["recency:lapsed", "value:high"],
     ]
-    es = build_personas(_segmentation(features, labels), features, language="es")
-    assert [p.name for p in es] == [
+    assert [p.name_text("es") for p in personas] == [
         "Cliente activo",
         "Cliente inactivo de bajo valor",
         "Cliente inactivo de alto valor",
     ]
-    assert all("(2)" not in p.name for p in personas + es)
+    assert all("(2)" not in p.name_text(lang) for p in personas for lang in ("en", "es"))
 
 
 def test_cards_have_no_line_for_a_channel_not_used():
     features, labels = _value_recency_table()
     personas = build_personas(_segmentation(features, labels), features)
     assert all(p.channels == [] for p in personas)  # one channel in the data: no channel lines
-    assert all(not any(t.startswith("Typical path") for t, _ in p.behaviour) for p in personas)
+    assert all(not any(s.key == "journey" for s in p.behaviour) for p in personas)
+    assert all(not any(s.text().startswith("Typical path") for s in p.behaviour) for p in personas)
     html = persona_cards_html(personas)
     assert "Preferred channels" not in html and "Web:" not in html and "App: 0%" not in html
     # two channels: a segment that never uses the app gets no App line
@@ -360,7 +360,7 @@ def test_cards_have_no_line_for_a_channel_not_used():
     lab = _labels(two)
     two["age"] = 40.0
     personas = build_personas(_segmentation(two, lab), two)
-    lines = [[t.split(":")[0] for t, _ in p.channels] for p in personas]
+    lines = [[s.text("en").split(":")[0] for s in p.channels] for p in personas]
     assert lines == [["Web", "App"], ["Web"]]
 
 
@@ -399,7 +399,7 @@ def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_
     """Two high-value segments with the same traits against everyone were "… · S4" / "… · S5";
     the richer one is now "Top-value …" (the difference between the two)."""
     from omniseg.voice.persona_model import Persona
-    from omniseg.voice.persona_names import _unique_names
+    from omniseg.voice.persona_names import PersonaName, _unique_names
 
     rng = np.random.default_rng(2)
     n = 60
@@ -411,10 +411,49 @@ def test_segments_alike_against_everyone_are_named_by_what_sets_them_apart_from_
     # high-value already named: no trait left against everyone (value is covered)
     naming = {s: (None, None, True, False, [], 0) for s in (1, 2)}
     personas = [
-        Persona(segment=s, code=f"S{s + 1}", name="High-value customer", first_name="X",
-                language="en", customers=n, share=1 / 3, traits=["value:high"])
+        Persona(segment=s, code=f"S{s + 1}", naming=PersonaName(high_value=True, first=s),
+                customers=n, share=1 / 3, traits=["value:high"])
         for s in (1, 2)
     ]  # fmt: skip
-    _unique_names(personas, naming, "en", features, lab)
-    assert [p.name for p in personas] == ["High-value customer", "Top-value customer"]
+    assert [p.name_text() for p in personas] == ["High-value customer"] * 2
+    _unique_names(personas, naming, features, lab)
+    assert [p.name_text() for p in personas] == ["High-value customer", "Top-value customer"]
+    assert [p.name_text("es") for p in personas] == [
+        "Cliente de alto valor",
+        "Cliente de máximo valor",
+    ]
     assert personas[1].traits[-1] == "value:top:among"
+
+
+def test_names_are_told_apart_in_every_language_with_the_same_traits():
+    """Two app segments, one mostly women: alike in English ("App-first buyer"), not in Spanish
+    (Comprador / Compradora). Names are made unique in every language at once, so both add their
+    next trait and a persona's traits do not depend on the language it is shown in."""
+    from omniseg.voice.persona_model import Persona
+    from omniseg.voice.persona_names import PersonaName, _unique_names
+
+    candidates = {
+        0: [(0.8, "recency:lapsed", "recency_lapsed", {})],
+        1: [(0.7, "region:Norte", "region", {"v": "Norte"})],
+    }
+    naming = {s: ("app", None, False, s == 0, candidates[s], 0) for s in (0, 1)}
+    personas = [
+        Persona(segment=s, code=f"S{s + 1}", naming=PersonaName("app", female=s == 0, first=s),
+                customers=50, share=0.5, traits=["channel:app"])
+        for s in (0, 1)
+    ]  # fmt: skip
+    assert personas[0].name_text("en") == personas[1].name_text("en") == "App-first buyer"
+    _unique_names(personas, naming)
+    assert [p.name_text("en") for p in personas] == [
+        "Lapsed app-first buyer",
+        "App-first buyer from Norte",
+    ]
+    assert [p.name_text("es") for p in personas] == [
+        "Compradora de app inactiva",
+        "Comprador de app de Norte",
+    ]
+    assert [p.traits for p in personas] == [
+        ["channel:app", "recency:lapsed"],
+        ["channel:app", "region:Norte"],
+    ]
+    assert [p.first_name_text("es") for p in personas] == ["Lucía", "Antonio"]

@@ -199,9 +199,9 @@ def test_personas_compare_with_the_weighted_average():
     weighted = build_personas(
         seg, features, survey=survey, codebook=codebook, survey_weights=w.weights
     )
-    line = {p.segment: p.attitudes[0][0] for p in weighted}[big]
+    line = {p.segment: p.attitudes[0].text("en") for p in weighted}[big]
     assert f"everyone {expected:.1f}" in line, line
-    assert "everyone 3.0" in {p.segment: p.attitudes[0][0] for p in plain}[big]
+    assert "everyone 3.0" in {p.segment: p.attitudes[0].text("en") for p in plain}[big]
     assert "10 respondents" in line  # counts stay head counts
     with pytest.raises(ParameterError, match="survey_weights"):
         build_personas(

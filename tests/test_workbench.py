@@ -108,7 +108,14 @@ def test_language_switches_the_wording_only(data):
     pd.testing.assert_frame_equal(en.features, es.features)
     pd.testing.assert_series_equal(en.segments.labels, es.segments.labels)
     assert [p.customers for p in en.personas] == [p.customers for p in es.personas]
-    assert [p.name for p in en.personas] != [p.name for p in es.personas]
+    # the personas are the same (computed without a language); only their wording differs
+    assert [p.traits for p in en.personas] == [p.traits for p in es.personas]
+    assert [p.naming for p in en.personas] == [p.naming for p in es.personas]
+    names = [p.name_text("en") for p in en.personas]
+    assert names != [p.name_text("es") for p in es.personas]
+    # the cards are worded in the workbench's language
+    assert names[0] in en.personas._repr_html_() and names[0] not in es.personas._repr_html_()
+    assert es.personas[0].name_text("es") in es.personas._repr_html_()
 
 
 def test_results_shown_on_their_own_read_in_the_workbench_language(data):

@@ -3,7 +3,8 @@
 :func:`persona_cards_html` renders the cards (jinja2 with autoescape, template
 ``omniseg/report/templates/persona_cards.html.j2``), :func:`personas_table` compares the personas
 side by side, :func:`write_personas_json` writes them to a file and :func:`report_personas` builds
-the whole personas section of the report from the run's inputs.
+the whole personas section of the report from the run's inputs. Personas are computed without a
+language; each of these words them in the ``language`` it is given.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from jinja2 import Environment
 from omniseg.atomic import atomic_write_text
 from omniseg.report.i18n import (
     channel_label,
+    check_language,
     format_money,
     format_number,
     format_percent,
@@ -37,17 +39,29 @@ __all__ = ["persona_cards_html", "personas_table", "report_personas", "write_per
 _CARD_TEMPLATE = TEMPLATES_DIR / "persona_cards.html.j2"
 
 
-def persona_cards_html(personas: Sequence[Persona]) -> str:
-    """Persona cards as one HTML fragment (jinja2 with autoescape: every text is escaped)."""
+def persona_cards_html(personas: Sequence[Persona], language: str = "en") -> str:
+    """Persona cards as one HTML fragment (jinja2 with autoescape: every text is escaped).
+
+    Parameters
+    ----------
+    personas : list of Persona
+    language : {"en", "es"}
+        The language of the cards.
+
+    Returns
+    -------
+    str
+    """
     from omniseg.segments.segmentation_charts import SEGMENT_COLORS
 
+    language = check_language(language)
     if not personas:
         return ""
-    language = personas[0].language
     env = Environment(autoescape=True)
     template = env.from_string(_CARD_TEMPLATE.read_text(encoding="utf-8"))
     return template.render(
         personas=personas,
+        language=language,
         colors=SEGMENT_COLORS,
         text=_texts(language),
         fmt_pct=lambda v: "–" if v is None else format_percent(v, language),
@@ -55,17 +69,30 @@ def persona_cards_html(personas: Sequence[Persona]) -> str:
     )
 
 
-def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
-    """A comparison table of all personas (suppressed ones show their size only)."""
+def personas_table(personas: Sequence[Persona], language: str = "en") -> pd.DataFrame:
+    """A comparison table of all personas (suppressed ones show their size only).
+
+    Parameters
+    ----------
+    personas : list of Persona
+    language : {"en", "es"}
+        The language of the headers and cells.
+
+    Returns
+    -------
+    DataFrame
+    """
+    lang = check_language(language)
     if not personas:
         return pd.DataFrame()
-    lang = personas[0].language
     rows = []
     for p in personas:
         rows.append(
             {
                 _t("segment_col", lang): p.code,
-                _t("name_col", lang): "" if p.suppressed else f"{p.first_name} · {p.name}",
+                _t("name_col", lang): ""
+                if p.suppressed
+                else f"{p.first_name_text(lang)} · {p.name_text(lang)}",
                 _t("customers", lang).capitalize(): format_number(p.customers, lang),
                 _t("of_customers", lang): format_percent(p.share, lang),
                 _t("of_revenue", lang): "–"
@@ -91,11 +118,25 @@ def personas_table(personas: Sequence[Persona]) -> pd.DataFrame:
     return table.drop(columns=empty)
 
 
-def write_personas_json(personas: Sequence[Persona], path: str | Path) -> Path:
-    """Write ``personas.json`` atomically."""
+def write_personas_json(
+    personas: Sequence[Persona], path: str | Path, language: str = "en"
+) -> Path:
+    """Write ``personas.json`` atomically, its names and statements in ``language``.
+
+    Parameters
+    ----------
+    personas : list of Persona
+    path : path
+    language : {"en", "es"}
+
+    Returns
+    -------
+    Path
+    """
+    language = check_language(language)
     return atomic_write_text(
         path,
-        json.dumps([p.to_dict() for p in personas], ensure_ascii=False, indent=2) + "\n",
+        json.dumps([p.to_dict(language) for p in personas], ensure_ascii=False, indent=2) + "\n",
     )
 
 
@@ -110,6 +151,8 @@ def report_personas(
 ) -> tuple[list[Persona], Any]:
     """The personas step of a report run: link survey and interviews, build, write JSON.
 
+    The personas are computed without a language; ``language`` is that of ``personas.json``.
+
     Survey respondents are placed in segments through their ``customer_id`` and, for those
     not linked to a customer, with the segmentation's typing tool; interviews likewise (see
     :func:`omniseg.voice.link_respondents` and :func:`omniseg.voice.link_interviews`).
@@ -123,6 +166,7 @@ def report_personas(
     features : DataFrame
     segmentation : omniseg.segments.Segmentation
     language : {"en", "es"}
+        The language of ``personas.json``.
     seed : int
     output_dir : path, optional
 
@@ -132,6 +176,7 @@ def report_personas(
     themes : omniseg.voice.InterviewThemes or None
         The interview themes the personas quote (None without interviews).
     """
+    language = check_language(language)
     survey = getattr(data, "survey", None)
     codebook = getattr(data, "codebook", None)
     if segmentation.typing_tool is None:  # places respondents and interviewees without an id
@@ -184,9 +229,8 @@ def report_personas(
         respondent_segments=respondent_segments,
         themes=themes,
         interview_segments=interview_segments,
-        language=language,
         survey_weights=None if weighting is None else weighting.weights,
     )
     if output_dir:
-        write_personas_json(personas, Path(output_dir) / "personas.json")
+        write_personas_json(personas, Path(output_dir) / "personas.json", language)
     return personas, themes

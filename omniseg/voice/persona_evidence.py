@@ -2,9 +2,10 @@
 
 Each section function fills one part of a :class:`~omniseg.voice.persona_model.Persona` with
 statements that carry their :class:`~omniseg.voice.persona_model.Evidence` (number of people,
-index against the average, adjusted p-value). Survey statements need ``min_respondents``
-answers; quotes are taken from PII-scrubbed interview sentences only, and complaint cues
-(:data:`_NEGATIVE`) mark a sentence as a frustration.
+index against the average, adjusted p-value). A statement is a catalog key with its figures and
+codes (:class:`~omniseg.voice.persona_model.Statement`), worded when the card is shown. Survey
+statements need ``min_respondents`` answers; quotes are taken from PII-scrubbed interview
+sentences only, and complaint cues (:data:`_NEGATIVE`) mark a sentence as a frustration.
 """
 
 from __future__ import annotations
@@ -17,13 +18,7 @@ import pandas as pd
 
 from omniseg.config.vocabulary import CANONICAL_CHANNELS, fold_label
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import (
-    channel_label,
-    format_money,
-    format_number,
-    format_percent,
-)
-from omniseg.voice.persona_model import Evidence, Persona, _t
+from omniseg.voice.persona_model import Evidence, Figure, Label, Persona, Statement
 
 __all__ = ["MIN_CHANNEL_REACH"]
 
@@ -44,26 +39,23 @@ def _float(v: Any) -> float | None:
     return f if np.isfinite(f) else None
 
 
-def _who(p: Persona, features, mask, ages, female_share, language) -> None:
+def _who(p: Persona, features, mask, ages, female_share) -> None:
     n = int(mask.sum())
     if ages is not None and np.isfinite(p.median_age or np.nan):
         overall = float(ages.median())
         p.who.append(
-            (
-                _t(
-                    "median_age",
-                    language,
-                    v=format_number(p.median_age, language),
-                    a=format_number(overall, language),
-                ),
+            Statement(
+                "median_age",
+                {"v": Figure(p.median_age), "a": Figure(overall)},
                 Evidence(n=int(ages[mask].notna().sum()), index=_index(p.median_age, overall)),
             )
         )
     if np.isfinite(female_share):
         overall_f = _female_share(features["gender"])
         p.who.append(
-            (
-                _t("gender", language, share=format_percent(female_share, language, 0)),
+            Statement(
+                "gender",
+                {"share": Figure(female_share, "percent", 0)},
                 Evidence(n=n, index=_index(female_share, overall_f)),
             )
         )
@@ -74,13 +66,12 @@ def _who(p: Persona, features, mask, ages, female_share, language) -> None:
                 top = values.value_counts().index[0]
                 s = float((values == top).mean())
                 overall_s = float((features[col].dropna().astype(str) == top).mean())
-                from omniseg.features.labels import feature_label
-
                 p.who.append(
-                    (
-                        f"{feature_label(col, language)}: "
-                        + _t("top_level", language, v=top, share=format_percent(s, language, 0)),
+                    Statement(
+                        "top_level",
+                        {"v": top, "share": Figure(s, "percent", 0)},
                         Evidence(n=len(values), index=_index(s, overall_s)),
+                        prefix=Label("feature", col),
                     )
                 )
 
@@ -91,7 +82,7 @@ def _index(value: float, overall: float) -> float | None:
     return round(100 * value / overall, 1)
 
 
-def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=None) -> None:
+def _behaviour(p: Persona, features, mask, overall_rpc, n_channels=None) -> None:
     n = int(mask.sum())
     part = features.loc[mask]
     if {"frequency", "aov", "monetary"} <= set(features.columns):
@@ -99,15 +90,14 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=Non
         aov = float(part["aov"].astype("float64").median())
         m = float(part["monetary"].astype("float64").fillna(0).mean())
         p.behaviour.append(
-            (
-                _t(
-                    "rfm",
-                    language,
-                    f=format_number(f, language, 1),
-                    aov=format_money(aov, language),
-                    m=format_money(m, language),
-                    ma=format_money(overall_rpc, language),
-                ),
+            Statement(
+                "rfm",
+                {
+                    "f": Figure(f, "number", 1),
+                    "aov": Figure(aov, "money"),
+                    "m": Figure(m, "money"),
+                    "ma": Figure(overall_rpc, "money"),
+                },
                 Evidence(n=n, index=_index(m, overall_rpc)),
             )
         )
@@ -115,8 +105,9 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=Non
         d = part["recency_days"].astype("float64").median()
         if np.isfinite(d):
             p.behaviour.append(
-                (
-                    _t("recency", language, d=format_number(d, language)),
+                Statement(
+                    "recency",
+                    {"d": Figure(float(d))},
                     Evidence(n=int(part["recency_days"].notna().sum())),
                 )
             )
@@ -130,14 +121,13 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=Non
                 else float("nan")
             )
             p.behaviour.append(
-                (
-                    _t(
-                        "journey",
-                        language,
-                        first=channel_label(first.value_counts().index[0], language),
-                        last=channel_label(last.value_counts().index[0], language),
-                        omni=format_percent(omni, language, 0),
-                    ),
+                Statement(
+                    "journey",
+                    {
+                        "first": Label("channel", str(first.value_counts().index[0])),
+                        "last": Label("channel", str(last.value_counts().index[0])),
+                        "omni": Figure(omni, "percent", 0),
+                    },
                     Evidence(n=len(first)),
                 )
             )
@@ -147,7 +137,7 @@ def _behaviour(p: Persona, features, mask, overall_rpc, language, n_channels=Non
 MIN_CHANNEL_REACH = 0.01
 
 
-def _channels(p: Persona, features, mask, language) -> None:
+def _channels(p: Persona, features, mask) -> None:
     rows = []
     for ch in CANONICAL_CHANNELS:
         col = f"share_{ch}"
@@ -164,14 +154,13 @@ def _channels(p: Persona, features, mask, language) -> None:
     for seg, ch, overall, n in rows[:3]:
         idx = _index(seg, overall)
         p.channels.append(
-            (
-                _t(
-                    "channel_line",
-                    language,
-                    ch=channel_label(ch, language),
-                    share=format_percent(seg, language, 0),
-                    idx=format_number(idx, language) if idx is not None else "–",
-                ),
+            Statement(
+                "channel_line",
+                {
+                    "ch": Label("channel", ch),
+                    "share": Figure(seg, "percent", 0),
+                    "idx": Figure(idx),
+                },
                 Evidence(n=n, index=idx),
             )
         )
@@ -180,9 +169,7 @@ def _channels(p: Persona, features, mask, language) -> None:
 # ---------------------------------------------------------------------- survey and interviews
 
 
-def _survey_evidence(
-    survey, codebook, labels, respondent_segments, language, weights=None
-) -> dict | None:
+def _survey_evidence(survey, codebook, labels, respondent_segments, weights=None) -> dict | None:
     if survey is None or codebook is None:
         return None
     if weights is not None:
@@ -228,8 +215,9 @@ def _survey_evidence(
     }
 
 
-def _attitude_effects(part: dict | None, seg: int, min_respondents: int, language: str):
-    """(standardised difference, construct label) of the segment's respondents vs everyone."""
+def _attitude_effects(part: dict | None, seg: int, min_respondents: int):
+    """(standardised difference, construct, its label in a name) of the segment's respondents
+    vs everyone."""
     if part is None:
         return []
     scores = part["scores"]
@@ -246,28 +234,29 @@ def _attitude_effects(part: dict | None, seg: int, min_respondents: int, languag
         else:
             v, a, sd = float(mine[c].mean()), float(scores[c].mean()), float(scores[c].std())
         if np.isfinite(v) and np.isfinite(sd) and sd > 0:
-            label = _construct_label(c, part["codebook"], language)
-            out.append(((v - a) / sd, label[:1].lower() + label[1:]))
+            out.append(((v - a) / sd, c, _construct_label(c, part["codebook"], lower=True)))
     return out
 
 
-def _construct_label(name: str, codebook: dict, language: str) -> str:
+def _construct_label(name: str, codebook: dict, lower: bool = False) -> Label:
+    """A construct as a :class:`Label`, with its codebook labels (``label_en``, ``label``...)."""
     labels = (codebook.get("constructs") or {}).get(name) or {}
-    if isinstance(labels, dict):
-        got = labels.get(f"label_{language}") or labels.get("label")
-        if got:
-            return str(got)
-    return name.replace("_", " ").capitalize()
+    kept = (
+        {k: str(v) for k, v in labels.items() if str(k).startswith("label") and v}
+        if isinstance(labels, dict)
+        else {}
+    )
+    return Label("construct", str(name), kept or None, lower)
 
 
-def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, language) -> None:
+def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int) -> None:
     if part is None:
         return
     scores = part["scores"]
     mine = scores[scores["_segment"] == seg]
     n = len(mine)
     if n < min_respondents:
-        p.notes.append(_t("few_respondents", language, n=n, m=min_respondents))
+        p.notes.append(Statement("few_respondents", {"n": n, "m": min_respondents}))
         return
     rel = part["reliability"]
     weighted = "_w" in scores
@@ -290,27 +279,27 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
     for d, c, v, a, _nn in diffs:
         if d >= 0.5:  # a construct well above everyone's: what this persona seeks
             p.goals.append(
-                _t(
+                Statement(
                     "goal_line",
-                    language,
-                    c=_construct_label(c, part["codebook"], language),
-                    v=format_number(v, language, 1),
-                    a=format_number(a, language, 1),
+                    {
+                        "c": _construct_label(c, part["codebook"]),
+                        "v": Figure(v, "number", 1),
+                        "a": Figure(a, "number", 1),
+                    },
                 )
             )
     for _d, c, v, a, nn in diffs[:3]:
-        label = _construct_label(c, part["codebook"], language)
+        label = _construct_label(c, part["codebook"])
         p.attitudes.append(
-            (
-                _t(
-                    "construct_line",
-                    language,
-                    c=label,
-                    v=format_number(v, language, 1),
-                    hi=part["scale_hi"].get(c, 5),
-                    a=format_number(a, language, 1),
-                    n=nn,
-                ),
+            Statement(
+                "construct_line",
+                {
+                    "c": label,
+                    "v": Figure(v, "number", 1),
+                    "hi": part["scale_hi"].get(c, 5),
+                    "a": Figure(a, "number", 1),
+                    "n": nn,
+                },
                 Evidence(n=nn, index=_index(v, a), source="survey"),
             )
         )
@@ -319,7 +308,9 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
         )
         if not ok:
             alpha = rel.set_index("construct")["alpha"].get(c, np.nan)
-            p.notes.append(_t("unreliable", language, c=label, a=format_number(alpha, language, 2)))
+            p.notes.append(
+                Statement("unreliable", {"c": label, "a": Figure(_float(alpha), "number", 2)})
+            )
     item = part["nps_item"]
     if item is not None:
         from omniseg.voice.survey_tables import nps
@@ -334,14 +325,13 @@ def _attitudes(p: Persona, part: dict | None, seg: int, min_respondents: int, la
             all_nps = nps(allx.drop(columns="_segment"), part["codebook"], weights=w)
             p.nps = _float(mine_nps["nps"])
             p.attitudes.append(
-                (
-                    _t(
-                        "nps_line",
-                        language,
-                        v=format_number(mine_nps["nps"], language),
-                        a=format_number(all_nps["nps"], language),
-                        n=int(mine_nps["n"]),
-                    ),
+                Statement(
+                    "nps_line",
+                    {
+                        "v": Figure(_float(mine_nps["nps"])),
+                        "a": Figure(_float(all_nps["nps"])),
+                        "n": int(mine_nps["n"]),
+                    },
                     Evidence(n=int(mine_nps["n"]), source="survey"),
                 )
             )
@@ -365,12 +355,12 @@ def _theme_evidence(themes: Any, interview_segments: pd.Series | None) -> dict |
     return {"themes": themes, "segments": interview_segments}
 
 
-def _themes(p: Persona, part: dict | None, seg: int, language: str) -> None:
+def _themes(p: Persona, part: dict | None, seg: int) -> None:
     if part is None:
         return
     segs = part["segments"]
     if not (segs == seg).any():
-        p.notes.append(_t("no_interviews", language))
+        p.notes.append(Statement("no_interviews"))
         return
     themes = part["themes"]
     table = themes.by_segment(segs)

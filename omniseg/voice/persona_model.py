@@ -1,4 +1,10 @@
-"""The persona objects: :class:`Persona` (one segment as a persona) and :class:`Evidence`.
+"""The persona objects: :class:`Persona` (one segment as a persona), :class:`Evidence`, and the
+language-free pieces of its card: :class:`Statement`, :class:`Figure` and :class:`Label`.
+
+A persona is computed once and worded at display time: its statements are catalog keys with
+their parameters (numbers, shares, amounts, channel, feature and construct codes), its name the
+facts it is built from (:class:`~omniseg.voice.persona_names.PersonaName`), so one persona shows
+in English or Spanish (:meth:`Persona.to_html`, :meth:`Persona.name_text`) without recomputing.
 
 Also the section texts of the personas report (:func:`persona_text`); they live in
 :data:`omniseg.report.i18n.MESSAGES` under the ``personas.`` prefix. Personas are built by
@@ -14,10 +20,15 @@ import numpy as np
 
 from omniseg.report import i18n
 from omniseg.report.i18n import (
+    channel_label,
     check_language,
+    format_money,
+    format_number,
+    format_percent,
 )
+from omniseg.voice.persona_names import PersonaName
 
-__all__ = ["Evidence", "Persona", "persona_text"]
+__all__ = ["Evidence", "Figure", "Label", "Persona", "Statement", "persona_text"]
 
 
 def _t(key: str, language: str, **kw: Any) -> str:
@@ -49,36 +60,143 @@ class Evidence:
     source: str = "customers"  # customers | survey | interviews
 
 
+_FIGURE_KINDS = ("number", "percent", "money")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number of a statement, worded at display time.
+
+    Attributes
+    ----------
+    value : float or None
+        Missing values are shown as ``'–'``.
+    kind : {"number", "percent", "money"}
+        ``percent`` is a share (``0.62``); ``money`` an amount in the run's currency.
+    digits : int or None
+        Decimal places; None: the formatter's default (1 for a percent, 0 otherwise).
+    """
+
+    value: float | None
+    kind: str = "number"
+    digits: int | None = None
+
+    def text(self, language: str = "en") -> str:
+        """The figure in ``language`` (separators, percent sign, currency)."""
+        language = check_language(language)
+        digits = {} if self.digits is None else {"digits": self.digits}
+        if self.kind == "percent":
+            return format_percent(self.value, language, **digits)
+        if self.kind == "money":
+            return format_money(self.value, language, **digits)
+        return format_number(self.value, language, **digits)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A code of a statement or name, worded at display time.
+
+    Attributes
+    ----------
+    kind : {"channel", "feature", "construct"}
+    code : str
+        Canonical channel, feature column or survey construct.
+    labels : dict, optional
+        A construct's labels from the survey codebook (``label_en``, ``label_es``, ``label``);
+        without one, the construct's code in words.
+    lower : bool
+        The first letter in lower case (a construct inside a persona name).
+    """
+
+    kind: str
+    code: str
+    labels: dict[str, str] | None = field(default=None, hash=False)
+    lower: bool = False
+
+    def text(self, language: str = "en") -> str:
+        """The label in ``language``."""
+        language = check_language(language)
+        if self.kind == "channel":
+            text = channel_label(self.code, language)
+        elif self.kind == "feature":
+            from omniseg.features.labels import feature_label
+
+            text = feature_label(self.code, language)
+        else:
+            labels = self.labels or {}
+            text = str(
+                labels.get(f"label_{language}")
+                or labels.get("label")
+                or self.code.replace("_", " ").capitalize()
+            )
+        return text[:1].lower() + text[1:] if self.lower else text
+
+
+def _word(value: Any, language: str) -> Any:
+    return value.text(language) if isinstance(value, Figure | Label) else value
+
+
+@dataclass
+class Statement:
+    """One statement of a persona card: a catalog key, its parameters and its evidence.
+
+    Attributes
+    ----------
+    key : str
+        Message key under ``personas.`` in :data:`omniseg.report.i18n.MESSAGES`
+        (``median_age``, ``rfm``, ``channel_line``...).
+    fields : dict
+        The key's parameters: :class:`Figure` and :class:`Label` values are worded in the
+        language asked for, others (counts, a region, a scale's top) shown as they are.
+    evidence : Evidence or None
+        What the statement rests on (None for goals and notes).
+    prefix : Label or None
+        Shown before the statement (``Region: Norte (62 %)``).
+    """
+
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    evidence: Evidence | None = None
+    prefix: Label | None = None
+
+    def text(self, language: str = "en") -> str:
+        """The statement in ``language``."""
+        language = check_language(language)
+        words = {name: _word(value, language) for name, value in self.fields.items()}
+        text = _t(self.key, language, **words)
+        return f"{self.prefix.text(language)}: {text}" if self.prefix is not None else text
+
+
 @dataclass
 class Persona:
-    """One segment as a persona (see the module docstring).
+    """One segment as a persona (see the module docstring); words come at display time.
 
     Attributes
     ----------
     segment : int
     code : str
         ``S1``, ``S2``, ...
-    name : str
-        Descriptive name in ``language``.
-    first_name : str
-        Fictional first name.
-    language : str
     customers, share, revenue_share, revenue_per_customer
         Size and value.
+    naming : PersonaName or None
+        What the name is built from (None when suppressed): :meth:`name_text` and
+        :meth:`first_name_text` word it.
     signature_channel : str or None
         Canonical channel the name is built on.
     traits : list of str
         The traits the name is built from, as codes (``"channel:app"``, ``"age:young"``,
-        ``"value:high"``, ``"recency:lapsed"``, ``"region:Norte"``...).
-    who, behaviour, channels, attitudes : list of (str, Evidence)
+        ``"value:high"``, ``"recency:lapsed"``, ``"region:Norte"``, ``"attitude:trust:high"``...).
+    who, behaviour, channels, attitudes : list of Statement
         Statements with their evidence.
-    goals, frustrations : list of str
-        From survey constructs and interview themes.
+    goals : list of Statement
+        From survey constructs.
+    frustrations : list of str
+        Interview sentences with a complaint cue.
     themes : list of str
         Labels of the segment's most over-represented interview themes.
     quotes : list of str
         Scrubbed interview sentences.
-    notes : list of str
+    notes : list of Statement
         Honesty notes (thin evidence, suppression).
     suppressed : bool
         True when the segment is below the minimum size: only ``code``, ``customers`` are set.
@@ -86,42 +204,81 @@ class Persona:
 
     segment: int
     code: str
-    name: str
-    first_name: str
-    language: str
     customers: int
     share: float
+    naming: PersonaName | None = None
     revenue_share: float | None = None
     revenue_per_customer: float | None = None
     median_age: float | None = None
     signature_channel: str | None = None
     traits: list[str] = field(default_factory=list)
     nps: float | None = None
-    who: list[tuple[str, Evidence]] = field(default_factory=list)
-    behaviour: list[tuple[str, Evidence]] = field(default_factory=list)
-    channels: list[tuple[str, Evidence]] = field(default_factory=list)
-    attitudes: list[tuple[str, Evidence]] = field(default_factory=list)
-    goals: list[str] = field(default_factory=list)
+    who: list[Statement] = field(default_factory=list)
+    behaviour: list[Statement] = field(default_factory=list)
+    channels: list[Statement] = field(default_factory=list)
+    attitudes: list[Statement] = field(default_factory=list)
+    goals: list[Statement] = field(default_factory=list)
     frustrations: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     quotes: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Statement] = field(default_factory=list)
     suppressed: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-safe dict (statements as ``{"text", "n", "index", "p_adjusted", "source"}``)."""
-        out = asdict(self)
-        for key in ("who", "behaviour", "channels", "attitudes"):
-            out[key] = [
-                {"text": text, **{k: _json(v) for k, v in asdict(ev).items()}}
-                for text, ev in getattr(self, key)
+    def name_text(self, language: str = "en") -> str:
+        """The descriptive name in ``language`` (the segment code when suppressed)."""
+        language = check_language(language)
+        return self.code if self.naming is None else self.naming.text(language)
+
+    def first_name_text(self, language: str = "en") -> str:
+        """The fictional first name in ``language`` (``""`` when suppressed)."""
+        language = check_language(language)
+        return "" if self.naming is None else self.naming.first_name_text(language)
+
+    def to_dict(self, language: str = "en") -> dict[str, Any]:
+        """JSON-safe dict in ``language`` (statements as ``{"text", "n", "index",
+        "p_adjusted", "source"}``)."""
+        language = check_language(language)
+
+        def statements(items: list[Statement]) -> list[dict[str, Any]]:
+            return [
+                {"text": s.text(language), **asdict(s.evidence or Evidence(n=0))} for s in items
             ]
+
+        out = {
+            "segment": self.segment,
+            "code": self.code,
+            "name": self.name_text(language),
+            "first_name": self.first_name_text(language),
+            "language": language,
+            "customers": self.customers,
+            "share": self.share,
+            "revenue_share": self.revenue_share,
+            "revenue_per_customer": self.revenue_per_customer,
+            "median_age": self.median_age,
+            "signature_channel": self.signature_channel,
+            "traits": list(self.traits),
+            "nps": self.nps,
+            "who": statements(self.who),
+            "behaviour": statements(self.behaviour),
+            "channels": statements(self.channels),
+            "attitudes": statements(self.attitudes),
+            "goals": [s.text(language) for s in self.goals],
+            "frustrations": list(self.frustrations),
+            "themes": list(self.themes),
+            "quotes": list(self.quotes),
+            "notes": [s.text(language) for s in self.notes],
+            "suppressed": self.suppressed,
+        }
         return {k: _json(v) for k, v in out.items()}
 
-    def _repr_html_(self) -> str:
+    def to_html(self, language: str = "en") -> str:
+        """The persona's card in ``language`` (an HTML fragment)."""
         from omniseg.voice.persona_cards import persona_cards_html
 
-        return persona_cards_html([self])
+        return persona_cards_html([self], language)
+
+    def _repr_html_(self) -> str:
+        return self.to_html("en")
 
 
 def _json(v: Any) -> Any:

@@ -12,12 +12,17 @@ most distinctive other trait (:func:`_trait_candidates`: value tier, recency, fr
 age, region, survey attitudes; each the segment against everyone else by effect size, Cohen's d
 or h of at least :data:`MIN_TRAIT_EFFECT`). Names are unique (:func:`_unique_names`): when two
 segments would get the same name each adds its next most distinctive trait.
+
+A persona holds its name as facts (:class:`PersonaName`: noun, modifiers, traits, gender, which
+first name), worded at display time; names are told apart in every supported language at once,
+so the same persona has the same traits in English and Spanish.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -25,9 +30,12 @@ import pandas as pd
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.report import i18n
 from omniseg.report.catalog import CatalogView
-from omniseg.voice.persona_model import Persona
+from omniseg.report.i18n import SUPPORTED_LANGUAGES, check_language
 
-__all__ = ["CHANNEL_NOUNS", "FIRST_NAMES", "MIN_TRAIT_EFFECT"]
+if TYPE_CHECKING:
+    from omniseg.voice.persona_model import Persona
+
+__all__ = ["CHANNEL_NOUNS", "FIRST_NAMES", "MIN_TRAIT_EFFECT", "PersonaName"]
 
 
 #: The genders of a name's words, as catalog contexts (``msgctxt``), neutral/male first.
@@ -139,14 +147,15 @@ def _cohen_d(seg: pd.Series, rest: pd.Series) -> float:
 def _trait_candidates(
     features: pd.DataFrame,
     mask: np.ndarray,
-    attitudes: list[tuple[float, str]] | None = None,
+    attitudes: list[tuple[float, str, Any]] | None = None,
     attributes: Sequence[str] = (),
 ) -> list[tuple[float, str, str, dict]]:
     """The segment's distinctive traits, most distinctive first.
 
     Each is ``(effect, code, word key, format fields)``: numeric features of
     :data:`_NAME_TRAITS` by Cohen's d, the region by Cohen's h of its most frequent level in the
-    segment (a majority of the segment), survey constructs by their standardised difference,
+    segment (a majority of the segment), survey constructs by their standardised difference
+    (``attitudes``: effect, construct code and its :class:`~omniseg.voice.persona_model.Label`),
     and the ``attributes`` of a plain customer table (:func:`_attribute_traits`); only effects
     of at least :data:`MIN_TRAIT_EFFECT` in size.
     """
@@ -171,10 +180,10 @@ def _trait_candidates(
             h = 2 * np.arcsin(np.sqrt(p1)) - 2 * np.arcsin(np.sqrt(p0))
             if p1 >= 0.5 and h >= MIN_TRAIT_EFFECT:
                 out.append((float(h), f"region:{top}", "region", {"v": top}))
-    for d, label in attitudes or []:
+    for d, construct, label in attitudes or []:
         if abs(d) >= MIN_TRAIT_EFFECT:
             side = "high" if d > 0 else "low"
-            out.append((abs(d), f"attitude:{label}:{side}", f"attitude_{side}", {"c": label}))
+            out.append((abs(d), f"attitude:{construct}:{side}", f"attitude_{side}", {"c": label}))
     out += _attribute_traits(features, mask, attributes or ())
     out.sort(key=lambda c: -c[0])  # stable: ties keep the order above
     return out
@@ -232,7 +241,53 @@ def _attribute_traits(
 
 def _trait_word(key: str, fields: dict, female: bool, language: str) -> str:
     text = i18n.t(f"personas.trait.{key}{'.f' if female else ''}", language)
-    return text.format(**fields)
+    words = {k: v.text(language) if hasattr(v, "text") else v for k, v in fields.items()}
+    return text.format(**words)
+
+
+@dataclass
+class PersonaName:
+    """The facts a persona's name is built from; :meth:`text` words it in a language.
+
+    Attributes
+    ----------
+    channel : str or None
+        Signature channel (the noun, :data:`CHANNEL_NOUNS`); None: the generic "customer".
+    age : {"young", "senior"} or None
+        The age word.
+    high_value : bool
+        The "high-value" tier.
+    female : bool
+        The segment's majority gender is female (Spanish nouns and adjectives agree).
+    extras : list of (str, dict)
+        Further traits: word key (``personas.trait.<key>``) and its fields (a region, an
+        attribute, a :class:`~omniseg.voice.persona_model.Label` of a survey construct).
+    first : int
+        Which fictional first name (:data:`FIRST_NAMES`, picked by segment number).
+    code : str or None
+        Segment code appended (``... · S2``) when nothing else tells two names apart.
+    """
+
+    channel: str | None = None
+    age: str | None = None
+    high_value: bool = False
+    female: bool = False
+    extras: list[tuple[str, dict]] = field(default_factory=list)
+    first: int = 0
+    code: str | None = None
+
+    def text(self, language: str = "en") -> str:
+        """The descriptive name in ``language``."""
+        language = check_language(language)
+        name = _full_name(
+            self.channel, self.age, self.high_value, self.extras, self.female, language
+        )
+        return name if self.code is None else f"{name} · {self.code}"
+
+    def first_name_text(self, language: str = "en") -> str:
+        """The fictional first name in ``language``."""
+        names = FIRST_NAMES[check_language(language)]["female" if self.female else "male"]
+        return names[self.first % len(names)]
 
 
 def _full_name(
@@ -285,22 +340,57 @@ def _signature_channel(features: pd.DataFrame, mask: np.ndarray, profile: Any) -
     return best if best_d >= 0.5 else None
 
 
+def _clashes(by_seg: dict[int, Persona]) -> list[list[int]]:
+    """Segments whose names are alike in some language (each group once, segments in order)."""
+    parent = {seg: seg for seg in by_seg}
+
+    def root(seg: int) -> int:
+        while parent[seg] != seg:
+            seg = parent[seg]
+        return seg
+
+    clashing: set[int] = set()
+    for language in SUPPORTED_LANGUAGES:
+        groups: dict[str, list[int]] = {}
+        for seg, p in by_seg.items():
+            groups.setdefault(p.name_text(language), []).append(seg)
+        for segs in groups.values():
+            if len(segs) > 1:
+                clashing.update(segs)
+                for seg in segs[1:]:
+                    parent[root(seg)] = root(segs[0])
+    out: dict[int, list[int]] = {}
+    for seg in by_seg:
+        if seg in clashing:
+            out.setdefault(root(seg), []).append(seg)
+    return list(out.values())
+
+
+def _rename(p: Persona, naming: tuple) -> None:
+    channel, age_word, high_value, female, candidates, extras = naming
+    p.naming = PersonaName(
+        channel=channel,
+        age=age_word,
+        high_value=high_value,
+        female=female,
+        extras=[(k, f) for _, _, k, f in candidates[:extras]],
+        first=p.naming.first if p.naming is not None else p.segment,
+    )
+
+
 def _unique_names(
     personas: list[Persona],
     naming: dict[int, tuple],
-    language: str,
     features: pd.DataFrame | None = None,
     lab: np.ndarray | None = None,
 ) -> None:
     """Give segments that share a name their next most distinctive trait, until names differ;
     segments still alike against everyone get the trait that sets each apart from the others
-    sharing its name (the segment code only when nothing does)."""
+    sharing its name (the segment code only when nothing does). Names are compared in every
+    supported language: a persona has the same traits in all of them."""
     by_seg = {p.segment: p for p in personas if not p.suppressed}
     for _ in range(12):
-        groups: dict[str, list[int]] = {}
-        for seg, p in by_seg.items():
-            groups.setdefault(p.name, []).append(seg)
-        clashes = [segs for segs in groups.values() if len(segs) > 1]
+        clashes = _clashes(by_seg)
         if not clashes:
             return
         progressed = False
@@ -312,23 +402,13 @@ def _unique_names(
                 extras += 1
                 progressed = True
                 naming[seg] = (channel, age_word, high_value, female, candidates, extras)
-                p = by_seg[seg]
-                p.name = _full_name(
-                    channel,
-                    age_word,
-                    high_value,
-                    [(k, f) for _, _, k, f in candidates[:extras]],
-                    female,
-                    language,
-                )
-                p.traits.append(candidates[extras - 1][1])
+                _rename(by_seg[seg], naming[seg])
+                by_seg[seg].traits.append(candidates[extras - 1][1])
         if not progressed:
             break
-    groups = {}
-    for seg, p in by_seg.items():
-        groups.setdefault(p.name, []).append(seg)
+    clashes = _clashes(by_seg)
     if features is not None and lab is not None:
-        for segs in [s for s in groups.values() if len(s) > 1]:
+        for segs in clashes:
             # out of traits against everyone: each against the others that share its name
             among = np.isin(lab, segs)
             part = features.loc[among]
@@ -351,16 +431,9 @@ def _unique_names(
                     high_value = False
                     chosen = [own[0], *candidates[:extras]]
                 naming[seg] = (channel, age_word, high_value, female, chosen, len(chosen))
-                p = by_seg[seg]
-                p.name = _full_name(
-                    channel, age_word, high_value, [(k, f) for _, _, k, f in chosen], female,
-                    language,
-                )  # fmt: skip
-                p.traits.append(f"{own[0][1]}:among")
-        groups = {}
-        for seg, p in by_seg.items():
-            groups.setdefault(p.name, []).append(seg)
-    for segs in groups.values():
-        if len(segs) > 1:  # out of traits: the segment code tells them apart
-            for seg in segs:
-                by_seg[seg].name = f"{by_seg[seg].name} · {by_seg[seg].code}"
+                _rename(by_seg[seg], naming[seg])
+                by_seg[seg].traits.append(f"{own[0][1]}:among")
+        clashes = _clashes(by_seg)
+    for segs in clashes:  # out of traits: the segment code tells them apart
+        for seg in segs:
+            by_seg[seg].naming.code = by_seg[seg].code

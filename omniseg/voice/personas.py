@@ -24,6 +24,13 @@ of at least 0.5): "Lapsed customer", "Young high-value customer". Names are uniq
 segments would get the same name each adds its next most distinctive trait, with no "(2)"
 suffix (the segment code is appended only if they run out of traits).
 ``Persona.traits`` lists the traits of the name as language-free codes (``"recency:lapsed"``).
+
+Personas are computed without a language: each statement is a catalog key with its figures and
+codes (:class:`~omniseg.voice.persona_model.Statement`) and the name the facts it is built from
+(:class:`~omniseg.voice.persona_names.PersonaName`); the cards, the table and ``personas.json``
+word them in the language asked for (``persona.to_html("es")``, ``persona.name_text("es")``,
+:func:`~omniseg.voice.persona_cards.persona_cards_html`), so switching a report's language
+never means recomputing.
 Cards list only channels the segment uses (at least 1 % of its customers), and no channel lines
 at all when the data has one channel.
 
@@ -51,10 +58,6 @@ import pandas as pd
 from omniseg._checks import check_int
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import (
-    check_language,
-    format_percent,
-)
 from omniseg.voice.persona_evidence import (
     _attitude_effects,
     _attitudes,
@@ -67,10 +70,9 @@ from omniseg.voice.persona_evidence import (
     _themes,
     _who,
 )
-from omniseg.voice.persona_model import Persona, _t
+from omniseg.voice.persona_model import Figure, Persona, Statement
 from omniseg.voice.persona_names import (
-    FIRST_NAMES,
-    _full_name,
+    PersonaName,
     _signature_channel,
     _trait_candidates,
     _unique_names,
@@ -88,7 +90,6 @@ def build_personas(
     respondent_segments: pd.Series | None = None,
     themes: Any = None,
     interview_segments: pd.Series | None = None,
-    language: str = "en",
     min_customers: int = 10,
     min_respondents: int = 5,
     survey_weights: pd.Series | None = None,
@@ -111,7 +112,6 @@ def build_personas(
         Interview themes, for goals/frustrations and quotes.
     interview_segments : Series, optional
         Segment of each interview (index ``interview_id``).
-    language : {"en", "es"}
     min_customers, min_respondents : int
         Privacy and honesty thresholds.
     survey_weights : Series, optional
@@ -123,8 +123,8 @@ def build_personas(
     Returns
     -------
     list of Persona
+        Language-free: worded by their presentation methods (``to_html``, ``name_text``...).
     """
-    language = check_language(language)
     min_customers = check_int(min_customers, "min_customers", "build_personas", 1)
     min_respondents = check_int(min_respondents, "min_respondents", "build_personas", 1)
     labels = segmentation.labels.reindex(features.index)
@@ -136,9 +136,7 @@ def build_personas(
     lab = labels.to_numpy(dtype=int)
     sizes = segmentation.sizes.set_index("segment")
     conf = segmentation.confidence
-    survey_part = _survey_evidence(
-        survey, codebook, labels, respondent_segments, language, survey_weights
-    )
+    survey_part = _survey_evidence(survey, codebook, labels, respondent_segments, survey_weights)
     theme_part = _theme_evidence(themes, interview_segments)
     ages = features["age"].astype("float64") if "age" in features else None
     overall_rpc = (
@@ -163,13 +161,10 @@ def build_personas(
                 Persona(
                     segment=seg,
                     code=code,
-                    name=code,
-                    first_name="",
-                    language=language,
                     customers=n,
                     share=share,
                     suppressed=True,
-                    notes=[_t("suppressed", language, m=min_customers)],
+                    notes=[Statement("suppressed", {"m": min_customers})],
                 )
             )
             continue
@@ -191,7 +186,7 @@ def build_personas(
             for c in _trait_candidates(
                 features,
                 mask,
-                _attitude_effects(survey_part, seg, min_respondents, language),
+                _attitude_effects(survey_part, seg, min_respondents),
                 attributes,
             )
             if c[1].split(":")[0] not in covered
@@ -201,23 +196,19 @@ def build_personas(
         traits = [f"channel:{channel}"] if channel else []
         traits += [f"age:{age_word}"] if age_word else []
         traits += ["value:high"] if high_value else []
-        name = _full_name(
-            channel,
-            age_word,
-            high_value,
-            [(k, f) for _, _, k, f in candidates[:extras]],
-            female,
-            language,
+        name = PersonaName(
+            channel=channel,
+            age=age_word,
+            high_value=high_value,
+            female=female,
+            extras=[(k, f) for _, _, k, f in candidates[:extras]],
+            first=seg,  # the first name is picked by segment number
         )
         traits += [c for _, c, _, _ in candidates[:extras]]
-        names = FIRST_NAMES[language]["female" if female else "male"]
-        first = names[seg % len(names)]
         p = Persona(
             segment=seg,
             code=code,
-            name=name,
-            first_name=first,
-            language=language,
+            naming=name,
             customers=n,
             share=share,
             revenue_share=_float(sizes.loc[seg, "revenue_share"]),
@@ -226,17 +217,17 @@ def build_personas(
             signature_channel=channel,
             traits=traits,
         )
-        _who(p, features, mask, ages, female_share, language)
-        _behaviour(p, features, mask, overall_rpc, language, n_data_channels)
+        _who(p, features, mask, ages, female_share)
+        _behaviour(p, features, mask, overall_rpc, n_data_channels)
         if n_data_channels != 1:  # one channel in the data: nothing to say about channels
-            _channels(p, features, mask, language)
+            _channels(p, features, mask)
         border = float(conf["borderline"].to_numpy()[mask].mean())
         if border >= 0.15:
-            p.notes.append(_t("borderline", language, share=format_percent(border, language)))
-        _attitudes(p, survey_part, seg, min_respondents, language)
-        _themes(p, theme_part, seg, language)
+            p.notes.append(Statement("borderline", {"share": Figure(border, "percent")}))
+        _attitudes(p, survey_part, seg, min_respondents)
+        _themes(p, theme_part, seg)
         personas.append(p)
-    _unique_names(personas, naming, language, features, lab)
+    _unique_names(personas, naming, features, lab)
     return personas
 
 

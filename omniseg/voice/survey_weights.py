@@ -399,6 +399,7 @@ def report_survey_weights(
     output_dir: str | Path | None = None,
     personas: Sequence[Any] | None = None,
     links: pd.DataFrame | None = None,
+    language: str = "en",
 ) -> SurveyWeighting | None:
     """The survey weights of a report run (``None`` without a survey and codebook).
 
@@ -420,6 +421,8 @@ def report_survey_weights(
     links : DataFrame, optional
         The respondents' segments when the caller has already placed them
         (:func:`omniseg.voice.link_respondents` of this segmentation); default: placed here.
+    language : {"en", "es"}
+        The language of the personas' first names in the segment names.
 
     Returns
     -------
@@ -436,7 +439,7 @@ def report_survey_weights(
     for persona in personas or []:
         if not getattr(persona, "suppressed", False):
             names[persona.segment] = (
-                f"{names.get(persona.segment, persona.code)} · {persona.first_name}"
+                f"{names.get(persona.segment, persona.code)} · {persona.first_name_text(language)}"
             )
     weighting = weight_to_customers(
         survey, features, segmentation.labels, links, segment_names=names
