@@ -278,7 +278,9 @@ class Persona:
         return persona_cards_html([self], language)
 
     def _repr_html_(self) -> str:
-        return self.to_html("en")
+        from omniseg.report.display_options import display_language
+
+        return self.to_html(display_language())
 
 
 def _json(v: Any) -> Any:
