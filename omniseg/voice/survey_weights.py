@@ -318,7 +318,9 @@ def weight_to_customers(
     counts = sample["segment"].value_counts().reindex(codes, fill_value=0)
     empty = [names[c] for c in codes if counts[c] == 0]
     if empty:
-        notes.append(("survey_weights.no_respondents", {"categories": ", ".join(empty), "n": len(empty)}))
+        notes.append(
+            ("survey_weights.no_respondents", {"categories": ", ".join(empty), "n": len(empty)})
+        )
     present = base_share[counts > 0]
     if len(present):
         margins["segment"] = present / present.sum()
