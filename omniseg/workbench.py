@@ -144,7 +144,8 @@ class Workbench:
     >>> wb = omniseg.Workbench(omniseg.load_demo(), language="es")  # doctest: +SKIP
     >>> wb.segments  # the Segmentation, shown with its sizes  # doctest: +SKIP
     >>> wb.personas  # persona cards  # doctest: +SKIP
-    >>> wb.channel_plan.top(3)  # doctest: +SKIP
+    >>> wb.channel_plan  # channels ranked per segment, in the workbench language  # doctest: +SKIP
+    >>> wb.channel_plan.top_table(3, language="es")  # doctest: +SKIP
     >>> wb.report("reports/demo").report_path  # doctest: +SKIP
     PosixPath('.../reports/demo/report.html')
     """

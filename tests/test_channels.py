@@ -67,7 +67,10 @@ def test_two_out_of_three_does_not_outrank_four_hundred_out_of_a_thousand():
     # and with the default evidence threshold the 3-customer channel is flagged as thin
     plan = channel_plan(metrics.reset_index())
     assert bool(plan.table.set_index("channel").loc["app", "thin"])
-    assert "Too little evidence (3 engaged" in plan.table.set_index("channel").loc["app", "reason"]
+    assert (
+        "Too little evidence (3 engaged"
+        in plan.to_frame().set_index("channel").loc["app", "reason"]
+    )
 
 
 def test_score_is_weighted_mean_of_components_normalised_to_the_best():
@@ -90,7 +93,7 @@ def test_sensitivity_detects_a_close_call():
     # web: (1 + 2/4.8)/2 = 0.708; email: (0.5 + 1)/2 = 0.75; reach weight x1.2:
     # web (1.2 + 0.417)/2.2 = 0.735 > email (0.6 + 1)/2.2 = 0.727
     sens = plan.sensitivity.iloc[0]
-    assert sens["top"] == "email" and not sens["stable"] and sens["alternatives"] == "web"
+    assert sens["top"] == "email" and not sens["stable"] and sens["alternatives"] == ("web",)
 
 
 def test_parameter_errors():
@@ -147,7 +150,7 @@ def demo_plan(demo_pipeline):
     # (tests/conftest.py); the plan reads only the labels, the same with or without the profile
     _, features, seg = demo_pipeline
     metrics = channel_metrics(features, seg.labels)
-    plan = channel_plan(metrics, features=features, labels=seg.labels, language="es")
+    plan = channel_plan(metrics, features=features, labels=seg.labels)
     return features, seg, plan
 
 
@@ -163,7 +166,7 @@ def test_demo_planted_best_channel_first_and_worst_not_in_top_three(demo_plan):
         assert ranks[planted.loc[name, "best_channel"]] == 1, name
         assert ranks[planted.loc[name, "worst_channel"]] > 3, name
     assert plan.sensitivity["stable"].all()
-    top = plan.top(3)
+    top = plan.top_table(3, language="es")
     assert len(top) == 3 * len(mapping)
     reasons = " ".join(top.iloc[:, 5])
     assert "IC 90 %" in reasons and "," in reasons  # Spanish, decimal comma
@@ -180,18 +183,23 @@ def test_demo_channel_plan_csv(demo_plan, tmp_path):
 
 
 def test_demo_journey_patterns_follow_the_planted_segments(demo_plan):
-    from omniseg.channels.gaps import journey_patterns
+    from omniseg.channels.gaps import journey_patterns, patterns_table
 
     features, seg, _ = demo_plan
     truth = pd.read_csv(TRUTH / "customers.csv").set_index("customer_id")["segment"]
     common = seg.labels.index.intersection(truth.index)
     mapping = pd.crosstab(truth[common], seg.labels[common]).idxmax(axis=1)
-    table = journey_patterns(features, seg.labels).set_index("Segment")
+    patterns = journey_patterns(features, seg.labels)
+    table = patterns.set_index("segment")
+    assert table["ropo_purchases"].idxmax() == mapping["ropo"]
+    assert table["contact_after_web"].idxmax() == mapping["service_reliant"]
+    # the same numbers, worded for the report
+    shown = patterns_table(patterns).set_index("Segment")
 
     def pct(col: str) -> pd.Series:
-        return table[col].str.rstrip("%").astype(float)
+        return shown[col].str.rstrip("%").astype(float)
 
-    ropo = pct("Web research, store purchase")
-    calls = pct("Call/chat after web visit")
-    assert ropo.idxmax() == str(mapping["ropo"])
-    assert calls.idxmax() == str(mapping["service_reliant"])
+    assert pct("Web research, store purchase").idxmax() == str(mapping["ropo"])
+    assert pct("Call/chat after web visit").idxmax() == str(mapping["service_reliant"])
+    es = patterns_table(patterns, "es")
+    assert es.columns[0] == "Segmento" and es.iloc[0, 1].endswith("%")

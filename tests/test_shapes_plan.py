@@ -108,7 +108,7 @@ def test_single_channel_plan_ranks_exactly_that_channel(single):
     assert t["score"].isna().all()  # nothing to compare: no score
     assert all(
         r.endswith("It is the only channel this segment uses: there is nothing to compare it with.")
-        for r in t["reason"]
+        for r in plan.reason_texts()
     )
     assert plan.absent_channels == NOT_WEB
     assert plan.not_in_data_text() == (
@@ -120,7 +120,7 @@ def test_single_channel_plan_ranks_exactly_that_channel(single):
     assert frame["channel"].tolist() == ["web"] * 3 + list(NOT_WEB)  # listed once each
     assert frame["segment"].iloc[:3].tolist() == [0, 1, 2]
     assert frame["segment"].iloc[3:].isna().all() and frame["rank"].iloc[3:].isna().all()
-    top = plan.top(3)
+    top = plan.top_table(3)
     assert top["Channel"].tolist() == ["Web", "Web", "Web"]
     assert top["Priority score"].tolist() == ["–", "–", "–"]
     lists = activation_lists(plan, labels)
@@ -218,11 +218,12 @@ def test_a_channel_a_segment_never_uses_is_never_ranked():
         assert np.isnan(t.loc[(1, "app"), "rank"]) and np.isnan(t.loc[(1, "app"), "score"])
         assert t.loc[(1, "web"), "rank"] == 1
         assert sorted(t.loc[0, "rank"].tolist()) == [1.0, 2.0]
-    assert t.loc[(1, "app"), "reason"] == (
+    reasons = plan.to_frame(include_absent=False).set_index(["segment", "channel"])["reason"]
+    assert reasons.loc[(1, "app")] == (
         "0% of this segment uses App (0 customers): an untested option, not a recommendation."
     )
     assert set(plan.sensitivity.set_index("segment").loc[1, ["top"]]) == {"web"}
-    top = plan.top(3)
+    top = plan.top_table(3)
     assert top["Channel"].tolist() == ["Web", "App", "Web", "App"]
     assert top["Rank"].tolist() == ["1", "2", "1", "–"]
     assert top["Why"].iloc[3] == "Untested options (the segment barely uses them): App."

@@ -47,7 +47,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         ],
         "journeys": ["JOURNEY_DEFAULTS", "Journeys", "build_journeys"],
         "activation": ["activation_lists"],
-        "gaps": ["gaps_table", "journey_patterns", "omnichannel_gaps"],
+        "gaps": ["gaps_table", "journey_patterns", "omnichannel_gaps", "patterns_table"],
         "metrics": ["channel_metrics", "data_channels", "shrunk_rate"],
         "plan": ["DEFAULT_WEIGHTS", "ChannelPlan", "channel_plan", "channel_text"],
         "plan_report": ["report_channel_plan", "report_section"],

@@ -3,8 +3,8 @@
 :func:`omnichannel_gaps` finds, per segment, the channels rated best and worst by the customers
 who use several (the gap between them), and :func:`gaps_table` shows them;
 :func:`journey_patterns` summarises multichannel use and journeys (ROPO, showrooming, contact
-after the web) per segment. Both return a :class:`~omniseg.channels.NotApplicable` with one
-channel in the data.
+after the web) per segment, and :func:`patterns_table` shows them. Both return a
+:class:`~omniseg.channels.NotApplicable` with one channel in the data.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from omniseg.report.i18n import (
     format_percent,
 )
 
-__all__ = ["gaps_table", "journey_patterns", "omnichannel_gaps"]
+__all__ = ["gaps_table", "journey_patterns", "omnichannel_gaps", "patterns_table"]
 
 
 def gaps_table(gaps: pd.DataFrame, language: str = "en") -> pd.DataFrame | Any:
@@ -147,20 +147,26 @@ def journey_patterns(
     features: pd.DataFrame,
     labels: pd.Series,
     *,
-    language: str = "en",
     segment_names: Mapping[Any, str] | None = None,
-) -> pd.DataFrame:
-    """Cross-channel patterns per segment, formatted for the report.
+) -> pd.DataFrame | NotApplicable:
+    """Cross-channel patterns per segment (numbers; :func:`patterns_table` words them).
 
     Per segment: share of customers using 2+ channels and their revenue per customer against
     single-channel customers of the segment; share of customers who researched on the web and
     bought in a store (ROPO), visited a store and bought online (showrooming), and phoned or
     chatted after a web visit (columns of :func:`omniseg.features.build_features`).
 
-    With one channel in the data a :class:`~omniseg.channels.NotApplicable` (reason
-    ``"one_channel"``) instead: nobody can use two channels.
+    Returns
+    -------
+    DataFrame
+        One row per segment: ``segment``, ``segment_name`` and, where the feature table has
+        what they need, ``multichannel_share``, ``multichannel_revenue``,
+        ``single_channel_revenue`` (NaN when every customer of the segment is multichannel),
+        ``ropo_purchases``, ``showrooming_purchases``, ``contact_after_web`` (shares of the
+        segment's customers). With one channel in the data a
+        :class:`~omniseg.channels.NotApplicable` (reason ``"one_channel"``) instead: nobody
+        can use two channels.
     """
-    lang = check_language(language)
     present = _present_channels(features)
     if present is not None and len(present) < 2:
         return NotApplicable("patterns", "one_channel", tuple(present))
@@ -170,17 +176,46 @@ def journey_patterns(
         part = features.loc[(lab == seg).to_numpy()]
         omni = part["omnichannel"].astype(bool) if "omnichannel" in part else None
         money = part["monetary"].astype("float64").fillna(0) if "monetary" in part else None
-        row = {_t("segment", lang): str((segment_names or {}).get(seg, seg))}
+        row: dict[str, Any] = {
+            "segment": seg,
+            "segment_name": str((segment_names or {}).get(seg, seg)),
+        }
         if omni is not None:
-            row[_t("pat.multi", lang)] = format_percent(float(omni.mean()), lang, 0)
+            row["multichannel_share"] = float(omni.mean())
             if money is not None:
-                row[_t("pat.multi_value", lang)] = format_money(float(money[omni].mean()), lang)
-                row[_t("pat.single_value", lang)] = (
-                    format_money(float(money[~omni].mean()), lang) if (~omni).any() else "–"
+                row["multichannel_revenue"] = float(money[omni].mean()) if omni.any() else np.nan
+                row["single_channel_revenue"] = (
+                    float(money[~omni].mean()) if (~omni).any() else np.nan
                 )
-        for col in ("ropo_purchases", "showrooming_purchases", "contact_after_web"):
+        for col in _PATTERN_SHARES:
             if col in part:
-                share = float((part[col].astype("float64").fillna(0) > 0).mean())
-                row[_t(f"pat.{col}", lang)] = format_percent(share, lang, 0)
+                row[col] = float((part[col].astype("float64").fillna(0) > 0).mean())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+_PATTERN_SHARES = ("ropo_purchases", "showrooming_purchases", "contact_after_web")
+
+
+def patterns_table(patterns: pd.DataFrame | NotApplicable, language: str = "en") -> Any:
+    """:func:`journey_patterns` with translated headers and formatted numbers (the
+    :class:`~omniseg.channels.NotApplicable` itself when the patterns do not apply)."""
+    lang = check_language(language)
+    if isinstance(patterns, NotApplicable):
+        return patterns
+
+    def money(v: float) -> str:
+        return "–" if not np.isfinite(v) else format_money(v, lang)
+
+    out = pd.DataFrame({_t("segment", lang): patterns["segment_name"].astype(str)})
+    if "multichannel_share" in patterns:
+        out[_t("pat.multi", lang)] = [
+            format_percent(v, lang, 0) for v in patterns["multichannel_share"]
+        ]
+    if "multichannel_revenue" in patterns:
+        out[_t("pat.multi_value", lang)] = [money(v) for v in patterns["multichannel_revenue"]]
+        out[_t("pat.single_value", lang)] = [money(v) for v in patterns["single_channel_revenue"]]
+    for col in _PATTERN_SHARES:
+        if col in patterns:
+            out[_t(f"pat.{col}", lang)] = [format_percent(v, lang, 0) for v in patterns[col]]
+    return out

@@ -26,7 +26,8 @@ For each segment x channel, :func:`~omniseg.channels.metrics.channel_metrics` me
 the segment (divided by the best channel's value, so 1 = the segment's best on that component)
 and combined with documented, adjustable weights (:data:`DEFAULT_WEIGHTS`; components without
 data drop out and the rest are renormalised). Each channel gets a **role** (acquire / convert /
-retain / serve, rules in :func:`_role`), a **reason** in English or Spanish citing the numbers,
+retain / serve, rules in :func:`_role`), a **reason** citing the numbers (worded in the
+language asked for when the plan is shown: :meth:`ChannelPlan.reason_texts`),
 and a flag when its evidence is thin (fewer than ``min_engaged`` engaged customers): thin
 channels are listed after the confident ones instead of being ranked confidently. A
 **sensitivity** check moves each weight ±20 % and reports whether the top channel changes.
@@ -44,8 +45,10 @@ nothing to compare it with (no score). Attribution, journeys, cross-channel patt
 that do not apply (one channel, no journeys, no purchases) come back as
 :class:`omniseg.channels.NotApplicable` and the report shows one sentence instead.
 
-The report texts (English and Spanish) live in :data:`omniseg.report.i18n.MESSAGES` under the
-``channels.`` prefix; :func:`channel_text` returns the section texts.
+The plan is computed without language: it holds numbers, codes (roles, statuses) and flags.
+Its texts (English and Spanish) live in the catalogs (``omniseg/report/locale``) under the
+``channels.`` prefix and are worded by :meth:`ChannelPlan.top_table`,
+:meth:`ChannelPlan.to_frame`, :meth:`ChannelPlan.plot_scores` and :func:`channel_text`.
 
 This module holds the scored plan (:func:`channel_plan`, :class:`ChannelPlan`); the metrics are
 in :mod:`omniseg.channels.metrics`, the gaps and journey patterns in
@@ -72,6 +75,7 @@ from omniseg.errors import ParameterError
 from omniseg.report import i18n
 from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import (
+    channel_in_sentence,
     channel_label,
     check_language,
     format_money,
@@ -128,19 +132,22 @@ def _role(row: pd.Series, seg_rows: pd.DataFrame, first_share: float) -> str:
 class ChannelPlan:
     """Ranked channels per segment with evidence (see the module docstring).
 
+    The plan holds numbers and codes only; its texts (the reasons, the table for the report,
+    the heat map's title) are worded in the language asked for when it is shown.
+
     Attributes
     ----------
     table : DataFrame
         :func:`channel_metrics` plus ``status`` (``"ranked"``: a channel the segment uses;
         ``"untested"``: one it barely uses, never ranked), ``score``, the normalised components
         ``c_<name>``, ``rank`` (1 = invest first; thin channels after confident ones; missing
-        for untested channels), ``thin``, ``role``, ``reason``.
+        for untested channels), ``thin``, ``only_channel`` (the segment's one ranked channel),
+        ``role``.
     weights : dict
         The weights used (after dropping components without data).
     sensitivity : DataFrame
         Per segment: the top channel, and the top channel when each weight moves ±20 %.
     segment_names : dict
-    language : str
     absent_channels : tuple of str
         Canonical channels with no interactions at all in the data: not ranked, listed once.
     """
@@ -149,16 +156,26 @@ class ChannelPlan:
     weights: dict[str, float]
     sensitivity: pd.DataFrame
     segment_names: dict = field(default_factory=dict)
-    language: str = "en"
     absent_channels: tuple[str, ...] = ()
 
     def name(self, seg: Any) -> str:
         return str(self.segment_names.get(seg, seg))
 
-    def to_frame(self, *, include_absent: bool = True) -> pd.DataFrame:
+    def reason_texts(self, language: str = "en") -> pd.Series:
+        """Why each channel of :attr:`table` ranks where it does, one sentence per row (same
+        index as the table), in ``language``."""
+        lang = check_language(language)
+        return pd.Series(
+            [_reason(r, lang) for _, r in self.table.iterrows()],
+            index=self.table.index,
+            dtype="object",
+        )
+
+    def to_frame(self, language: str = "en", *, include_absent: bool = True) -> pd.DataFrame:
         """The plan as a tidy table (one row per segment x channel the data has, ranked first,
         then the untested options; with ``include_absent``, one row per channel not in the
-        data, without a segment, ``status == "not_in_data"``)."""
+        data, without a segment, ``status == "not_in_data"``); ``reason`` in ``language``."""
+        lang = check_language(language)
         cols = [
             "segment",
             "channel",
@@ -180,14 +197,13 @@ class ChannelPlan:
             "attributed_share",
             "cost_per_contact",
             "roi",
-            "reason",
         ]
         out = self.table[cols].copy()
+        out["reason"] = self.reason_texts(lang)
         out.insert(1, "segment_name", [self.name(s) for s in out["segment"]])
         out = out.sort_values(["segment", "rank"], na_position="last").reset_index(drop=True)
         out["rank"] = out["rank"].astype("Int64")
         if include_absent and self.absent_channels:
-            lang = self.language
             extra = pd.DataFrame(
                 {
                     "channel": list(self.absent_channels),
@@ -205,46 +221,51 @@ class ChannelPlan:
             out["rank"] = out["rank"].astype("Int64")
         return out
 
-    def to_csv(self, path: str | Path) -> Path:
-        """Write ``channel_plan.csv`` atomically."""
-        return atomic_write(path, self.to_frame().set_index("segment").to_csv)
+    def to_csv(self, path: str | Path, language: str = "en") -> Path:
+        """Write ``channel_plan.csv`` atomically (its ``reason`` column in ``language``)."""
+        frame = self.to_frame(language).set_index("segment")
+        return atomic_write(path, frame.to_csv)
 
-    def not_in_data_text(self, language: str | None = None) -> str:
+    def not_in_data_text(self, language: str = "en") -> str:
         """One sentence listing the channels not in the data ("" when every channel is)."""
-        lang = check_language(language or self.language)
+        lang = check_language(language)
         if not self.absent_channels:
             return ""
         names = ", ".join(channel_label(c, lang) for c in self.absent_channels)
         return _t("not_in_data", lang, channels=names)
 
-    def top(self, n: int = 3) -> pd.DataFrame:
+    def top_table(self, n: int = 3, language: str = "en") -> pd.DataFrame:
         """The ``n`` first channels of each segment, for the report (translated, formatted).
 
         Untested options are listed on one extra row per segment, without a rank; a segment
         that uses none of the data's channels gets one row saying so.
         """
-        lang = self.language
+        lang = check_language(language)
+        reasons = self.reason_texts(lang)
         rows = []
         sens = self.sensitivity.set_index("segment")
         for seg, part in self.table.sort_values(["segment", "rank"]).groupby("segment"):
             ranked = part[part["status"] == "ranked"]
             untested = part[part["status"] == "untested"]
-            for i, r in enumerate(ranked.head(n).itertuples()):
+            for i, (idx, r) in enumerate(ranked.head(n).iterrows()):
                 stable = bool(sens.loc[seg, "stable"]) if seg in sens.index else True
                 if i > 0:
                     verdict = ""
                 elif stable:
                     verdict = _t("yes", lang)
                 else:
-                    verdict = _t("no_changes", lang, alt=sens.loc[seg, "alternatives"])
+                    alternatives = ", ".join(
+                        channel_label(c, lang) for c in sens.loc[seg, "alternatives"]
+                    )
+                    verdict = _t("no_changes", lang, alt=alternatives)
                 rows.append(
                     {
                         _t("segment", lang): self.name(seg) if i == 0 else "",
-                        _t("rank", lang): str(int(r.rank)) + (" *" if r.thin else ""),
-                        _t("channel", lang): channel_label(r.channel, lang),
-                        _t("role", lang): _t(f"role.{r.role}", lang),
-                        _t("score", lang): format_number(r.score, lang, 2),
-                        _t("why", lang): r.reason,
+                        _t("rank", lang): str(int(r["rank"])) + (" *" if r["thin"] else ""),
+                        _t("channel", lang): channel_label(r["channel"], lang),
+                        _t("role", lang): _t(f"role.{r['role']}", lang),
+                        _t("score", lang): format_number(r["score"], lang, 2),
+                        _t("why", lang): reasons[idx],
                         _t("stable", lang): verdict,
                     }
                 )
@@ -268,10 +289,10 @@ class ChannelPlan:
                 )
         return pd.DataFrame(rows)
 
-    def plot_scores(self, *, fig: go.Figure | None = None) -> go.Figure:
+    def plot_scores(self, language: str = "en", *, fig: go.Figure | None = None) -> go.Figure:
         """Heat map of priority scores, segments x channels of the data, best per segment
         marked (untested channels and single-channel segments have no score: "–")."""
-        lang = self.language
+        lang = check_language(language)
         pivot = self.table.pivot(index="segment", columns="channel", values="score")
         channels = [c for c in CANONICAL_CHANNELS if c in pivot.columns]
         pivot = pivot[channels]
@@ -307,8 +328,9 @@ class ChannelPlan:
 
     def _repr_html_(self) -> str:
         from omniseg.report.display import table
+        from omniseg.report.display_options import display_language
 
-        return table(self.top()).data
+        return table(self.top_table(3, display_language())).data
 
 
 def channel_plan(
@@ -319,7 +341,6 @@ def channel_plan(
     weights: Mapping[str, float] | None = None,
     min_engaged: int = 30,
     min_reach: float = 0.01,
-    language: str = "en",
     segment_names: Mapping[Any, str] | None = None,
     absent_channels: Sequence[str] | None = None,
 ) -> ChannelPlan:
@@ -339,7 +360,6 @@ def channel_plan(
     min_reach : float
         A channel used by fewer than this share of the segment *and* by fewer than
         ``min_engaged`` customers (or by nobody in it) is an untested option: not ranked.
-    language : {"en", "es"}
     segment_names : dict, optional
     absent_channels : sequence of str, optional
         Channels not in the data (default: ``metrics.attrs["absent_channels"]``, else the
@@ -348,8 +368,9 @@ def channel_plan(
     Returns
     -------
     ChannelPlan
+        Worded at display time: :meth:`ChannelPlan.top_table`, :meth:`ChannelPlan.to_frame`,
+        :meth:`ChannelPlan.reason_texts` take the language.
     """
-    language = check_language(language)
     w = dict(DEFAULT_WEIGHTS if weights is None else weights)
     unknown = sorted(set(w) - set(DEFAULT_WEIGHTS))
     if unknown:
@@ -380,24 +401,22 @@ def channel_plan(
         table[f"c_{k}"] = col
     first = _first_shares(features, labels)
     n_ranked = table[table["status"] == "ranked"].groupby("segment")["channel"].count()
-    roles, reasons = [], []
+    roles, only = [], []
     for _, r in table.iterrows():
         seg_rows = table[table["segment"] == r["segment"]]
         role = _role(r, seg_rows, first.get((r["segment"], r["channel"]), 0.0))
         if r["status"] == "untested":
             role = "untested"
         roles.append(role)
-        only = r["status"] == "ranked" and int(n_ranked.get(r["segment"], 0)) == 1
-        reasons.append(_reason(r, role, language, only=only))
+        only.append(r["status"] == "ranked" and int(n_ranked.get(r["segment"], 0)) == 1)
     table["role"] = roles
-    table["reason"] = reasons
+    table["only_channel"] = only
     sens = _sensitivity(table, comp, used)
     return ChannelPlan(
         table=table,
         weights=used,
         sensitivity=sens,
         segment_names=dict(segment_names or {}),
-        language=language,
         absent_channels=tuple(absent_channels),
     )
 
@@ -479,10 +498,10 @@ def _first_shares(features: pd.DataFrame | None, labels: pd.Series | None) -> di
     return {(s, c): float(v) for (s, c), v in shares.items()}
 
 
-def _reason(r: pd.Series, role: str, language: str, *, only: bool = False) -> str:
-    ch = channel_label(r["channel"], language)
-    if language == "es":
-        ch = ch.lower() if ch not in ("SMS",) else ch
+def _reason(r: pd.Series, language: str) -> str:
+    """Why a row of the plan ranks where it does (from its numbers, role and flags)."""
+    role = r["role"]
+    ch = channel_in_sentence(r["channel"], language)
     reach = format_percent(r["reach"], language, 0)
     if role == "untested":
         text = _t("untested", language, reach=reach, ch=ch, n=int(r["engaged"]))
@@ -506,7 +525,7 @@ def _reason(r: pd.Series, role: str, language: str, *, only: bool = False) -> st
             text += _t(
                 "reason_value", language, rpc=format_money(r["revenue_per_customer"], language)
             )
-    if only:
+    if r["only_channel"]:
         text += _t("only_channel", language)
     if r["thin"]:
         text += " " + _t("thin", language, n=int(r["engaged"]))
@@ -534,6 +553,6 @@ def _sensitivity(
             "segment": base_top.index,
             "top": base_top.to_numpy(),
             "stable": [not alts[s] for s in base_top.index],
-            "alternatives": [", ".join(sorted(alts[s])) for s in base_top.index],
+            "alternatives": [tuple(sorted(alts[s])) for s in base_top.index],
         }
     )

@@ -13,7 +13,7 @@ import pandas as pd
 from omniseg._checks import bad_parameter
 from omniseg.channels.activation import activation_lists
 from omniseg.channels.applicability import _not_applicable
-from omniseg.channels.gaps import gaps_table, journey_patterns, omnichannel_gaps
+from omniseg.channels.gaps import gaps_table, journey_patterns, omnichannel_gaps, patterns_table
 from omniseg.channels.metrics import channel_metrics
 from omniseg.channels.plan import ChannelPlan, channel_plan, channel_text
 from omniseg.report.i18n import (
@@ -116,12 +116,11 @@ def report_channel_plan(
         features=features,
         labels=labels,
         weights=weights,
-        language=language,
         segment_names=names,
     )
     gaps = omnichannel_gaps(features, labels, segment_names=names)
     if output_dir:
-        plan.to_csv(Path(output_dir) / "channel_plan.csv")
+        plan.to_csv(Path(output_dir) / "channel_plan.csv", check_language(language))
         activation_lists(plan, labels, output_dir=output_dir)
     return plan, journeys, gaps
 
@@ -182,9 +181,9 @@ def report_section(
         out = [head("title", "channel-plan", "lead", level=2)]
         if plan.absent_channels:
             out.append(paragraph(plan.not_in_data_text(lang)))
-        out.append(table(plan.top(3), align="left"))
+        out.append(table(plan.top_table(3, lang), align="left"))
         if plan.table["score"].notna().any():
-            out.append(plan.plot_scores())
+            out.append(plan.plot_scores(lang))
         return out
     if name == "attribution":
         result = attribution_table(journeys)
@@ -205,10 +204,13 @@ def report_section(
             plot_transitions(transition_matrix(journeys), language=lang),
         ]
     if name == "patterns":
-        result = journey_patterns(features, segmentation.labels, language=lang, segment_names=names)
+        result = journey_patterns(features, segmentation.labels, segment_names=names)
         if _not_applicable(result) is not None:
             return [head("pat_title", "journey-patterns", None), *na(result)]
-        return [head("pat_title", "journey-patterns", "pat_lead"), table(result)]
+        return [
+            head("pat_title", "journey-patterns", "pat_lead"),
+            table(patterns_table(result, lang)),
+        ]
     if name == "gaps":
         result = gaps_table(gaps, lang)
         if _not_applicable(result) is not None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.report.catalog import (
     SUPPORTED_LANGUAGES,
     catalog_keys,
@@ -48,6 +49,7 @@ __all__ = [
     "MESSAGES",
     "SUPPORTED_LANGUAGES",
     "catalog_keys",
+    "channel_in_sentence",
     "channel_label",
     "check_language",
     "currency_symbol",
@@ -101,6 +103,25 @@ def channel_label(channel: str, language: str = "en") -> str:
     'Kiosk'
     """
     return _label("channel.", channel, language)
+
+
+def channel_in_sentence(channel: str, language: str = "en") -> str:
+    """A channel's name as written inside a sentence (Spanish writes common nouns in lower
+    case: "usado por el 40 % en la tienda"); the catalog's ``msgctxt "sentence"`` entries.
+
+    A channel the catalog does not name is written as :func:`channel_label` shows it (a
+    brand keeps its capitals).
+
+    Examples
+    --------
+    >>> channel_in_sentence("store", "es"), channel_in_sentence("sms", "es")
+    ('tienda', 'SMS')
+    >>> channel_in_sentence("store", "en")
+    'Store'
+    """
+    if channel in CANONICAL_CHANNELS:
+        return pt("sentence", f"channel.{channel}", language)
+    return channel_label(channel, language)
 
 
 def event_label(event: str, language: str = "en") -> str:
