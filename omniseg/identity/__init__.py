@@ -9,7 +9,15 @@ import lazy_loader as _lazy
 
 __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
-    submodules=["combinations", "graph", "normalise", "origin", "report", "resolver"],
+    submodules=[
+        "combinations",
+        "diagnostics",
+        "graph",
+        "normalise",
+        "origin",
+        "report",
+        "resolver",
+    ],
     submod_attrs={
         "normalise": [
             "COUNTRY_CODES",
@@ -19,6 +27,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "normalise_identifiers",
             "normalise_phone",
         ],
+        "diagnostics": ["explain_identifier", "fit_summary"],
         "graph": ["Links", "link_identifiers"],
         "origin": ["TransformOrigin", "transform_origin", "transform_source"],
         "report": ["identity_lead", "plot_match_rates", "shared_identifiers_table"],

@@ -26,8 +26,9 @@ identifier appears with the others of its person.
 
 The steps live in their own modules: normalisation and hashing in
 :mod:`omniseg.identity.normalise`, the distinct identifier combinations in
-:mod:`omniseg.identity.combinations`, steps 2 to 4 in :mod:`omniseg.identity.graph`, and the
-report's sentence, figure and table in :mod:`omniseg.identity.report`.
+:mod:`omniseg.identity.combinations`, steps 2 to 4 in :mod:`omniseg.identity.graph`, the fit's
+figures and the explanations in :mod:`omniseg.identity.diagnostics`, and the report's sentence,
+figure and table in :mod:`omniseg.identity.report`.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from omniseg.identity.combinations import (
     _combinations,
     _path_key,
 )
+from omniseg.identity.diagnostics import explain_identifier, fit_summary
 from omniseg.identity.graph import link_identifiers
 from omniseg.identity.normalise import (
     KINDS,
@@ -94,7 +96,9 @@ class IdentityResolver:
         (CRM customer id, ``P-…`` for persons unknown to the CRM, ``<NA>`` if unresolved),
         ``in_crm``, ``n_records``.
     shared_identifiers_ : DataFrame
-        Identifiers not used as links: ``kind``, ``masked``, ``n_customers``, ``reason``.
+        Identifiers not used as links: ``kind``, ``masked``, ``n_customers``, ``reason``
+        (a code: ``"crm_rows"``, on the CRM rows of several customers; ``"co_occurrence"``,
+        on records with several customers' identifiers).
     rejected_ : dict
         Kind -> invalid values rejected during normalisation (CRM and interactions together).
     summary_ : dict
@@ -298,7 +302,7 @@ class IdentityResolver:
         self._source_path_ = _path_key(interactions)
         bar.update(1)
         bar.set_postfix_str("summary")
-        self.summary_ = self._summary(combos, channels)
+        self.summary_ = fit_summary(self, combos, channels)
         bar.update(1)
         bar.close()
         return self
@@ -369,9 +373,7 @@ class IdentityResolver:
                     "n_customers": int(
                         links.n_customers[n] if links.is_shared_crm[n] else links.reach[n]
                     ),
-                    "reason": "on several CRM customers"
-                    if links.is_shared_crm[n]
-                    else "appears with several customers' identifiers",
+                    "reason": "crm_rows" if links.is_shared_crm[n] else "co_occurrence",
                 }
             )
         self.shared_identifiers_ = pd.DataFrame(
@@ -559,92 +561,9 @@ class IdentityResolver:
             ``combination:<i>``), ``rows`` (interaction rows with that combination), ``kind``,
             ``identifier`` (masked), ``person_id`` of each identifier on those records.
         """
-        self._check_fitted()
-        norm, _ = self._normalised(pd.DataFrame({kind: pd.Series([value])}))
-        ident = norm[kind].iloc[0]
-        if pd.isna(ident):
-            raise ParameterError(f"{kind} value is not a valid identifier after normalisation.")
-        columns = ["record", "rows", "kind", "identifier", "person_id"]
-        node = self._node_of(kind, ident)
-        if node < 0:
-            return pd.DataFrame(columns=columns)
-        # the records with the identifier and another one: CRM rows first, kind by kind
-        entries = []
-        for block, m, kinds in (
-            ("crm", self._crm_m_, self._crm_kinds_),
-            ("combo", self._combo_m_, self._combo_kinds_),
-        ):
-            hit = ((m == node).any(axis=1)) & ((m >= 0).sum(axis=1) > 1)
-            recs = np.flatnonzero(hit)
-            for j, k in enumerate(kinds):
-                for r in recs[m[recs, j] >= 0]:
-                    entries.append((block, int(r), k, int(m[r, j])))
-        entries = entries[: max_records * 4]
-        labels, rows = [], []
-        for block, r, _k, _n in entries:
-            if block == "crm":
-                labels.append(f"crm:{r}")
-                rows.append(1)
-            else:
-                first_row = self._first_row_
-                labels.append(
-                    f"interaction:{first_row[r]}" if first_row is not None else f"combination:{r}"
-                )
-                rows.append(int(self._weights_[r]))
-        persons = self.identity_map_["person_id"]
-        return pd.DataFrame(
-            {
-                "record": labels,
-                "rows": np.array(rows, dtype="int64"),
-                "kind": [k for _, _, k, _ in entries],
-                "identifier": [
-                    mask_identifier(k, self._node_key(n).split("\x1f", 1)[1])
-                    for _, _, k, n in entries
-                ],
-                "person_id": persons.to_numpy()[[n for *_, n in entries]],
-            },
-            columns=columns,
-        ).reset_index(drop=True)
+        return explain_identifier(self, kind, value, max_records)
 
     # -------------------------------------------------------------------------------- summary
-
-    def _summary(self, combos: pa.Table, channels: list[str]) -> dict[str, Any]:
-        person = self._combo_person_
-        resolved = person >= 0
-        # persons are the CRM's customers first (codes below n_crm), then the unknown ones
-        n_crm = self._n_crm_persons_
-        to_crm = resolved & (person < n_crm)
-        n_rows = self._weights_
-        total = int(n_rows.sum())
-        per_channel = {}
-        for i, ch in sorted(enumerate(channels), key=lambda x: x[1]):
-            rows = combos[f"_ch{i}"].to_numpy().astype("int64")
-            n = int(rows.sum())
-            if n:
-                per_channel[ch] = {
-                    "rows": n,
-                    "matched_crm": float(rows[to_crm].sum() / n),
-                    "resolved": float(rows[resolved].sum() / n),
-                }
-        node_person = self._node_person_
-        sizes = np.bincount(node_person[node_person >= 0], minlength=len(self._persons_))
-        used = np.flatnonzero(sizes)
-        sizes = np.sort(sizes[used])[::-1]
-        return {
-            "identifiers": len(node_person),
-            "persons": len(used),
-            "crm_persons_seen": int((used < n_crm).sum()),
-            "unknown_persons": int((used >= n_crm).sum()),
-            "identifiers_per_person": float(sizes.mean()) if len(sizes) else float("nan"),
-            "largest_persons": [int(s) for s in sizes[:5]],
-            "interactions": total,
-            "match_rate_crm": float(n_rows[to_crm].sum() / total) if total else 0.0,
-            "resolved_rate": float(n_rows[resolved].sum() / total) if total else 0.0,
-            "match_rate_by_channel": per_channel,
-            "shared_identifiers": len(self.shared_identifiers_),
-            "conflicts": self.conflicts_,
-            "rejected": dict(self.rejected_),
-        }
 
     def summary(self) -> pd.DataFrame:
         """Match rate per channel: rows, share resolved to a CRM customer, share resolved at all."""

@@ -13,11 +13,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from jinja2 import Environment
 
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import check_language, format_number, format_percent, t
+from omniseg.report.templating import render
 from omniseg.segments.drift_stats import GONE, NEW
 
 __all__ = ["MAX_PSI_REASONS", "DriftReport", "drift_reasons"]
@@ -29,39 +29,6 @@ MAX_PSI_REASONS = 5
 # ------------------------------------------------------------------------------------------
 # the report
 # ------------------------------------------------------------------------------------------
-
-_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-_HTML = _ENV.from_string(
-    """
-<div class="omniseg-drift" style="font-family: sans-serif; font-size: 13px">
-<p><strong>{{ title }}</strong></p>
-<p style="padding: 6px 10px; border-left: 4px solid {{ color }}"><strong>{{ verdict }}</strong></p>
-<p>{{ summary }}</p>
-{% if reasons %}
-<p><strong>{{ reasons_title }}</strong></p>
-<ul>{% for r in reasons %}<li>{{ r }}</li>{% endfor %}</ul>
-{% endif %}
-{% for tbl in tables %}
-<p><strong>{{ tbl.caption }}</strong></p>
-{% if tbl.rows %}
-<table class="os-table" style="border-collapse: collapse">
-<thead><tr>{% for h in tbl.header %}
-<th style="text-align:left; padding: 2px 10px; border-bottom: 1px solid #ccc">{{ h }}</th>
-{% endfor %}</tr></thead>
-<tbody>
-{% for row in tbl.rows %}
-<tr>{% for cell in row %}
-<td style="padding: 2px 10px{% if not loop.first %}; text-align:right{% endif %}">{{ cell }}</td>
-{% endfor %}</tr>
-{% endfor %}
-</tbody></table>
-{% else %}
-<p>{{ tbl.empty }}</p>
-{% endif %}
-{% endfor %}
-</div>
-"""
-)
 
 
 def _json_value(value: Any) -> Any:
@@ -251,7 +218,8 @@ class DriftReport:
         str
         """
         lang = check_language(language)
-        return _HTML.render(
+        return render(
+            "drift_report.html.j2",
             title=t("drift.title", lang),
             verdict=self.verdict_text(lang),
             color="#c0392b" if self.should_refit else "#2e8b57",

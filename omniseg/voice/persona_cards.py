@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from jinja2 import Environment
 
 from omniseg.atomic import atomic_write_text
 from omniseg.report.i18n import (
@@ -25,7 +24,7 @@ from omniseg.report.i18n import (
     format_number,
     format_percent,
 )
-from omniseg.report.paths import TEMPLATES_DIR
+from omniseg.report.templating import render
 from omniseg.voice.persona_model import Persona, _t, _texts
 from omniseg.voice.personas import build_personas
 
@@ -33,10 +32,6 @@ __all__ = ["persona_cards_html", "personas_table", "report_personas", "write_per
 
 
 # ---------------------------------------------------------------------- output
-
-
-#: The persona cards template (jinja2, rendered with autoescape).
-_CARD_TEMPLATE = TEMPLATES_DIR / "persona_cards.html.j2"
 
 
 def persona_cards_html(personas: Sequence[Persona], language: str = "en") -> str:
@@ -57,9 +52,8 @@ def persona_cards_html(personas: Sequence[Persona], language: str = "en") -> str
     language = check_language(language)
     if not personas:
         return ""
-    env = Environment(autoescape=True)
-    template = env.from_string(_CARD_TEMPLATE.read_text(encoding="utf-8"))
-    return template.render(
+    return render(
+        "persona_cards.html.j2",
         personas=personas,
         language=language,
         colors=SEGMENT_COLORS,
