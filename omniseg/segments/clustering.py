@@ -1,20 +1,33 @@
-"""Helpers of the clustering methods :class:`~omniseg.segments.segmenter.Segmenter` fits.
+"""The clustering methods :class:`~omniseg.segments.segmenter.Segmenter` fits, and their helpers.
 
-Nearest centres, the data and measurement models of a latent class fit (StepMix), the
+:func:`_fit_method` fits one method (k-means, Gaussian mixture, Ward on a sample, latent class)
+behind one interface (:class:`_Fitted`: ``predict``, ``proba``, ``bic``); :func:`_stability_pair`
+is one stability refit pair (ARI between two 80 % subsample fits). Nearest centres, the data
+and measurement models of a latent class fit (StepMix), the
 Calinski-Harabasz index, rows of a mixed basis, the thread limit of small fits and the seeds
 derived from ``random_state``.
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import calinski_harabasz_score
+from sklearn.cluster import AgglomerativeClustering, KMeans
+from sklearn.metrics import adjusted_rand_score, calinski_harabasz_score
+from sklearn.mixture import GaussianMixture
+
+from omniseg.errors import ParameterError
 
 # building blocks of this stage's other modules, imported by name; nothing here is public
 __all__ = []
 
+#: The clustering methods :class:`~omniseg.segments.segmenter.Segmenter` offers.
+METHODS: tuple[str, ...] = ("kmeans", "gmm", "ward", "latent_class")
+#: Subsample share of each stability refit.
+_STABILITY_FRACTION = 0.8
 #: Fits on at most this many rows run single-threaded (see :func:`thread_limit`).
 _SINGLE_THREAD_ROWS = 50_000
 
@@ -95,3 +108,111 @@ def thread_limit(n_rows: int) -> Any:
 def derived_seed(*parts: int) -> int:
     """A seed derived from ``parts`` (the same parts always give the same seed)."""
     return int(np.random.SeedSequence([int(p) for p in parts]).generate_state(1)[0])
+
+
+class _Fitted:
+    """A fitted clustering of one method with a common interface."""
+
+    def __init__(self, method: str, model: Any, centers: np.ndarray | None) -> None:
+        self.method = method
+        self.model = model
+        self.centers = centers
+
+    def predict(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
+        if self.method == "latent_class":
+            return self.model.predict(latent_class_data(mixed))
+        if self.centers is not None:
+            return nearest_centres(X, self.centers)[0]
+        return self.model.predict(X)
+
+    def proba(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
+        if self.method == "latent_class":
+            return self.model.predict_proba(latent_class_data(mixed))
+        return self.model.predict_proba(X)
+
+    def bic(self, X: np.ndarray, mixed: tuple | None = None) -> float:
+        if self.method == "latent_class":
+            return float(self.model.bic(latent_class_data(mixed)))
+        if self.method == "gmm":
+            return float(self.model.bic(X))
+        return float("nan")
+
+
+def _fit_method(
+    method: str,
+    X: np.ndarray,
+    k: int,
+    seed: int,
+    *,
+    n_init: int,
+    params: Mapping[str, Any],
+    mixed: tuple | None = None,
+    ward_sample: int = 5000,
+) -> tuple[_Fitted, np.ndarray]:
+    """Fit one clustering; returns it and the labels of ``X``."""
+    if method == "kmeans":
+        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, **params).fit(X)
+        return _Fitted(method, model, model.cluster_centers_), model.labels_.astype(int)
+    if method == "gmm":
+        kw = {"covariance_type": "tied", "reg_covar": 1e-4, **params}
+        model = GaussianMixture(n_components=k, n_init=n_init, random_state=seed, **kw).fit(X)
+        return _Fitted(method, model, None), model.predict(X).astype(int)
+    if method == "ward":
+        rng = np.random.default_rng(seed)
+        idx = (
+            np.sort(rng.choice(len(X), ward_sample, replace=False))
+            if len(X) > ward_sample
+            else np.arange(len(X))
+        )
+        sub = AgglomerativeClustering(n_clusters=k, linkage="ward", **params).fit_predict(X[idx])
+        centers = np.vstack([X[idx][sub == c].mean(axis=0) for c in range(k)])
+        return _Fitted(method, None, centers), nearest_centres(X, centers)[0]
+    if method == "latent_class":
+        from stepmix.stepmix import StepMix
+
+        kw = {"abs_tol": 1e-6, "max_iter": 300, **params}
+        model = StepMix(
+            n_components=k,
+            measurement=latent_class_measurement(mixed),
+            n_init=n_init,
+            random_state=seed,
+            verbose=0,
+            progress_bar=0,
+            **kw,
+        )
+        data = latent_class_data(mixed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence notes: BIC and stability show fit
+            model.fit(data)
+        return _Fitted(method, model, None), model.predict(data).astype(int)
+    raise ParameterError(f"Unknown method {method!r}. Choose one of {list(METHODS)}.")
+
+
+def _stability_pair(
+    method: str,
+    X: np.ndarray,
+    mixed: tuple | None,
+    k: int,
+    seeds: tuple[int, int],
+    params: Mapping[str, Any],
+    ward_sample: int,
+) -> float:
+    """ARI between the labelings of ``X`` by models fitted on two random 80% subsamples."""
+    labelings = []
+    m = max(k + 1, round(_STABILITY_FRACTION * len(X)))
+    with thread_limit(len(X)):
+        for seed in seeds:
+            rng = np.random.default_rng(seed)
+            idx = np.sort(rng.choice(len(X), min(m, len(X)), replace=False))
+            fitted, _ = _fit_method(
+                method,
+                X[idx],
+                k,
+                seed,
+                n_init=3,
+                params=params,
+                mixed=take_rows(mixed, idx),
+                ward_sample=ward_sample,
+            )
+            labelings.append(fitted.predict(X, mixed))
+    return float(adjusted_rand_score(*labelings))

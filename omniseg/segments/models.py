@@ -56,7 +56,7 @@ ALLOWED_TYPES: frozenset[str] = frozenset(
         "numpy.dtype",
         "omniseg.segments.basis.SegmentationBasis",
         "omniseg.segments.segmenter.Segmenter",
-        "omniseg.segments.segmenter._Fitted",
+        "omniseg.segments.clustering._Fitted",
         "omniseg.segments.typing_tool.TypingTool",
         "sklearn.tree._tree.Tree",
         "stepmix.stepmix.StepMix",

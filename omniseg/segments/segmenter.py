@@ -40,7 +40,6 @@ same numbering, whatever the clustering's internal order.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -48,13 +47,10 @@ import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClusterMixin, TransformerMixin
-from sklearn.cluster import AgglomerativeClustering, KMeans
 from sklearn.metrics import (
-    adjusted_rand_score,
     davies_bouldin_score,
     silhouette_score,
 )
-from sklearn.mixture import GaussianMixture
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
@@ -62,10 +58,11 @@ from omniseg._checks import bad_parameter, check_int, check_real
 from omniseg.errors import ParameterError
 from omniseg.segments.basis import SegmentationBasis
 from omniseg.segments.clustering import (
+    METHODS,
+    _fit_method,
+    _stability_pair,
     calinski_harabasz,
     derived_seed,
-    latent_class_data,
-    latent_class_measurement,
     nearest_centres,
     take_rows,
     thread_limit,
@@ -73,11 +70,7 @@ from omniseg.segments.clustering import (
 
 __all__ = ["METHODS", "Segmenter", "segment_labels"]
 
-#: The clustering methods :class:`Segmenter` offers.
-METHODS: tuple[str, ...] = ("kmeans", "gmm", "ward", "latent_class")
 _PROBA_METHODS = ("gmm", "latent_class")
-#: Subsample share of each stability refit.
-_STABILITY_FRACTION = 0.8
 _INT_TYPES = (int, np.integer)
 #: Rows the silhouette is computed on (it is quadratic in the rows).
 _SILHOUETTE_SAMPLE = 4000
@@ -86,117 +79,6 @@ _SILHOUETTE_SAMPLE = 4000
 def segment_labels(n: int, language: str = "en") -> list[str]:
     """Display names of segments 0..n-1: ``["S1", "S2", ...]`` (the same in every language)."""
     return [f"S{i + 1}" for i in range(n)]
-
-
-# ---------------------------------------------------------------------- method adapters
-
-
-class _Fitted:
-    """A fitted clustering of one method with a common interface."""
-
-    def __init__(self, method: str, model: Any, centers: np.ndarray | None) -> None:
-        self.method = method
-        self.model = model
-        self.centers = centers
-
-    def predict(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
-        if self.method == "latent_class":
-            return self.model.predict(latent_class_data(mixed))
-        if self.centers is not None:
-            return nearest_centres(X, self.centers)[0]
-        return self.model.predict(X)
-
-    def proba(self, X: np.ndarray, mixed: tuple | None = None) -> np.ndarray:
-        if self.method == "latent_class":
-            return self.model.predict_proba(latent_class_data(mixed))
-        return self.model.predict_proba(X)
-
-    def bic(self, X: np.ndarray, mixed: tuple | None = None) -> float:
-        if self.method == "latent_class":
-            return float(self.model.bic(latent_class_data(mixed)))
-        if self.method == "gmm":
-            return float(self.model.bic(X))
-        return float("nan")
-
-
-def _fit_method(
-    method: str,
-    X: np.ndarray,
-    k: int,
-    seed: int,
-    *,
-    n_init: int,
-    params: Mapping[str, Any],
-    mixed: tuple | None = None,
-    ward_sample: int = 5000,
-) -> tuple[_Fitted, np.ndarray]:
-    """Fit one clustering; returns it and the labels of ``X``."""
-    if method == "kmeans":
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=seed, **params).fit(X)
-        return _Fitted(method, model, model.cluster_centers_), model.labels_.astype(int)
-    if method == "gmm":
-        kw = {"covariance_type": "tied", "reg_covar": 1e-4, **params}
-        model = GaussianMixture(n_components=k, n_init=n_init, random_state=seed, **kw).fit(X)
-        return _Fitted(method, model, None), model.predict(X).astype(int)
-    if method == "ward":
-        rng = np.random.default_rng(seed)
-        idx = (
-            np.sort(rng.choice(len(X), ward_sample, replace=False))
-            if len(X) > ward_sample
-            else np.arange(len(X))
-        )
-        sub = AgglomerativeClustering(n_clusters=k, linkage="ward", **params).fit_predict(X[idx])
-        centers = np.vstack([X[idx][sub == c].mean(axis=0) for c in range(k)])
-        return _Fitted(method, None, centers), nearest_centres(X, centers)[0]
-    if method == "latent_class":
-        from stepmix.stepmix import StepMix
-
-        kw = {"abs_tol": 1e-6, "max_iter": 300, **params}
-        model = StepMix(
-            n_components=k,
-            measurement=latent_class_measurement(mixed),
-            n_init=n_init,
-            random_state=seed,
-            verbose=0,
-            progress_bar=0,
-            **kw,
-        )
-        data = latent_class_data(mixed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence notes: BIC and stability show fit
-            model.fit(data)
-        return _Fitted(method, model, None), model.predict(data).astype(int)
-    raise ParameterError(f"Unknown method {method!r}. Choose one of {list(METHODS)}.")
-
-
-def _stability_pair(
-    method: str,
-    X: np.ndarray,
-    mixed: tuple | None,
-    k: int,
-    seeds: tuple[int, int],
-    params: Mapping[str, Any],
-    ward_sample: int,
-) -> float:
-    """ARI between the labelings of ``X`` by models fitted on two random 80% subsamples."""
-    labelings = []
-    m = max(k + 1, round(_STABILITY_FRACTION * len(X)))
-    with thread_limit(len(X)):
-        for seed in seeds:
-            rng = np.random.default_rng(seed)
-            idx = np.sort(rng.choice(len(X), min(m, len(X)), replace=False))
-            fitted, _ = _fit_method(
-                method,
-                X[idx],
-                k,
-                seed,
-                n_init=3,
-                params=params,
-                mixed=take_rows(mixed, idx),
-                ward_sample=ward_sample,
-            )
-            labelings.append(fitted.predict(X, mixed))
-    return float(adjusted_rand_score(*labelings))
 
 
 # ---------------------------------------------------------------------- estimator
