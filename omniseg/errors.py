@@ -33,6 +33,7 @@ __all__ = [
     "ReportError",
     "RunInterrupted",
     "RunLockedError",
+    "TextCatalogError",
 ]
 
 #: Exit status: a failure of omniseg itself (a report notebook failed on good data).
@@ -73,6 +74,17 @@ class ParameterError(OmnisegError, ValueError, TypeError):
 
 class ModelFileError(OmnisegError, ValueError):
     """A model file cannot be used: missing, damaged, of another kind, or not trusted."""
+
+
+class TextCatalogError(OmnisegError, KeyError):
+    """The text catalog has no text for a key (in a language or a context), or a plural text
+    is worded without its count: a bug in omniseg or in an added catalog, not in the user's data.
+
+    A ``KeyError`` too, as the lookup it stands for.
+    """
+
+    def __str__(self) -> str:  # KeyError would show the message quoted
+        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)

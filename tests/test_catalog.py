@@ -6,6 +6,7 @@ import shutil
 import pytest
 from babel.messages.pofile import read_po, write_po
 
+from omniseg.errors import TextCatalogError
 from omniseg.report import catalog
 from omniseg.report.catalog import (
     SUPPORTED_LANGUAGES,
@@ -57,7 +58,7 @@ def test_t_picks_the_plural_form_from_the_count_field():
         "i.csv: event label outside"
     )
     assert "filas" in t("loader.unknown_customers", "es", src="i.csv", n=1.5)
-    with pytest.raises(KeyError, match="count field 'n'"):
+    with pytest.raises(TextCatalogError, match="count field 'n'"):
         t("survey_weights.missing", "en", variable="age")
     with pytest.raises(ValueError, match="must be a number or a list"):
         t("survey_weights.missing", "en", variable="age", n="1.025")
@@ -67,7 +68,7 @@ def test_context_selects_the_gendered_spanish_word():
     assert pt("female", "persona_name.noun.app", "es") == "Compradora de app"
     assert pt("male", "persona_name.noun.app", "es") == "Comprador de app"
     assert pt("female", "persona_name.noun.app", "en") == "app-first buyer"
-    with pytest.raises(KeyError, match="context 'neuter'"):
+    with pytest.raises(TextCatalogError, match="context 'neuter'"):
         pt("neuter", "persona_name.noun.app", "es")
 
 

@@ -53,6 +53,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "merge_notebooks",
         ],
         "i18n": [
+            "channel_in_sentence",
             "channel_label",
             "check_language",
             "currency_symbol",

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 
 from babel.messages.pofile import read_po
 
-from omniseg.errors import ParameterError
+from omniseg.errors import ParameterError, TextCatalogError
 
 __all__ = [
     "COUNT_COMMENT",
@@ -216,7 +216,10 @@ def _entry(key: str, language: str, context: str | None) -> Entry:
         return _catalog(language).entries[(context, key)]
     except KeyError:
         where = f" (context {context!r})" if context is not None else ""
-        raise KeyError(f"No report text for key {key!r}{where} in language {language!r}.") from None
+        raise TextCatalogError(
+            f"No report text for key {key!r}{where} in language {language!r}. Fix: add the entry "
+            f"to omniseg/report/locale/{language}/LC_MESSAGES/omniseg.po (docs/catalog.md)."
+        ) from None
 
 
 def format_text(
@@ -235,15 +238,16 @@ def format_text(
 
     Raises
     ------
-    KeyError
-        If there is no text for ``key``, or a plural text's count field is not given.
+    TextCatalogError
+        If there is no text for ``key``, or a plural text's count field is not given (a
+        ``KeyError`` too).
     """
     entry = _entry(key, language, context)
     text = entry.forms[0]
     if entry.count is not None:
         source = fields if counts is None else counts
         if entry.count not in source:
-            raise KeyError(f"The text {key!r} needs its count field {entry.count!r}.")
+            raise TextCatalogError(f"The text {key!r} needs its count field {entry.count!r}.")
         index = _catalog(language).plural_index(source[entry.count], key)
         text = entry.forms[index]
     return text.format(**fields) if fields else text
