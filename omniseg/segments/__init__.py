@@ -18,6 +18,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "drift_report",
         "drift_stats",
         "models",
+        "profile_html",
         "profile_stats",
         "profiling",
         "scoring",
