@@ -28,6 +28,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "segmentation_charts",
         "segmentation_report",
         "segmenter",
+        "typing_presentation",
         "typing_questions",
         "typing_rules",
         "typing_tool",
