@@ -11,7 +11,6 @@ and :func:`journey_status` say whether they apply and why not (a language-free r
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import pandas as pd
 
 from omniseg.channels.journeys import Journeys, _journeys_arg, _valid
 from omniseg.report.i18n import channel_label, check_language
+from omniseg.report.templating import render
 
 __all__ = ["NOT_APPLICABLE_REASONS", "NotApplicable", "attribution_status", "journey_status"]
 
@@ -92,7 +92,7 @@ split the purchases between.'
         }
 
     def _repr_html_(self) -> str:
-        return f'<p class="os-lead">{html.escape(self.text())}</p>'
+        return render("blocks/paragraph.html.j2", text=self.text())
 
 
 def _channels_used(j: Journeys) -> tuple[str, ...]:

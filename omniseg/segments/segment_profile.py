@@ -1,7 +1,8 @@
 """The :class:`SegmentProfile` of :func:`~omniseg.segments.profiling.profile_segments`: its
-tables, heat map and HTML, and the plain sentences about its cells (:func:`describe_trait`).
+tables, heat map and the plain sentences about its cells (:func:`describe_trait`).
 
-The statistics it shows are computed in :mod:`omniseg.segments.profile_stats`.
+The statistics it shows are computed in :mod:`omniseg.segments.profile_stats`; its HTML table
+(``SegmentProfile.to_html``) is laid out in :mod:`omniseg.segments.profile_html`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import check_language, format_number, format_percent, t
 
-__all__ = ["COLOUR_LIMIT", "CORRECTION_NAMES", "SegmentProfile", "describe_trait"]
+__all__ = ["CORRECTION_NAMES", "SegmentProfile", "describe_trait"]
 
 #: Display names of the corrections (the same in every language).
 CORRECTION_NAMES: dict[str, str] = {
@@ -50,11 +51,6 @@ _TOP_COLUMNS = (
     "std_diff",
     "p_adjusted",
 )
-#: |standardized difference| at which the heat-map colour is at its deepest.
-COLOUR_LIMIT = 1.0
-
-_BLUE = (33, 102, 172)  # above everyone else
-_RED = (178, 24, 43)  # below everyone else
 
 
 @dataclass
@@ -440,7 +436,8 @@ class SegmentProfile:
         size. Each cell shows the index (the mean when there is none) on a background coloured by
         the standardized difference (blue above everyone else, red below); significant cells are
         bold; hovering shows the sentence of :func:`describe_trait` and the adjusted p-value. The
-        last column gives the per-feature test and effect size.
+        last column gives the per-feature test and effect size. Laid out by
+        :func:`omniseg.segments.profile_html.profile_html`.
 
         Parameters
         ----------
@@ -450,88 +447,15 @@ class SegmentProfile:
         -------
         str
         """
+        from omniseg.segments.profile_html import profile_html
+
         language = check_language(language)
-        worded = self._worded(language)
-        if worded is not self:
-            return worded.to_html(language)
-        esc = html.escape
-        segments = self._segments()
-        head = [
-            f'<th style="text-align:left">{esc(t("profile.feature", language))}</th>',
-            f"<th>{esc(t('profile.everyone', language))}</th>",
-        ]
-        for seg in segments:
-            size = self._size_text(seg, language)
-            small = self.sizes[seg] < self.min_size
-            extra = f"<br><small>{esc(t('profile.not_tested', language))}</small>" if small else ""
-            head.append(
-                f"<th>{esc(self.segment_label(seg))}<br>"
-                f'<small style="font-weight:normal">{esc(size)}</small>{extra}</th>'
-            )
-        head.append(f"<th>{esc(t('profile.test', language))}</th>")
-
-        lookup = {
-            (r["segment"], r["feature"], r["level"] if r["kind"] != "numeric" else None): r
-            for r in self.cells.to_dict("records")
-        }
-        body = []
-        missing_index = False
-        for row in self._rows().itertuples(index=False):
-            level = row.level if row.kind != "numeric" else None
-            label = self._row_label(row.feature, row.level, row.kind, language)
-            first = lookup[(segments[0], row.feature, level)]
-            cells = [
-                f'<th style="text-align:left">{esc(label)}</th>',
-                f"<td>{esc(_value(first['overall_value'], row.kind, language))}</td>",
-            ]
-            for seg in segments:
-                cell = lookup[(seg, row.feature, level)]
-                if _finite(cell["index"]):
-                    shown = format_number(cell["index"], language)
-                else:
-                    shown = _value(cell["value"], row.kind, language)
-                    missing_index = missing_index or _finite(cell["value"])
-                style = _cell_style(cell["std_diff"], bool(cell["significant"]))
-                title = esc(self._cell_text(cell, seg, language), quote=True)
-                cells.append(f'<td style="{style}" title="{title}">{esc(shown)}</td>')
-            cells.append(f"<td>{esc(self._test_text(row.feature, language))}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-
-        legend = [t("profile.legend", language)]
-        alpha = format_percent(self.alpha, language, digits=_alpha_digits(self.alpha))
-        if self.correction == "none":
-            legend.append(t("profile.legend_sig_none", language, alpha=alpha))
-        else:
-            name = CORRECTION_NAMES[self.correction]
-            legend.append(t("profile.legend_sig", language, alpha=alpha, correction=name))
-        if missing_index:
-            legend.append(t("profile.legend_no_index", language))
-        notes = "".join(f"<li>{esc(note)}</li>" for note in self.note_texts(language))
-        return (
-            '<div class="os-profile">'
-            f"<p><strong>{esc(t('profile.title', language))}</strong></p>"
-            '<table class="os-table os-profile-table" style="border-collapse:collapse">'
-            f"<thead><tr>{''.join(head)}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>"
-            f'<p class="os-lead"><small>{esc(" ".join(legend))}</small></p>'
-            + (f'<ul class="os-list">{notes}</ul>' if notes else "")
-            + "</div>"
-        )
+        return profile_html(self._worded(language), language)
 
     def _repr_html_(self) -> str:
         from omniseg.report.display_options import display_language
 
         return self.to_html(display_language())
-
-    def _test_text(self, feature: object, language: str) -> str:
-        test = self.tests.loc[feature]
-        if test["test"] is None or not _finite(test["p_value"]):
-            return t("profile.not_tested", language)
-        name = "Kruskal-Wallis" if test["test"] == "kruskal" else "χ²"
-        measure = "η²" if test["effect_measure"] == "eta_squared" else "V"
-        effect = format_number(test["effect_size"], language, 2)
-        p = _p(test["p_adjusted"], language)
-        return f"{name} · {measure} = {effect} · {t('profile.p_adjusted', language, p=p)}"
 
 
 # ------------------------------------------------------------------------------------------
@@ -591,20 +515,6 @@ def _value(value: float, kind: str, language: str) -> str:
     if kind == "numeric":
         return format_number(value, language, _digits(value))
     return format_percent(value, language)
-
-
-def _cell_style(std_diff: float, significant: bool) -> str:
-    style = "text-align:right;padding:2px 8px"
-    if _finite(std_diff) or _infinite(std_diff):
-        share = min(abs(float(std_diff)) / COLOUR_LIMIT, 1.0)
-        base = _BLUE if std_diff > 0 else _RED
-        r, g, b = (round(255 + (c - 255) * share) for c in base)
-        style += f";background-color:rgb({r},{g},{b})"
-        if share > 0.6:
-            style += ";color:white"
-    if significant:
-        style += ";font-weight:bold"
-    return style
 
 
 def describe_trait(cell: Mapping, language: str = "en") -> str:

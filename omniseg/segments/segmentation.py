@@ -13,7 +13,6 @@ The charts are drawn in :mod:`omniseg.segments.segmentation_charts`; the report 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,6 +25,7 @@ from sklearn.metrics import adjusted_rand_score
 from omniseg.errors import ParameterError
 from omniseg.features.labels import feature_labels
 from omniseg.report.i18n import check_language, format_money, format_number, format_percent, t
+from omniseg.report.templating import render
 from omniseg.segments.basis_defaults import DEFAULT_BLOCK_NAMES
 from omniseg.segments.profiling import profile_segments
 from omniseg.segments.segment_inputs import input_dominance
@@ -465,16 +465,13 @@ class Segmentation:
         """
         lang = check_language(language)
         sizes = self.sizes_table(lang)
-        rows = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
-            for r in sizes.itertuples(index=False)
-        )
-        head = "".join(f"<th>{html.escape(str(c))}</th>" for c in sizes.columns)
-        return (
-            f"<div class='os-segmentation'><p>{html.escape(self.lead_text(lang))}</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-            f"<p><small>{html.escape(t('seg.reason', lang))}: "
-            f"{html.escape(self.selection_reason)}</small></p></div>"
+        return render(
+            "segmentation.html.j2",
+            lead=self.lead_text(lang),
+            header=[str(c) for c in sizes.columns],
+            rows=[[str(v) for v in r] for r in sizes.itertuples(index=False)],
+            reason_label=t("seg.reason", lang),
+            reason=self.selection_reason,
         )
 
     def _repr_html_(self) -> str:

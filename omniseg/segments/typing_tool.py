@@ -36,8 +36,8 @@ or a multinomial logistic regression (``model="logistic"``; read as the answers 
 segment more or less likely). The fitted state is scikit-learn estimators, numpy arrays, lists,
 dicts and strings only, so a fitted tool can be saved with ``skops.io.dump``. The questions and
 their derivation are in :mod:`omniseg.segments.typing_questions`, the wording of the rules in
-:mod:`omniseg.segments.typing_rules`. See
-``docs/typing_tool.md``.
+:mod:`omniseg.segments.typing_rules`, the questionnaire, the sentences about accuracy and gaps
+and the HTML summary in :mod:`omniseg.segments.typing_presentation`. See ``docs/typing_tool.md``.
 
 Examples
 --------
@@ -58,7 +58,6 @@ Examples
 
 from __future__ import annotations
 
-import html
 from collections.abc import Hashable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
@@ -76,18 +75,18 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils.validation import check_is_fitted
 
+import omniseg.segments.typing_presentation as presentation
 from omniseg._checks import bad_parameter, check_int
 from omniseg.config.vocabulary import order_channels
 from omniseg.errors import ParameterError
-from omniseg.report.i18n import check_language, format_number, format_percent, t
+from omniseg.report.i18n import check_language
+from omniseg.report.templating import render
 from omniseg.segments.typing_questions import (
     DEFAULT_QUESTIONS,
     NO_CHANNEL,
     TYPING_QUESTIONS,
-    answer_label,
     check_questions,
     question_kind,
-    question_label,
     typing_inputs,
 )
 from omniseg.segments.typing_rules import logistic_rules, tree_rules
@@ -451,6 +450,11 @@ class TypingTool(ClassifierMixin, BaseEstimator):
     def _display_names(self, segment_names: Any) -> list[str]:
         return self.segment_names_ if segment_names is None else self._names(segment_names)
 
+    def _names_by_label(self, segment_names: Any) -> dict[int | float | str, str]:
+        """Segment label (as in ``unassigned_``) -> display name."""
+        names = self._display_names(segment_names)
+        return dict(zip(map(_plain, self.classes_), names, strict=True))
+
     # ------------------------------------------------------------------ rules
 
     def rules(self, language: str = "en", segment_names: Any = None) -> list[str]:
@@ -483,118 +487,34 @@ class TypingTool(ClassifierMixin, BaseEstimator):
         """The questions to ask, worded for an agent or a survey (one string per question; none
         when no question varies in the fitting data)."""
         check_is_fitted(self)
-        check_language(language)
-        if getattr(self, "no_questions_", False):
-            return []
-        out = []
-        for name in self.feature_names_in_:
-            spec = TYPING_QUESTIONS.get(name)
-            text = (
-                spec.wording.get(language, name)
-                if spec is not None
-                else question_label(name, language)  # a feature column: its readable label
-            )
-            if name in self.categories_:
-                answers = [answer_label(name, v, language) for v in self.categories_[name]]
-                text += f" ({' / '.join(answers)})"
-            out.append(text)
-        return out
+        return presentation.questionnaire(self, check_language(language))
 
     def accuracy_text(self, language: str = "en") -> str:
         """One sentence: cross-validated accuracy against the largest-segment baseline."""
         check_is_fitted(self)
-        return t(
-            "typing.accuracy",
-            language,
-            accuracy=format_percent(self.cv_accuracy_, language),
-            std=format_percent(self.cv_accuracy_std_, language),
-            cv=self.cv,
-            baseline=format_percent(self.baseline_accuracy_, language),
-            n=format_number(self.n_samples_fit_, language),
-        )
+        return presentation.accuracy_text(self, language)
 
     def unassigned_text(self, language: str = "en", segment_names: Any = None) -> str:
         """The segments the tool never assigns and why ("" when there are none): one sentence
         naming them, then one per segment saying whose answers its customers give."""
         check_is_fitted(self)
-        if not self.unassigned_:
-            return ""
-        names = dict(
-            zip(map(_plain, self.classes_), self._display_names(segment_names), strict=True)
-        )
-        text = t(
-            "typing.unassigned",
-            language,
-            segments=", ".join(names[c] for c in self.unassigned_),
-        )
-        reasons = getattr(self, "unassigned_reasons_", {})
-        for c in self.unassigned_:
-            like = (reasons.get(str(c)) or {}).get("like")
-            if like is not None and like in names:
-                text += " " + t(
-                    "typing.unassigned_why", language, segment=names[c], other=names[like]
-                )
-        return text
+        return presentation.unassigned_text(self, language, segment_names)
 
     def skipped_text(self, language: str = "en") -> str:
         """One sentence naming the questions not asked because they do not vary ("" if none)."""
         check_is_fitted(self)
-        if getattr(self, "no_questions_", False):
-            return t("typing.no_questions", language)
-        skipped = getattr(self, "skipped_questions_", [])
-        unavailable = getattr(self, "unavailable_questions_", [])
-        parts = []
-        if skipped:
-            parts.append(
-                t(
-                    "typing.skipped",
-                    language,
-                    questions=", ".join(question_label(q, language) for q in skipped),
-                )
-            )
-        if unavailable:
-            parts.append(
-                t(
-                    "typing.unavailable",
-                    language,
-                    questions=", ".join(question_label(q, language) for q in unavailable),
-                )
-            )
-        return " ".join(parts)
-
-    def _model_text(self, language: str) -> str:
-        if self.model == "tree":
-            return t("typing.model.tree", language, depth=self.max_depth)
-        return t("typing.model.logistic", language)
+        return presentation.skipped_text(self, language)
 
     def to_html(self, language: str = "en", segment_names: Any = None) -> str:
         """An HTML summary (every text escaped): model, accuracy, questions and rules."""
         check_is_fitted(self)
-        esc = html.escape
-        rules = "".join(f"<li>{esc(r)}</li>" for r in self.rules(language, segment_names))
-        questions = "".join(f"<li>{esc(q)}</li>" for q in self.questionnaire(language))
-        unassigned = ""
-        if self.unassigned_:
-            text = self.unassigned_text(language, segment_names)
-            unassigned = f'<p class="omniseg-warning">{esc(text)}</p>'
-        skipped = self.skipped_text(language)
-        if skipped:
-            unassigned += f"<p>{esc(skipped)}</p>"
-
-        return (
-            '<div class="omniseg-typing-tool">'
-            f"<h4>{esc(t('typing.title', language))}: {esc(self._model_text(language))}</h4>"
-            f"<p>{esc(self.accuracy_text(language))}</p>{unassigned}"
-            f"<h5>{esc(t('typing.questions', language))}</h5><ol>{questions}</ol>"
-            f"<h5>{esc(t('typing.rules', language))}</h5><ul>{rules}</ul>"
-            "</div>"
-        )
+        return presentation.typing_tool_html(self, language, segment_names)
 
     def _repr_html_(self) -> str:
         try:
             check_is_fitted(self)
         except NotFittedError:
-            return f"<pre>{html.escape(repr(self))}</pre>"
+            return render("blocks/pre.html.j2", text=repr(self))
         from omniseg.report.display_options import display_language
 
         return self.to_html(display_language())

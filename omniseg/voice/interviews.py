@@ -21,7 +21,6 @@ See ``docs/interviews.md``. The report texts (English and Spanish) live in
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -249,28 +248,21 @@ class InterviewThemes:
     def to_html(self, language: str = "en", n_quotes: int = 2) -> str:
         """An HTML table of the themes with their quotes; every text is escaped."""
         from omniseg.report.i18n import check_language, format_number, format_percent, t
+        from omniseg.report.templating import render
 
         check_language(language)
-        esc = html.escape
-        head = "".join(
-            f"<th>{esc(t(f'interviews.col_{c}', language))}</th>"
-            for c in ("theme", "label", "prevalence", "interviews", "languages", "quotes")
-        )
-        body = []
-        for row in self.themes.itertuples(index=False):
-            quotes = "".join(
-                f"<li>“{esc(q)}”</li>" for q in self.quotes(int(row.theme), n=n_quotes)
-            )
-            body.append(
-                "<tr>"
-                f"<td>{int(row.theme)}</td>"
-                f"<td>{esc(str(row.label))}</td>"
-                f"<td>{esc(format_percent(row.prevalence, language))}</td>"
-                f"<td>{esc(format_number(row.n_interviews, language))}</td>"
-                f"<td>{esc(str(row.languages))}</td>"
-                f"<td><ul>{quotes}</ul></td>"
-                "</tr>"
-            )
+        columns = ("theme", "label", "prevalence", "interviews", "languages", "quotes")
+        rows = [
+            {
+                "theme": int(row.theme),
+                "label": str(row.label),
+                "prevalence": format_percent(row.prevalence, language),
+                "interviews": format_number(row.n_interviews, language),
+                "languages": str(row.languages),
+                "quotes": self.quotes(int(row.theme), n=n_quotes),
+            }
+            for row in self.themes.itertuples(index=False)
+        ]
         lead = t(
             "interviews.lead",
             language,
@@ -278,10 +270,12 @@ class InterviewThemes:
             n=self.n_interviews,
             sentences=len(self.sentences),
         )
-        return (
-            f"<div class='omniseg-interviews'><h3>{esc(t('interviews.title', language))}</h3>"
-            f"<p>{esc(lead)}</p><table><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>"
+        return render(
+            "interview_themes.html.j2",
+            title=t("interviews.title", language),
+            lead=lead,
+            header=[t(f"interviews.col_{c}", language) for c in columns],
+            rows=rows,
         )
 
     def _repr_html_(self) -> str:

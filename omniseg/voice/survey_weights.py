@@ -21,7 +21,6 @@ See ``docs/survey.md``.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from omniseg.config.vocabulary import normalise_genders
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
 from omniseg.report.i18n import check_language, format_percent, t
+from omniseg.report.templating import render
 from omniseg.voice.margins import age_band
 from omniseg.voice.weighting import RakingResult, rake
 
@@ -108,24 +108,20 @@ class SurveyWeighting:
     def to_html(self, language: str = "en") -> str:
         """The summary, the notes and (folded) the targets-vs-achieved table; all escaped."""
         language = check_language(language)
-        esc = html.escape
-        parts = [f'<p class="os-lead">{esc(self.summary_text(language))}</p>']
-        notes = self.note_texts(language)
-        if notes:
-            parts.append(
-                '<ul class="os-list">' + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul>"
-            )
+        table = None
         if self.result is not None:
             variables = {v: _variable_label(v, language) for v in self.variables}
             segments = {("segment", str(r.segment)): str(r.name) for r in self.mix.itertuples()}
             table = self.result.table_html(
                 language, variable_labels=variables, category_labels=segments
             )
-            parts.append(
-                f"<details><summary>{esc(t('survey_weights.details', language))}</summary>"
-                f'<div class="omniseg-weighting">{table}</div></details>'
-            )
-        return "\n".join(parts)
+        return render(
+            "survey_weights.html.j2",
+            summary=self.summary_text(language),
+            notes=self.note_texts(language),
+            details=t("survey_weights.details", language),
+            table=table,
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -31,7 +31,6 @@ See ``docs/survey.md``.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ import pandas as pd
 from omniseg._checks import bad_parameter, check_int
 from omniseg.errors import MAX_ROWS_SHOWN, ParameterError
 from omniseg.report.i18n import check_language, format_number, format_percent, t
+from omniseg.report.templating import render
 from omniseg.voice.margins import _check_key, _columns_of, _margin_name
 
 __all__ = ["RakingResult", "effective_sample_size", "rake"]
@@ -189,10 +189,19 @@ class RakingResult:
         (``{("segment", "0"): "S1"}``) replace the names shown; the others are shown as they are.
         """
         check_language(language)
-        esc = html.escape
+        header, rows = self._table_cells(language, variable_labels, category_labels)
+        return render("blocks/rows_table.html.j2", header=header, rows=rows)
+
+    def _table_cells(
+        self,
+        language: str,
+        variable_labels: Mapping[str, str] | None = None,
+        category_labels: Mapping[tuple[str, str], str] | None = None,
+    ) -> tuple[list[str], list[list[str]]]:
+        """The header and rows of :meth:`table_html`, worded and formatted (not yet escaped)."""
         variables, categories = variable_labels or {}, category_labels or {}
-        head = "".join(
-            f"<th>{esc(t(k, language))}</th>"
+        header = [
+            t(k, language)
             for k in (
                 "weighting.variable",
                 "weighting.category",
@@ -202,33 +211,34 @@ class RakingResult:
                 "weighting.achieved",
                 "weighting.difference",
             )
-        )
+        ]
         rows = []
         for r in self.achieved.itertuples(index=False):
             variable, category = str(r.variable), str(r.category)
-            cells = [
-                esc(variables.get(variable, variable)),
-                esc(categories.get((variable, category), category)),
-                esc(format_number(r.n, language)),
-                esc(format_percent(r.sample_share, language)),
-                esc(format_percent(r.target, language)),
-                esc(format_percent(r.achieved, language)),
-                esc(format_number(r.difference_pp, language, digits=2)),
-            ]
-            rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            rows.append(
+                [
+                    variables.get(variable, variable),
+                    categories.get((variable, category), category),
+                    format_number(r.n, language),
+                    format_percent(r.sample_share, language),
+                    format_percent(r.target, language),
+                    format_percent(r.achieved, language),
+                    format_number(r.difference_pp, language, digits=2),
+                ]
+            )
+        return header, rows
 
     def to_html(self, language: str = "en") -> str:
         """An HTML summary and the targets-vs-achieved table (every text escaped)."""
         check_language(language)
-        esc = html.escape
-        css = "omniseg-weighting" + ("" if self.converged else " omniseg-warning")
-        return (
-            f'<div class="{css}">'
-            f"<h4>{esc(t('weighting.title', language))}</h4>"
-            f"<p>{esc(self.summary_text(language))}</p>"
-            f"{self.table_html(language)}"
-            "</div>"
+        header, rows = self._table_cells(language)
+        return render(
+            "raking.html.j2",
+            css_class="omniseg-weighting" + ("" if self.converged else " omniseg-warning"),
+            title=t("weighting.title", language),
+            summary=self.summary_text(language),
+            header=header,
+            rows=rows,
         )
 
     def _repr_html_(self) -> str:
