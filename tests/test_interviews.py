@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -328,6 +329,12 @@ def test_html_escapes_script_and_to_dict_is_json(demo):
     res = extract_themes(frame, n_themes=8)
     out = res._repr_html_() + res.to_html("es")
     assert "<script>" not in out
+    every_quote = res.to_html(n_quotes=50)  # the planted sentence is one of the quotes
+    assert "<script>" not in every_quote and "“The app is slow. &lt;script&gt;" in every_quote
+    labelled = replace(res, themes=res.themes.assign(label=payload))
+    page = labelled.to_html()
+    assert "<script>" not in page
+    assert page.count("<td>&lt;script&gt;alert(") == 8  # the label of each of the 8 themes
     assert json.loads(json.dumps(res.to_dict()))["n_themes"] == 8
     fig = res.plot_themes(language="es")
     assert len(fig.data) == 1 and len(fig.data[0].y) == 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -305,6 +306,16 @@ def test_demo_default_run_recovers_the_planted_segments(demo_features, demo_segm
     best = table.idxmax(axis=1)
     assert best.is_unique
     assert (table.max(axis=1) / table.sum(axis=1)).min() > 0.85
+
+
+def test_html_escapes_segment_names_and_the_reason(demo_segmentation):
+    evil = "<script>alert(1)</script>"
+    sizes = demo_segmentation.sizes.copy()
+    sizes.loc[sizes.index[0], "name"] = evil
+    seg = replace(demo_segmentation, sizes=sizes, selection_reason=evil)
+    page = seg.to_html("es")
+    assert "<script>" not in page and page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
+    assert page.startswith("<div class='os-segmentation'><p>Los clientes")
 
 
 def test_demo_profile_names_each_planted_best_channel(demo_features, demo_segmentation):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from jinja2 import UndefinedError
 
 import omniseg
+from omniseg.channels.applicability import NotApplicable
 from omniseg.report import display
+from omniseg.report.paths import TEMPLATES_DIR
 from omniseg.report.templating import environment, render
 
 EVIL = '<script>alert("x")</script> & <img src=x onerror=1>'
@@ -54,3 +58,23 @@ def test_the_validation_report_renders_from_its_template():
     html = data.report._repr_html_()
     assert "omniseg — validated inputs" in html
     assert "interactions" in html and "rows kept" in html
+
+
+def test_every_safe_in_a_template_says_why():
+    """``|safe`` only for HTML another template or pandas escaped, with a comment saying so."""
+    checked = 0
+    for path in sorted(TEMPLATES_DIR.glob("**/*.j2")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"\|\s*safe\b", text):
+            before = text[: match.start()]
+            comment = before[before.rfind("{#") :]  # the last comment before the |safe
+            assert comment.startswith("{# safe:"), f"{path.name}: |safe without saying why"
+            checked += 1
+    assert checked >= 2  # the pandas table block and the survey weights' table
+
+
+def test_not_applicable_sentence_is_escaped():
+    na = NotApplicable("attribution", "one_channel", (EVIL,))
+    html = na._repr_html_()
+    assert html.startswith('<p class="os-lead">') and "<script>" not in html
+    assert "&lt;script&gt;alert(" in html and "&lt;img src=x" in html

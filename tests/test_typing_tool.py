@@ -338,6 +338,8 @@ def test_html_is_escaped(known):
     assert "Through which channel do you deal with us most often?" in page
     assert tool._repr_html_().startswith('<div class="omniseg-typing-tool">')
     assert "<pre>" in TypingTool()._repr_html_()
+    unfitted = TypingTool(questions=["<script>alert(1)</script>"])._repr_html_()
+    assert "<script>" not in unfitted and "&lt;script&gt;alert(1)&lt;/script&gt;" in unfitted
 
 
 def test_summary_is_json_safe(known):

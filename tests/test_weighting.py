@@ -326,6 +326,11 @@ def test_html_is_escaped_and_dict_is_json_safe():
     page = result._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Survey weights" in page and "Ponderación" in result.to_html("es")
+    table = result.table_html(
+        variable_labels={"x": "<script>v</script>"}, category_labels={("x", "b"): "<b>B</b>"}
+    )
+    assert "<script>" not in table and "<b>" not in table
+    assert "<td>&lt;script&gt;v&lt;/script&gt;</td><td>&lt;b&gt;B&lt;/b&gt;</td>" in table
     data = result.to_dict()
     assert json.loads(json.dumps(data)) == data
     assert data["converged"] and data["n"] == 3 and data["trim"] == [0.2, 5.0]
