@@ -45,6 +45,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "psi_level",
         ],
         "models": ["ModelFileError", "load_model", "model_info", "save_model"],
+        "profile_html": ["profile_table_html"],
         "profile_stats": ["adjust_pvalues"],
         "profiling": ["profile_segments"],
         "segment_profile": ["SegmentProfile", "describe_trait"],

@@ -1,6 +1,6 @@
 """The HTML table of a :class:`~omniseg.segments.segment_profile.SegmentProfile`.
 
-:func:`profile_html` is what ``SegmentProfile.to_html`` (and its rich display in JupyterLab)
+:func:`profile_table_html` is what ``SegmentProfile.to_html`` (and its rich display in JupyterLab)
 shows: features down, segments across, each cell's index on a background coloured by the
 standardized difference, the per-feature test, the legend and the notes. This module works out
 the cells (shown value, colour, hover sentence) and the words from the catalog; the markup is the
@@ -25,7 +25,7 @@ from omniseg.segments.segment_profile import (
 if TYPE_CHECKING:
     from omniseg.segments.segment_profile import SegmentProfile
 
-__all__ = ["COLOUR_LIMIT", "profile_html"]
+__all__ = ["COLOUR_LIMIT", "profile_table_html"]
 
 #: |standardized difference| at which the table's cell colour is at its deepest.
 COLOUR_LIMIT = 1.0
@@ -34,7 +34,7 @@ _BLUE = (33, 102, 172)  # above everyone else
 _RED = (178, 24, 43)  # below everyone else
 
 
-def profile_html(profile: SegmentProfile, language: str) -> str:
+def profile_table_html(profile: SegmentProfile, language: str) -> str:
     """The profile as a heat-map-style HTML table (see ``SegmentProfile.to_html``).
 
     Parameters

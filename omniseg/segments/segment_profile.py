@@ -437,7 +437,7 @@ class SegmentProfile:
         the standardized difference (blue above everyone else, red below); significant cells are
         bold; hovering shows the sentence of :func:`describe_trait` and the adjusted p-value. The
         last column gives the per-feature test and effect size. Laid out by
-        :func:`omniseg.segments.profile_html.profile_html`.
+        :func:`omniseg.segments.profile_html.profile_table_html`.
 
         Parameters
         ----------
@@ -447,10 +447,10 @@ class SegmentProfile:
         -------
         str
         """
-        from omniseg.segments.profile_html import profile_html
+        from omniseg.segments.profile_html import profile_table_html
 
         language = check_language(language)
-        return profile_html(self._worded(language), language)
+        return profile_table_html(self._worded(language), language)
 
     def _repr_html_(self) -> str:
         from omniseg.report.display_options import display_language
