@@ -16,6 +16,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "display_options",
         "execution",
         "export",
+        "figure_display",
         "i18n",
         "loader_wording",
         "manifest",
@@ -52,6 +53,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "export_html",
             "merge_notebooks",
         ],
+        "figure_display": ["figure_mimebundle", "show_figures_as_plotly_json"],
         "i18n": [
             "channel_in_sentence",
             "channel_label",

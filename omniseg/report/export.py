@@ -27,6 +27,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from omniseg.errors import ParameterError
+from omniseg.report.figure_display import PLOTLY_MIMETYPE
 from omniseg.report.paths import TEMPLATES_DIR
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "merge_notebooks",
 ]
 
-PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
 NBCONVERT_TEMPLATES = TEMPLATES_DIR / "nbconvert"
 
 #: Headings written by omniseg.report.section(); the table of contents is built from them.

@@ -308,6 +308,7 @@ def _run_locked(
             executed.append(nbformat.read(dest, as_version=4))
             bar.update(1)
         with guard.deferred():
+            guard.reap_kernels()  # the notebooks' shared kernel is done
             shutil.rmtree(snap, ignore_errors=True)
         guard.check()
 

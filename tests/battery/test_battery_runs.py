@@ -68,6 +68,13 @@ def _make_workspace(tmp_path: Path) -> Path:
         "sleepy.ipynb": report_notebook("print('before')", SLEEPY_CELL),
         "dve.ipynb": report_notebook("x = 1", DVE_CELL),
         "zde.ipynb": report_notebook("x = 1", "y = 2", "x / 0"),
+        "first.ipynb": report_notebook(
+            "import os\nleft_by_first = os.getpid()\nprint('pid', os.getpid())"
+        ),
+        "second.ipynb": report_notebook(
+            "import os\nprint('pid', os.getpid())\n"
+            "print('sees first:', 'left_by_first' in globals())"
+        ),
         "model.ipynb": report_notebook(
             "import pathlib\npathlib.Path(output_dir, 'model.skops').write_bytes(b'written model')"
         ),
@@ -542,3 +549,35 @@ def test_manifest_records_model_hashes_and_snapshot_is_private(ws, monkeypatch):
     )
     assert oct(snap.stat().st_mode & 0o777) == "0o700"
     assert {oct(p.stat().st_mode & 0o777) for p in snap.iterdir()} == {"0o600"}
+
+
+def test_notebooks_of_a_run_share_one_kernel_with_a_fresh_session_each(ws):
+    """One kernel process runs the run's notebooks in turn (imports are paid once), yet each
+    notebook starts as in a new session: nothing the previous one defined, counter at 1."""
+    done = _report(ws, _params(ws, ["first.ipynb", "second.ipynb"]))
+    assert done.returncode == 0, done.stderr
+    run = ws / "out" / "weekly" / "notebooks"
+    outputs, counts = {}, {}
+    for name in ("first", "second"):
+        nb = nbformat.read(run / f"{name}.ipynb", as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        counts[name] = [c.execution_count for c in code]
+        outputs[name] = "".join(o.get("text", "") for c in code for o in c.outputs)
+    pids = {name: text.split("pid ")[1].split()[0] for name, text in outputs.items()}
+    assert pids["first"] == pids["second"]
+    assert "sees first: False" in outputs["second"]
+    assert counts["first"] == counts["second"] == list(range(1, len(counts["first"]) + 1))
+    assert not _alive(int(pids["first"]))  # reaped when the run ended
+
+
+def test_a_failed_notebook_ends_the_shared_kernel(ws):
+    """The kernel the first notebook ran in (its pid in the marker) is not left running when
+    the second fails, and the notebook after it never runs."""
+    marker = ws / "kernel.pid"
+    params = _params(ws, ["sleepy.ipynb", "zde.ipynb", "second.ipynb"])
+    done = _report(ws, params, OMNISEG_TEST_MARKER=str(marker))
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: Notebook zde.ipynb failed in cell 4 ('x / 0')")
+    assert not _alive(int(marker.read_text()))
+    failed = ws / "out" / ".failed-weekly" / "notebooks"
+    assert (failed / "sleepy.ipynb").is_file() and not (failed / "second.ipynb").exists()
