@@ -32,7 +32,8 @@ __all__: list[str] = []
 #: Files that run full reports, longest first (measured on 2 cores): the run starts with them.
 _LONGEST_FIRST = (
     "tests/test_scenarios.py",  # seven scenario reports
-    "tests/test_report_demo.py",  # three demo reports
+    "tests/test_report_demo.py",  # the demo report
+    "tests/test_report_small.py",  # two small-demo reports
     "tests/test_shapes_inputs.py",  # two reports on real data sets
     "notebooks/04_personas.ipynb",
     "notebooks/05_channel_plan.ipynb",

@@ -170,37 +170,3 @@ def test_an_output_dir_that_is_a_file_is_refused(data, tmp_path):
         omniseg.Workbench(data, output_dir=tmp_path / "f")
     with pytest.raises(ParameterError, match=r"'path' parameter of Workbench.report"):
         omniseg.Workbench(data).report("")
-
-
-@pytest.mark.slow
-def test_report_is_the_one_omniseg_report_writes(data, tmp_path):
-    """The same files through ``run_report`` give the same report.html byte for byte."""
-    from pathlib import Path
-
-    from omniseg.config.params import DataPaths, RunParams
-    from omniseg.report.runs import run_report
-
-    folder = Path(data.sources["customers"]).parent
-    files = {
-        "customers": folder / "customers.csv",
-        "interactions": folder / "interactions.csv.gz",
-        "survey": folder / "survey.csv",
-        "codebook": folder / "survey_codebook.yaml",
-        "interviews": folder / "interviews",
-    }
-    settings = {"segmentation": {"n_segments": 3}}
-    wb = omniseg.Workbench(data, seed=42, language="es", settings=settings)
-    mine = wb.report(tmp_path / "a" / "small", progress=False)
-    assert wb.computed == []  # the run computes in its own kernels
-    ref = run_report(
-        RunParams(
-            data=DataPaths(**files),
-            run_name="small",
-            language="es",
-            output_dir=tmp_path / "b",
-            segmentation=settings["segmentation"],
-        ),
-        progress=False,
-    )
-    assert mine.report_path.read_bytes() == ref.report_path.read_bytes()
-    assert mine.manifest["parameters"]["segmentation"] == {"n_segments": 3}

@@ -1,0 +1,148 @@
+"""Two report runs on a small generated demo with HTML planted in its free text: the same report
+byte for byte through ``omniseg report`` and through ``Workbench.report`` (determinism and one
+wiring of the pipeline), a Spanish report end to end, and injected markup that stays text.
+
+The full demo is reported once, in English (tests/test_report_demo.py); the reruns are here, on
+300 customers, so they cost a fraction of a full run (issue 15: "a small generated demo for the
+determinism, language and injection reruns").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import omniseg
+from omniseg.cli import app
+from omniseg.ingest.io import load_data_dir
+
+pytestmark = pytest.mark.slow
+
+PAYLOADS = (
+    "<script>alert('x')</script>",
+    '<img src=x onerror="alert(1)">',
+    '<a href="javascript:alert(1)">click</a>',
+)
+
+SETTINGS = {"segmentation": {"n_segments": 3}}
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _inject(data: Path) -> None:
+    """HTML in the interviews, the CRM's region, the survey's region and a codebook label (in
+    both languages: the Spanish report shows ``label_es``)."""
+    payload = " ".join(PAYLOADS)
+    for path in sorted((data / "interviews").glob("*.txt")):  # quotes come from these
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if line.startswith(("Customer:", "Cliente:")):
+                lines[i] = f"{line} Me enfadé: {payload}. I hate it: {payload}."
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    crm = pd.read_csv(data / "customers.csv", sep=";", dtype=str, keep_default_na=False)
+    some = crm["customer_id"].isin(crm["customer_id"].unique()[::3])  # duplicates stay equal
+    crm.loc[some, "region"] = PAYLOADS[1]
+    crm.to_csv(data / "customers.csv", sep=";", index=False)
+    survey = pd.read_csv(data / "survey.csv", sep=";", dtype=str, keep_default_na=False)
+    survey.loc[::4, "region"] = PAYLOADS[0]
+    survey.to_csv(data / "survey.csv", sep=";", index=False)
+    codebook = yaml.safe_load((data / "survey_codebook.yaml").read_text(encoding="utf-8"))
+    first = next(iter(codebook["items"]))
+    codebook["items"][first]["label"] = PAYLOADS[2]
+    codebook["items"][first]["label_es"] = PAYLOADS[2]
+    (data / "survey_codebook.yaml").write_text(yaml.safe_dump(codebook), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict:
+    """The small demo (300 customers, injected), reported in Spanish twice: ``cli`` by
+    ``omniseg report --params``, ``workbench`` by ``Workbench(...).report``; same seed and
+    settings (``n_segments: 3``, to check that settings reach the run)."""
+    root = tmp_path_factory.mktemp("small-report")
+    data = root / "data"
+    omniseg.generate_demo(data, n_customers=300, seed=3, progress=False)
+    shutil.rmtree(data / "truth", ignore_errors=True)
+    _inject(data)
+    params = root / "params.yaml"
+    params.write_text(
+        "run_name: small\nsegmentation: {n_segments: 3}\ndata:\n"
+        "  customers: data/customers.csv\n  interactions: data/interactions.csv.gz\n"
+        "  survey: data/survey.csv\n  codebook: data/survey_codebook.yaml\n"
+        "  interviews: data/interviews\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        app,
+        ["report", "--params", str(params), "--language", "es", "--quiet",
+         "--output-dir", str(root / "cli")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    cli = Path(result.stdout.strip())
+    assert cli == root / "cli" / "small" / "report.html"
+    wb = omniseg.Workbench(load_data_dir(data), seed=42, language="es", settings=SETTINGS)
+    mine = wb.report(root / "workbench" / "small", progress=False)
+    return {"cli": cli, "html": cli.read_text(encoding="utf-8"), "workbench": mine, "wb": wb}
+
+
+def test_cli_and_workbench_give_the_same_report_byte_for_byte(runs):
+    """Same inputs, seed and settings: the same report.html, whichever way the run is made
+    (two runs, so this is also the determinism check)."""
+    assert runs["workbench"].report_path.read_bytes() == runs["cli"].read_bytes()
+    assert runs["wb"].computed == []  # the run computes in its own kernel
+    assert runs["workbench"].manifest["parameters"]["segmentation"] == {"n_segments": 3}
+    cli_manifest = json.loads((runs["cli"].parent / "manifest.json").read_text(encoding="utf-8"))
+    assert cli_manifest["parameters"]["segmentation"] == {"n_segments": 3}
+
+
+def test_spanish_report(runs):
+    html = runs["html"]
+    assert '<html lang="es">' in html
+    assert "Resumen de los datos" in html and "Clientes en el CRM" in html and "Tienda" in html
+    manifest = json.loads((runs["cli"].parent / "manifest.json").read_text(encoding="utf-8"))
+    interactions = manifest["row_counts"]["interactions"]
+    assert interactions >= 1000
+    assert f"{interactions:,}".replace(",", ".") in html  # Spanish thousands separator
+    assert f"{interactions:,}" not in html
+    personas = json.loads((runs["cli"].parent / "personas.json").read_text(encoding="utf-8"))
+    assert len(personas) == 3 and all(p["language"] == "es" for p in personas)
+
+
+def test_injected_markup_in_free_text_stays_text(runs):
+    """HTML in interviews, survey answers, codebook labels and CRM text reaches no report as
+    markup: it is escaped in the executed notebooks and in the exported HTML."""
+    html = runs["html"]
+    parser = _Collector()
+    parser.feed(html)
+    for tag, attrs in parser.tags:
+        assert not any(k.startswith("on") for k in attrs), (tag, attrs)
+        assert not (attrs.get("href") or "").lower().startswith("javascript:"), (tag, attrs)
+        assert tag != "img", attrs
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.S)
+    assert not [s for s in scripts if "alert(" in s and "os-fig" not in s[:200]]
+    body_text = "".join(parser.text)
+    assert "onerror" in body_text or "alert(" in body_text  # the payload is shown, as text
+    notebooks = sorted((runs["cli"].parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        executed = notebook.read_text(encoding="utf-8")
+        assert "<img src=x onerror" not in executed, notebook.name
+        assert "<script>alert" not in executed, notebook.name
