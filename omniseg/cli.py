@@ -148,11 +148,15 @@ def validate(
 
 
 def _scenario_help() -> str:
-    from omniseg.demo.scenarios import SCENARIOS
+    # read from the scenario table itself: importing omniseg.demo.scenarios (numpy, pandas,
+    # the generators) would cost every command 0.4 s for a help text
+    from omniseg.demo.table_files import load_table
 
     return (
         "A data shape other than the default demo: "
-        + "; ".join(f"'{name}': {text}" for name, text in SCENARIOS.items())
+        + "; ".join(
+            f"'{name}': {row['description']}" for name, row in load_table("scenarios").items()
+        )
         + ". Writes the inputs, params.yaml (run it with omniseg report --params) and truth/."
     )
 

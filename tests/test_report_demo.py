@@ -13,7 +13,6 @@ from report_figures import key_figures
 from typer.testing import CliRunner
 
 from omniseg.cli import app
-from omniseg.ingest.io import load_demo
 from omniseg.report.paths import demo_data_dir
 
 pytestmark = pytest.mark.slow
@@ -77,7 +76,7 @@ def test_report_is_offline_and_has_no_code(report):
     assert html.count("plotly.js v") == 1
 
 
-def test_report_shows_no_raw_identifiers(report):
+def test_report_shows_no_raw_identifiers(report, demo_data):
     path, html = report
     demo = demo_data_dir()
     crm = pd.read_csv(demo / "customers.csv", sep=";", dtype=str)
@@ -85,7 +84,7 @@ def test_report_shows_no_raw_identifiers(report):
     secrets = set(crm["email"].dropna().str.strip()) | set(crm["phone"].dropna())
     secrets |= set(events["device_id"].dropna()) | set(events["loyalty_id"].dropna().str.strip())
     # interviewees' own emails, phone numbers and names (quoted interviews must be scrubbed)
-    texts = " ".join(load_demo().interviews["text"])
+    texts = " ".join(demo_data.interviews["text"])  # load_demo(), shared by the session
     secrets |= set(re.findall(r"[\w.+-]+@[\w-]+\.[\w.]+", texts))
     secrets |= set(re.findall(r"(?:\+|00)?\d[\d ().-]{7,}\d", texts))
     secrets |= set(

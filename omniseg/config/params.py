@@ -287,14 +287,16 @@ def _check_channels(channels: dict[str, Any]) -> None:
 
 def _check_segmentation(settings: dict[str, Any]) -> None:
     """Check ``segmentation:`` with the estimators' own checks, before any data is read."""
-    from omniseg.segments.basis import SegmentationBasis
-    from omniseg.segments.segmenter import Segmenter
-
     unknown = sorted(set(settings) - set(SEGMENTATION_KEYS))
     if unknown:
         raise ParameterError(
             f"Unknown key(s) under 'segmentation': {unknown}. Allowed: {list(SEGMENTATION_KEYS)}."
         )
+    if all(settings.get(k) is None for k in ("method", "n_segments", "blocks", "block_weights")):
+        return  # the estimators' defaults: nothing to check (and scikit-learn not to import)
+    from omniseg.segments.basis import SegmentationBasis
+    from omniseg.segments.segmenter import Segmenter
+
     kw = {k: settings[k] for k in ("method", "n_segments") if settings.get(k) is not None}
     if isinstance(kw.get("n_segments"), list):
         kw["n_segments"] = tuple(kw["n_segments"])

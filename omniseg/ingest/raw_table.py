@@ -41,6 +41,9 @@ class _Raw:
     table: str = ""
     #: extra copies of each kept row removed as exact duplicates (index of the kept rows)
     duplicate_copies: pd.Series | None = None
+    #: decimal-mark evidence per text column of ``frame`` (see ``parsing._file_hint``): the
+    #: frame it was counted on and the counts; counted again when ``frame`` is replaced
+    decimal_evidence: tuple[pd.DataFrame, dict] | None = field(default=None, repr=False)
 
 
 def _fail(source: str, message: str, fix: str, column: str | None = None) -> DataValidationError:
