@@ -78,3 +78,12 @@ def test_not_applicable_sentence_is_escaped():
     html = na._repr_html_()
     assert html.startswith('<p class="os-lead">') and "<script>" not in html
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x" in html
+
+
+def test_not_applicable_is_shown_in_the_display_language():
+    from omniseg.report.display_options import set_display_language
+
+    na = NotApplicable("attribution", "one_channel", ("store",))
+    assert na.text("en") in na._repr_html_()
+    set_display_language("es")  # the autouse fixture sets English back
+    assert na.text("es") != na.text("en") and na.text("es") in na._repr_html_()

@@ -75,7 +75,7 @@ split the purchases between.'
         return False
 
     def text(self, language: str = "en") -> str:
-        """One short sentence in ``language`` (from :data:`omniseg.report.i18n.MESSAGES`)."""
+        """One short sentence in ``language`` (from the text catalog, ``channels.na.*``)."""
         from omniseg.report import i18n
 
         lang = check_language(language)
@@ -92,7 +92,9 @@ split the purchases between.'
         }
 
     def _repr_html_(self) -> str:
-        return render("blocks/paragraph.html.j2", text=self.text())
+        from omniseg.report.display_options import display_language
+
+        return render("blocks/paragraph.html.j2", text=self.text(display_language()))
 
 
 def _channels_used(j: Journeys) -> tuple[str, ...]:
