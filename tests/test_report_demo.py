@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import browser_missing, open_in_browser
 from report_figures import key_figures
 from typer.testing import CliRunner
 
 from omniseg.cli import app
-from omniseg.report.paths import demo_data_dir
+from omniseg.report.paths import demo_data_dir, repo_root
 
 pytestmark = pytest.mark.slow
 
@@ -172,3 +173,20 @@ def test_spanish_key_figures_are_those_of_the_report_before_the_move(report, dem
     assert [t(key, "en") for key in HEADING_KEYS] == got["headings"]
     got["headings"] = [t(key, "es") for key in HEADING_KEYS]
     assert got == _figures_before("es")
+
+
+def test_report_in_a_real_browser(report):
+    """Headless Chromium with no network: every chart draws, no request leaves the file, no
+    JavaScript error, every contents link reaches its section. The first screen is kept as
+    ``reports/test-artifacts/first-screen-en.png`` (git-ignored)."""
+    if browser_missing():
+        pytest.skip(browser_missing())
+    path, html = report
+    shot = (repo_root() or Path.cwd()) / "reports" / "test-artifacts" / "first-screen-en.png"
+    got = open_in_browser(path, screenshot=shot)
+    assert got["figures"] == html.count('class="os-figure"') == 16
+    assert got["rendered"] == got["figures"]
+    assert got["errors"] == [] and got["requests"] == []
+    assert len(got["toc"]) == html.count('href="#')
+    assert [section for section, reached in got["toc"] if not reached] == []
+    assert shot.stat().st_size > 20_000

@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from browser import browser_missing, open_in_browser
 from typer.testing import CliRunner
 
 import omniseg
 from omniseg.cli import app
 from omniseg.ingest.io import load_data_dir
+from omniseg.report.paths import repo_root
 
 pytestmark = pytest.mark.slow
 
@@ -146,3 +148,17 @@ def test_injected_markup_in_free_text_stays_text(runs):
         executed = notebook.read_text(encoding="utf-8")
         assert "<img src=x onerror" not in executed, notebook.name
         assert "<script>alert" not in executed, notebook.name
+
+
+def test_spanish_report_in_a_real_browser(runs):
+    """As tests/test_report_demo.py::test_report_in_a_real_browser, for the Spanish report with
+    markup planted in its text: the escaped payloads run no script and load nothing."""
+    if browser_missing():
+        pytest.skip(browser_missing())
+    shot = (repo_root() or Path.cwd()) / "reports" / "test-artifacts" / "first-screen-es.png"
+    got = open_in_browser(runs["cli"], screenshot=shot)
+    assert got["figures"] == runs["html"].count('class="os-figure"') > 10
+    assert got["rendered"] == got["figures"]
+    assert got["errors"] == [] and got["requests"] == []
+    assert got["toc"] and [section for section, reached in got["toc"] if not reached] == []
+    assert shot.stat().st_size > 20_000
