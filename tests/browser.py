@@ -10,7 +10,9 @@ returns what a reader's browser did with it:
   images (a report must need no network; name resolution is switched off, so a request that
   slips through fails, and is listed here);
 - ``toc``: for each link of the table of contents, its target and whether clicking it brought
-  that section to the top of the window (or the window scrolled as far as it can).
+  that section to the top of the window (or the window scrolled as far as it can);
+- with ``pdf=True``, ``pages``: the text of each page of the page printed to PDF on A4 (the
+  print styles), NFKC-normalised (PDF text has ligatures such as "ﬁ") with spaces collapsed.
 
 Chromium and its driver come from the Debian packages ``chromium`` and ``chromium-driver``
 (``.ci/run`` installs them; playwright's browser download is not reachable here). Without them
@@ -19,8 +21,12 @@ Chromium and its driver come from the Debian packages ``chromium`` and ``chromiu
 
 from __future__ import annotations
 
+import base64
+import io
 import json
+import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 __all__ = ["browser_missing", "open_in_browser"]
@@ -66,7 +72,19 @@ def browser_missing() -> str | None:
     return None
 
 
-def open_in_browser(report_html: Path, screenshot: Path | None = None) -> dict:
+def _page_texts(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    texts = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        text = unicodedata.normalize("NFKC", page.extract_text() or "")
+        texts.append(re.sub(r"\s+", " ", text).strip())
+    return texts
+
+
+def open_in_browser(
+    report_html: Path, screenshot: Path | None = None, *, pdf: bool = False
+) -> dict:
     """Open ``report_html`` in headless Chromium and return what happened (module docstring)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -106,6 +124,12 @@ def open_in_browser(report_html: Path, screenshot: Path | None = None) -> dict:
             if message["method"] == "Network.requestWillBeSent":
                 requests.add(message["params"]["request"]["url"])
         result["requests"] = sorted(r for r in requests if r != url and not r.startswith("data:"))
+        if pdf:
+            from selenium.webdriver.common.print_page_options import PrintOptions
+
+            options = PrintOptions()
+            options.page_width, options.page_height = 21.0, 29.7  # A4, in cm
+            result["pages"] = _page_texts(base64.b64decode(driver.print_page(options)))
         return result
     finally:
         driver.quit()

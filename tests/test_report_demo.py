@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -177,16 +178,33 @@ def test_spanish_key_figures_are_those_of_the_report_before_the_move(report, dem
 
 def test_report_in_a_real_browser(report):
     """Headless Chromium with no network: every chart draws, no request leaves the file, no
-    JavaScript error, every contents link reaches its section. The first screen is kept as
+    JavaScript error, every contents link reaches its section; printed, sections start pages
+    and cards are whole. The first screen is kept as
     ``reports/test-artifacts/first-screen-en.png`` (git-ignored)."""
+    from omniseg.report.i18n import t
+
     if browser_missing():
         pytest.skip(browser_missing())
     path, html = report
     shot = (repo_root() or Path.cwd()) / "reports" / "test-artifacts" / "first-screen-en.png"
-    got = open_in_browser(path, screenshot=shot)
+    got = open_in_browser(path, screenshot=shot, pdf=True)
     assert got["figures"] == html.count('class="os-figure"') == 16
     assert got["rendered"] == got["figures"]
     assert got["errors"] == [] and got["requests"] == []
     assert len(got["toc"]) == html.count('href="#')
     assert [section for section, reached in got["toc"] if not reached] == []
     assert shot.stat().st_size > 20_000
+    # printed to PDF (A4, the print styles): every section starts a page, no persona card is
+    # cut across two pages, and no page is left blank
+    pages = got["pages"]
+    sections = [t(key, "en") for key in HEADING_KEYS[1:]]
+    assert [title for title in sections if not any(p.startswith(title) for p in pages)] == []
+    assert all(pages)
+    personas = json.loads((path.parent / "personas.json").read_text(encoding="utf-8"))
+    for persona in personas:
+        name = unicodedata.normalize("NFKC", f"{persona['first_name']} · {persona['name']}")
+        card = [i for i, p in enumerate(pages) if p.startswith(name)]
+        assert len(card) == 1, name  # each card begins a page of its own...
+        statements = [s["text"] for s in persona["who"] + persona["channels"]]
+        last = (persona["quotes"] or statements)[-1]  # the card ends with its quotes
+        assert unicodedata.normalize("NFKC", last) in pages[card[0]], name  # ...and ends there
