@@ -3,8 +3,9 @@
 ``open_in_browser(report_html, screenshot=...)`` loads the exported ``report.html`` from disk and
 returns what a reader's browser did with it:
 
-- ``figures``: the report's figure containers (``div.os-figure``, one per chart) and
-  ``rendered``: those that hold plotly's drawing (an ``svg.main-svg``);
+- ``figures``: the report's figure containers (``div.os-figure``, one per chart),
+  ``rendered``: those that hold plotly's drawing (an ``svg.main-svg``) and ``described``: those
+  with a text alternative (``role="img"`` and a non-empty ``aria-label``);
 - ``errors``: the console's SEVERE entries (JavaScript errors, failed loads);
 - ``requests``: every URL the page asked for other than the file itself and inline ``data:``
   images (a report must need no network; name resolution is switched off, so a request that
@@ -53,7 +54,9 @@ return out;
 _FIGURE_SCRIPT = """
 const figs = [...document.querySelectorAll('div.os-figure')];
 return {figures: figs.length,
-        rendered: figs.filter(f => f.querySelector('svg.main-svg') !== null).length};
+        rendered: figs.filter(f => f.querySelector('svg.main-svg') !== null).length,
+        described: figs.filter(f => f.getAttribute('role') === 'img'
+                                    && (f.getAttribute('aria-label') || '').trim() !== '').length};
 """
 
 

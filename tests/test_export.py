@@ -138,3 +138,50 @@ def test_merge_keeps_order_and_inputs_untouched(notebook):
 def test_section_rejects_bad_level():
     with pytest.raises(ValueError, match="must be 2 or 3"):
         section("x", level=1)
+
+
+def test_each_figure_has_an_escaped_text_alternative(page):
+    figures = [a for tag, a in _tags(page) if tag == "div" and "os-figure" in a.get("class", "")]
+    assert len(figures) == 1 and figures[0]["role"] == "img"
+    # tags in labels are dropped from the text a screen reader gets
+    assert figures[0]["aria-label"] == "Channels. web 3; alert(1) 5"
+    fig = go.Figure(go.Bar(x=["a"], y=[1]))
+    fig.update_layout(title='Sales" onmouseover="alert(1)" x="&')
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("fig", outputs=[_figure_output(fig)])]
+    )
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    tags = _tags(export_html(nb, title="t"))
+    (div,) = [a for tag, a in tags if tag == "div" and "os-figure" in a.get("class", "")]
+    assert div["aria-label"] == 'Sales" onmouseover="alert(1)" x="&. a 1'  # one attribute, text
+    assert not [a for _, a in tags if "onmouseover" in a]
+
+
+def test_text_alternatives_read_small_charts_and_name_the_series_of_others():
+    import base64
+
+    import numpy as np
+
+    from omniseg.report.figure_text import MAX_POINTS, figure_alt_text
+
+    typed = {"dtype": "f8", "bdata": base64.b64encode(np.array([1234.0, 0.25]).tobytes()).decode()}
+    bars = {
+        "layout": {"title": {"text": "Ingresos <br>por canal"}},
+        "data": [{"type": "bar", "orientation": "h", "x": typed, "y": ["Web", "Tienda"]}],
+    }
+    assert figure_alt_text(bars, "es") == "Ingresos por canal. Web 1.234; Tienda 0,25"
+    assert figure_alt_text(bars, "en") == "Ingresos por canal. Web 1,234; Tienda 0.25"
+    pie = {"layout": {"title": "Mix"}, "data": [{"type": "pie", "labels": ["a", "b"],
+                                                  "values": [3, 1], "name": "Share"}]}  # fmt: skip
+    assert figure_alt_text(pie) == "Mix. Share: a 3; b 1"
+    big = MAX_POINTS + 1
+    many = {"layout": {}, "data": [
+        {"type": "bar", "x": list(range(big)), "y": [1] * big, "name": "Big"},
+        {"type": "scatter", "x": [1, 2], "y": [3, 4], "name": "Trend"},
+        {"type": "bar", "x": ["x"], "y": [1], "name": "Hidden", "visible": False},
+    ]}  # fmt: skip
+    assert figure_alt_text(many) == "Big. Trend"

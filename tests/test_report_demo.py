@@ -189,7 +189,7 @@ def test_report_in_a_real_browser(report):
     shot = (repo_root() or Path.cwd()) / "reports" / "test-artifacts" / "first-screen-en.png"
     got = open_in_browser(path, screenshot=shot, pdf=True)
     assert got["figures"] == html.count('class="os-figure"') == 16
-    assert got["rendered"] == got["figures"]
+    assert got["rendered"] == got["described"] == got["figures"]
     assert got["errors"] == [] and got["requests"] == []
     assert len(got["toc"]) == html.count('href="#')
     assert [section for section, reached in got["toc"] if not reached] == []

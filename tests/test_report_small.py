@@ -158,7 +158,7 @@ def test_spanish_report_in_a_real_browser(runs):
     shot = (repo_root() or Path.cwd()) / "reports" / "test-artifacts" / "first-screen-es.png"
     got = open_in_browser(runs["cli"], screenshot=shot)
     assert got["figures"] == runs["html"].count('class="os-figure"') > 10
-    assert got["rendered"] == got["figures"]
+    assert got["rendered"] == got["described"] == got["figures"]
     assert got["errors"] == [] and got["requests"] == []
     assert got["toc"] and [section for section, reached in got["toc"] if not reached] == []
     assert shot.stat().st_size > 20_000

@@ -17,6 +17,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "execution",
         "export",
         "figure_display",
+        "figure_text",
         "i18n",
         "loader_wording",
         "manifest",
@@ -54,6 +55,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "merge_notebooks",
         ],
         "figure_display": ["figure_mimebundle", "show_figures_as_plotly_json"],
+        "figure_text": ["figure_alt_text"],
         "i18n": [
             "channel_in_sentence",
             "channel_label",

@@ -70,11 +70,15 @@ class PlotlyOfflinePreprocessor(Preprocessor):
     """Replace plotly JSON outputs by an HTML ``<div>`` the report template draws offline.
 
     Each figure gets a deterministic id (``os-fig-1``, ``os-fig-2``, ...) so the same notebook gives
-    the same HTML. Other representations of the same output (a CDN-loading ``text/html``, a PNG) are
-    dropped so that each figure appears once.
+    the same HTML, and a text alternative (``role="img"``, ``aria-label``:
+    :func:`omniseg.report.figure_text.figure_alt_text`, escaped). Other representations of the
+    same output (a CDN-loading ``text/html``, a PNG) are dropped so that each figure appears once.
     """
 
     def preprocess(self, nb, resources):
+        from omniseg.report.figure_text import figure_alt_text
+
+        language = resources.get("language_code") or "en"
         counter = 0
         for cell in nb.cells:
             for output in cell.get("outputs", []):
@@ -88,9 +92,11 @@ class PlotlyOfflinePreprocessor(Preprocessor):
                 figure = _sanitize_numbers(figure)
                 height = (figure.get("layout") or {}).get("height") or 460
                 fig_id = f"os-fig-{counter}"
+                label = html.escape(figure_alt_text(figure, language), quote=True)
                 output["data"] = {
                     "text/html": (
                         f'<div class="os-figure" id="{fig_id}" data-figure="{fig_id}-data" '
+                        f'role="img" aria-label="{label}" '
                         f'style="height:{int(height)}px"></div>\n'
                         f'<script type="application/json" id="{fig_id}-data">'
                         f"{_safe_json(figure)}</script>"
