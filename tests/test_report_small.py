@@ -162,3 +162,38 @@ def test_spanish_report_in_a_real_browser(runs):
     assert got["errors"] == [] and got["requests"] == []
     assert got["toc"] and [section for section, reached in got["toc"] if not reached] == []
     assert shot.stat().st_size > 20_000
+
+
+def test_persona_slides_hold_the_cards_in_the_report_language(runs):
+    """personas.pptx: a title slide, one slide per persona (name, code, figures, statements),
+    the channel plan named by persona; text stays text; no customer identifier."""
+    import zipfile
+
+    from pptx import Presentation
+
+    run = runs["cli"].parent
+    personas = json.loads((run / "personas.json").read_text(encoding="utf-8"))
+    deck = Presentation(str(run / "personas.pptx"))
+
+    def text(slide) -> str:
+        parts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        for shape in slide.shapes:
+            if shape.has_table:
+                parts += [c.text for row in shape.table.rows for c in row.cells]
+        return "\n".join(parts)
+
+    slides = [text(s) for s in deck.slides]
+    assert len(slides) == 1 + len(personas) + 1
+    assert slides[0].startswith("Informe omnicanal de clientes")
+    for persona, slide in zip(personas, slides[1:-1], strict=True):
+        assert slide.startswith(f"{persona['first_name']} · {persona['name']}\n{persona['code']}")
+        assert "de los clientes" in slide and "Quiénes son" in slide
+        assert persona["who"][0]["text"] in slide
+    assert slides[-1].startswith("Plan de canales")
+    assert all(f"{p['first_name']} · {p['name']} ({p['code']})" in slides[-1] for p in personas)
+    crm = pd.read_csv(runs["cli"].parents[2] / "data" / "customers.csv", sep=";", dtype=str)
+    secrets = {s for s in set(crm["email"].dropna()) | set(crm["phone"].dropna()) if len(s) >= 6}
+    with zipfile.ZipFile(run / "personas.pptx") as pptx:
+        xml = b"".join(pptx.read(n) for n in pptx.namelist() if n.endswith(".xml"))
+    assert b"<script" not in xml and b"<img" not in xml  # planted markup, if quoted, is text
+    assert not [s for s in secrets if s.encode() in xml]

@@ -27,6 +27,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "paths",
         "run_lock",
         "runs",
+        "slides",
         "templating",
     ],
     submod_attrs={
@@ -74,6 +75,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "manifest": ["file_sha256"],
         "run_lock": ["sweep_stale"],
         "runs": ["RunResult", "atomic_write_text", "run_report"],
+        "slides": ["persona_deck", "write_persona_slides"],
         "templating": ["environment", "render"],
     },
 )

@@ -231,6 +231,7 @@ def _run_locked(
     from omniseg.ingest.snapshot import create_snapshot_dir, save_snapshot
     from omniseg.report.export import export_html, merge_notebooks
     from omniseg.report.i18n import t
+    from omniseg.report.slides import write_persona_slides
 
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -326,6 +327,15 @@ def _run_locked(
         with writing(output_dir, "write the report"):
             atomic_write_text(tmp_dir / "report.html", html)
         timings["export_html"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        with writing(output_dir, "write the persona slides"):
+            write_persona_slides(
+                tmp_dir,
+                title=title,
+                subtitle_lines=_subtitle_lines(data.report, params),
+                language=params.language,
+            )
+        timings["slides"] = round(time.perf_counter() - t0, 3)
         bar.update(1)
 
         (tmp_dir / KERNEL_LOG).unlink(missing_ok=True)  # a report, not a debugging aid
