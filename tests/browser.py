@@ -5,7 +5,8 @@ returns what a reader's browser did with it:
 
 - ``figures``: the report's figure containers (``div.os-figure``, one per chart),
   ``rendered``: those that hold plotly's drawing (an ``svg.main-svg``) and ``described``: those
-  with a text alternative (``role="img"`` and a non-empty ``aria-label``);
+  with a text alternative (``role="img"`` and a non-empty ``aria-label``); ``ticks``: each
+  figure's x-axis tick labels as drawn;
 - ``errors``: the console's SEVERE entries (JavaScript errors, failed loads);
 - ``requests``: every URL the page asked for other than the file itself and inline ``data:``
   images (a report must need no network; name resolution is switched off, so a request that
@@ -53,7 +54,11 @@ return out;
 
 _FIGURE_SCRIPT = """
 const figs = [...document.querySelectorAll('div.os-figure')];
-return {figures: figs.length,
+const ticks = {};
+for (const f of figs) {
+  ticks[f.id] = [...f.querySelectorAll('.xtick text')].map(t => t.textContent);
+}
+return {figures: figs.length, ticks: ticks,
         rendered: figs.filter(f => f.querySelector('svg.main-svg') !== null).length,
         described: figs.filter(f => f.getAttribute('role') === 'img'
                                     && (f.getAttribute('aria-label') || '').trim() !== '').length};

@@ -185,3 +185,15 @@ def test_text_alternatives_read_small_charts_and_name_the_series_of_others():
         {"type": "bar", "x": ["x"], "y": [1], "name": "Hidden", "visible": False},
     ]}  # fmt: skip
     assert figure_alt_text(many) == "Big. Trend"
+
+
+def test_time_axes_get_the_report_language_month_names(notebook):
+    from omniseg.report.date_formats import plotly_locale
+
+    spanish = export_html(notebook, title="t", language="es")
+    found = re.search(r'<script id="os-plotly-locale" type="application/json">(.*?)</script>',
+                      spanish)  # fmt: skip
+    assert found and json.loads(found.group(1)) == plotly_locale("es")
+    assert plotly_locale("es")["format"]["shortMonths"][:3] == ["ene", "feb", "mar"]
+    assert plotly_locale("es")["format"]["days"][0] == "domingo"  # plotly's weeks start Sunday
+    assert 'id="os-plotly-locale"' not in export_html(notebook, title="t")  # English: plotly's own

@@ -162,6 +162,11 @@ def test_spanish_report_in_a_real_browser(runs):
     assert got["errors"] == [] and got["requests"] == []
     assert got["toc"] and [section for section, reached in got["toc"] if not reached] == []
     assert shot.stat().st_size > 20_000
+    # the monthly chart's time axis in Spanish (plotly's own month names are English)
+    ticks = " ".join(" ".join(v) for v in got["ticks"].values())
+    assert re.search(r"\b(ene|feb|mar|abr|may|jun|jul|ago|sept|oct|nov|dic) 20\d\d\b", ticks)
+    assert not re.search(r"\b(Jan|Feb|Apr|Aug|Sep|Oct|Dec) 20\d\d\b", ticks)
+    assert "Datos del " in runs["html"] and not re.search(r"Datos del \d{4}-", runs["html"])
 
 
 def test_persona_slides_hold_the_cards_in_the_report_language(runs):

@@ -38,7 +38,9 @@ from omniseg.ingest.overview_stats import (
 from omniseg.report.i18n import (
     channel_label,
     check_language,
+    format_date,
     format_money,
+    format_month,
     format_number,
     format_percent,
     t,
@@ -121,7 +123,7 @@ def quality_warnings(data: Any, language: str = "en") -> list[str]:
             first, last = group.loc[active, "month"].min(), group.loc[active, "month"].max()
             inside = group[(group["month"] > first) & (group["month"] < last) & ~active]
             if len(inside):
-                months = ", ".join(m.strftime("%Y-%m") for m in inside["month"])
+                months = ", ".join(format_month(m, language) for m in inside["month"])
                 out.append(t("warn.gap", language, channel=channel, months=months))
     return out
 
@@ -147,7 +149,11 @@ def overview_tables(data: Any, language: str = "en") -> dict[str, pd.DataFrame]:
     """
     check_language(language)
     tot = overview_totals(data)
-    period = "–" if pd.isna(tot["start"]) else f"{tot['start']:%Y-%m-%d} – {tot['end']:%Y-%m-%d}"
+    period = (
+        "–"
+        if pd.isna(tot["start"])
+        else f"{format_date(tot['start'], language)} – {format_date(tot['end'], language)}"
+    )
     profile = getattr(data, "profile", None)
     crm = getattr(profile, "has_customers", True)
     touches = getattr(profile, "has_interactions", True)

@@ -12,6 +12,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     submodules=[
         "catalog",
         "chart_style",
+        "date_formats",
         "display",
         "display_options",
         "execution",
@@ -47,6 +48,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "texts",
         ],
         "chart_style": ["CHART_TEMPLATE", "chart_layout"],
+        "date_formats": ["format_date", "format_month", "plotly_locale"],
         "display": ["bullet_list", "paragraph", "section", "table"],
         "display_options": ["display_language", "set_display_language"],
         "export": [
@@ -63,7 +65,9 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "check_language",
             "currency_symbol",
             "event_label",
+            "format_date",
             "format_money",
+            "format_month",
             "format_number",
             "format_percent",
             "set_currency",

@@ -27,6 +27,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from omniseg.errors import ParameterError
+from omniseg.report.date_formats import plotly_locale
 from omniseg.report.figure_display import PLOTLY_MIMETYPE
 from omniseg.report.paths import TEMPLATES_DIR
 
@@ -228,6 +229,8 @@ def export_html(
             "subtitle_lines": list(subtitle_lines),
             "toc_title": toc_title,
             "plotlyjs": plotly.offline.get_plotlyjs(),
+            # month and day names of the time axes in the report language (plotly: English)
+            "plotly_locale": None if language == "en" else _safe_json(plotly_locale(language)),
         },
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -34,6 +34,7 @@ from omniseg.report.catalog import (
     t,
     texts,
 )
+from omniseg.report.date_formats import format_date, format_month
 from omniseg.report.loader_wording import translate_loader_warning
 from omniseg.report.number_formats import (
     currency_symbol,
@@ -54,7 +55,9 @@ __all__ = [
     "check_language",
     "currency_symbol",
     "event_label",
+    "format_date",
     "format_money",
+    "format_month",
     "format_number",
     "format_percent",
     "format_text",

@@ -110,12 +110,14 @@ class RunResult:
 
 
 def _subtitle_lines(report, params: RunParams) -> list[str]:
-    from omniseg.report.i18n import t
+    from omniseg.report.i18n import format_date, t
 
-    lines = [t("report.run", params.language, run=params.run_name)]
+    lang = params.language
+    lines = [t("report.run", lang, run=params.run_name)]
     start, end = report.period()
     if start:
-        lines.append(t("report.period", params.language, start=start, end=end))
+        start, end = format_date(start, lang), format_date(end, lang)  # the reader's dates
+        lines.append(t("report.period", lang, start=start, end=end))
     return lines
 
 
