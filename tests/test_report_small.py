@@ -202,3 +202,40 @@ def test_persona_slides_hold_the_cards_in_the_report_language(runs):
         xml = b"".join(pptx.read(n) for n in pptx.namelist() if n.endswith(".xml"))
     assert b"<script" not in xml and b"<img" not in xml  # planted markup, if quoted, is text
     assert not [s for s in secrets if s.encode() in xml]
+
+
+def test_report_workbook_holds_every_table_as_numbers_and_text(runs):
+    """report.xlsx: a contents sheet linking one sheet per table of the report (the same
+    tables, in Spanish), numbers as numbers with their format, no formula anywhere (text that
+    looks like one is tested in tests/test_workbook.py), no customer identifier."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from omniseg.report.workbook import report_tables
+
+    run = runs["cli"].parent
+    tables = report_tables(runs["html"])
+    assert len(tables) == runs["html"][runs["html"].index("<body") :].count("<table") >= 8
+    book = load_workbook(run / "report.xlsx")
+    contents, sheets = book.worksheets[0], book.worksheets[1:]
+    assert contents.title == "Contenido" and len(sheets) == len(tables)
+    links = [contents.cell(3 + i, 1) for i in range(1, len(sheets) + 1)]
+    assert [c.value for c in links] == [s.title for s in sheets]
+    assert all(c.hyperlink.location == f"'{c.value}'!A1" for c in links)
+    assert [contents.cell(3 + i, 2).value for i in range(1, len(sheets) + 1)] == [
+        tb.section for tb in tables
+    ]
+    overview = {r[0].value: r[1] for r in sheets[0].iter_rows(min_row=4) if r[0].value}
+    assert overview["Clientes en el CRM"].value == 300
+    assert overview["Clientes en el CRM"].number_format == "#,##0"
+    cells = [c for sheet in sheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    percents = [c for c in cells if c.number_format.endswith("%")]
+    assert percents and all(0 <= c.value <= 1 for c in percents if isinstance(c.value, float))
+    assert all(c.data_type != "f" for c in cells)
+    crm = pd.read_csv(runs["cli"].parents[2] / "data" / "customers.csv", sep=";", dtype=str)
+    secrets = {s for s in set(crm["email"].dropna()) | set(crm["phone"].dropna()) if len(s) >= 6}
+    with zipfile.ZipFile(run / "report.xlsx") as xlsx:
+        xml = b"".join(xlsx.read(n) for n in xlsx.namelist() if n.endswith(".xml"))
+    assert not [s for s in secrets if s.encode() in xml]
+    assert b"<f>" not in xml  # no formula anywhere in the file

@@ -30,6 +30,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "runs",
         "slides",
         "templating",
+        "workbook",
     ],
     submod_attrs={
         "catalog": [
@@ -81,5 +82,6 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "runs": ["RunResult", "atomic_write_text", "run_report"],
         "slides": ["persona_deck", "write_persona_slides"],
         "templating": ["environment", "render"],
+        "workbook": ["ReportTable", "report_tables", "workbook_bytes", "write_report_workbook"],
     },
 )

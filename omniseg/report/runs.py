@@ -232,8 +232,9 @@ def _run_locked(
     """The run, once the run name's lock is held."""
     from omniseg.ingest.snapshot import create_snapshot_dir, save_snapshot
     from omniseg.report.export import export_html, merge_notebooks
-    from omniseg.report.i18n import t
+    from omniseg.report.i18n import currency_symbol, t
     from omniseg.report.slides import write_persona_slides
+    from omniseg.report.workbook import write_report_workbook
 
     started = datetime.now(UTC)
     timings: dict[str, float] = {}
@@ -338,6 +339,15 @@ def _run_locked(
                 language=params.language,
             )
         timings["slides"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        with writing(output_dir, "write the report's tables as a spreadsheet"):
+            write_report_workbook(
+                tmp_dir,
+                language=params.language,
+                currency_symbol=currency_symbol(params.language, params.currency),
+                title=title,
+            )
+        timings["workbook"] = round(time.perf_counter() - t0, 3)
         bar.update(1)
 
         (tmp_dir / KERNEL_LOG).unlink(missing_ok=True)  # a report, not a debugging aid
