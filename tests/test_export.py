@@ -178,6 +178,8 @@ def test_text_alternatives_read_small_charts_and_name_the_series_of_others():
     pie = {"layout": {"title": "Mix"}, "data": [{"type": "pie", "labels": ["a", "b"],
                                                   "values": [3, 1], "name": "Share"}]}  # fmt: skip
     assert figure_alt_text(pie) == "Mix. Share: a 3; b 1"
+    pie["layout"]["title"] = {"text": "a leads with 75%", "subtitle": {"text": "Mix"}}
+    assert figure_alt_text(pie) == "a leads with 75%. Mix. Share: a 3; b 1"
     big = MAX_POINTS + 1
     many = {"layout": {}, "data": [
         {"type": "bar", "x": list(range(big)), "y": [1] * big, "name": "Big"},

@@ -61,6 +61,11 @@ def test_figures_and_lead(features, language):
     assert tops == pytest.approx(s.loc[["single", "multi"], "high"].tolist())
     share = "40.0% of customers" if language == "en" else "40,0\u00a0% de los clientes"
     assert share in fig.data[0].x[0]
+    assert fig.layout.title.text == (
+        "Multi-channel customers are worth 3.5× single-channel ones"
+        if language == "en"
+        else "Los clientes multicanal valen 3,5× lo que los de un solo canal"
+    )
     heat = om.plot_channel_overlap(om.channel_overlap(features), language=language)
     assert heat.data[0].zmax == 1
     lead = om.multichannel_lead(s, language)

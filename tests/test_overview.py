@@ -158,9 +158,11 @@ def test_quality_warnings_flag_gaps_and_sparse_channels():
 def test_figures_and_tables_in_both_languages(data, language):
     fig = ov.plot_channel_summary(ov.channel_summary(data), language=language)
     assert len(fig.data) == 4
-    assert fig.layout.title.text == (
+    assert fig.layout.title.subtitle.text == (
         "Channels at a glance" if language == "en" else "Los canales de un vistazo"
-    )
+    )  # what it measures; the title states the finding
+    finding = {"en": "Web brings 48.0% of revenue", "es": "Web aporta el 48,0\xa0% de los ingresos"}
+    assert fig.layout.title.text == finding[language]
     labels = list(fig.data[0].y)
     assert ("Tienda" in labels) == (language == "es")
     monthly = ov.plot_monthly_activity(ov.monthly_activity(data), language=language)
@@ -360,3 +362,17 @@ def test_order_lines_with_an_order_id_show_orders_and_lines_in_the_totals():
     assert (
         ov.overview_totals(omniseg.load_data(crm, lines.drop(columns="order_id")))["orders"] is None
     )
+
+
+def test_chart_titles_state_their_finding_or_what_they_measure():
+    """The channel chart's title names the channel with the largest share of revenue, or of
+    interactions without revenue; with nothing to compare it is what the chart measures."""
+    from omniseg.ingest.overview_charts import _channels_finding
+
+    rows = pd.DataFrame({"channel": ["web", "store"], "interactions": [30, 10],
+                         "revenue": [100.0, 300.0]})  # fmt: skip
+    assert _channels_finding(rows, "en") == "Store brings 75.0% of revenue"
+    rows["revenue"] = 0.0
+    assert _channels_finding(rows, "es") == "Web concentra el 75,0\xa0% de las interacciones"
+    rows["interactions"] = 0
+    assert _channels_finding(rows, "en") is None

@@ -446,3 +446,15 @@ def test_cli_score(tmp_path):
     assert res.exit_code == 2 and "does not exist" in res.output
     res = runner.invoke(app, ["score", "-m", str(tmp_path / "m.skops")])
     assert res.exit_code == 2 and "exactly one of" in res.output
+
+
+def test_sizes_chart_title_names_the_segment_worth_most_for_its_size():
+    from omniseg.segments.segmentation_charts import _sizes_finding
+
+    sizes = pd.DataFrame({"name": ["S1", "S2", "S3"], "share": [0.5, 0.3, 0.2],
+                          "revenue_share": [0.4, 0.2, 0.4]})  # fmt: skip
+    assert _sizes_finding(sizes, "en") == "S3: 40.0% of revenue from 20.0% of customers"
+    assert _sizes_finding(sizes, "es") == (
+        "S3: el 40,0\xa0% de los ingresos con el 20,0\xa0% de los clientes"
+    )
+    assert _sizes_finding(sizes.assign(revenue_share=0.0), "en") is None  # no revenue: no claim

@@ -13,8 +13,15 @@ import plotly.graph_objects as go
 
 from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
-from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import channel_label, check_language, format_money, format_percent, t
+from omniseg.report.chart_style import chart_layout, finding_title
+from omniseg.report.i18n import (
+    channel_label,
+    check_language,
+    format_money,
+    format_number,
+    format_percent,
+    t,
+)
 
 __all__ = [
     "channel_overlap",
@@ -183,9 +190,13 @@ def plot_multichannel_value(
         fig.add_annotation(
             x=x, y=top, text=f"<b>{value}</b>", showarrow=False, yanchor="bottom", yshift=4
         )
+    ratio = float(summary.loc["ratio", "mean"]) if "ratio" in summary.index else float("nan")
+    finding = None
+    if np.isfinite(ratio):  # the ratio of the means (none without single-channel value)
+        finding = t("fig.multichannel.finding", language, ratio=format_number(ratio, language, 1))
     fig.update_layout(
         **chart_layout(language),
-        title=t("fig.multichannel", language),
+        title=finding_title(t("fig.multichannel", language), finding),
         height=400,
         yaxis_title=t("omni.value_axis", language),
     )

@@ -21,8 +21,15 @@ from plotly.subplots import make_subplots
 from omniseg._checks import bad_parameter
 from omniseg.config.vocabulary import order_channels
 from omniseg.errors import ParameterError
-from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import channel_label, check_language, format_money, format_number, t
+from omniseg.report.chart_style import chart_layout, finding_title
+from omniseg.report.i18n import (
+    channel_label,
+    check_language,
+    format_money,
+    format_number,
+    format_percent,
+    t,
+)
 
 __all__ = [
     "CHANNEL_COLORS",
@@ -135,12 +142,26 @@ def plot_channel_summary(
         fig.update_xaxes(range=[0, top * 1.45 if top > 0 else 1], row=1, col=i)
     fig.update_layout(
         **chart_layout(language),
-        title=t("fig.channels", language),
-        height=420,
-        margin={"l": 10, "r": 10, "t": 80, "b": 30},
+        title=finding_title(t("fig.channels", language), _channels_finding(rows, language)),
+        height=440,
+        margin={"l": 10, "r": 10, "t": 100, "b": 30},
     )
     fig.update_xaxes(showticklabels=False)
     return fig
+
+
+def _channels_finding(rows: pd.DataFrame, language: str) -> str | None:
+    """The channel with the largest share of revenue (of interactions, without revenue)."""
+    for col, key in (("revenue", "finding_revenue"), ("interactions", "finding_interactions")):
+        values = rows[col].astype("float64") if col in rows else None
+        if values is None or not (values.fillna(0) > 0).any():
+            continue
+        top = values.idxmax()
+        share = float(values[top] / values.sum())
+        channel = channel_label(str(rows.loc[top, "channel"]), language)
+        return t(f"fig.channels.{key}", language, channel=channel,
+                 share=format_percent(share, language))  # fmt: skip
+    return None
 
 
 def plot_monthly_activity(

@@ -48,7 +48,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "read_catalog",
             "texts",
         ],
-        "chart_style": ["CHART_TEMPLATE", "chart_layout"],
+        "chart_style": ["CHART_TEMPLATE", "chart_layout", "finding_title"],
         "date_formats": ["format_date", "format_month", "plotly_locale"],
         "display": ["bullet_list", "paragraph", "section", "table"],
         "display_options": ["display_language", "set_display_language"],

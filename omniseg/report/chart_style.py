@@ -20,7 +20,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from omniseg.report.i18n import check_language
 
-__all__ = ["CHART_TEMPLATE", "chart_layout"]
+__all__ = ["CHART_TEMPLATE", "chart_layout", "finding_title"]
 
 #: The plotly template of every chart.
 CHART_TEMPLATE = "plotly_white"
@@ -52,3 +52,31 @@ def chart_layout(language: str, **layout: object) -> dict[str, object]:
     """
     check_language(language)
     return {"template": CHART_TEMPLATE, "separators": _separators(language), **layout}
+
+
+def finding_title(variable: str, finding: str | None = None) -> dict[str, object]:
+    """A chart's ``title``: the finding it shows, with what it measures as the subtitle.
+
+    Parameters
+    ----------
+    variable : str
+        What the chart measures ("Channels at a glance"); the title when there is no finding.
+    finding : str, optional
+        One sentence stating what the chart shows, with its number ("Store brings 59.1% of
+        revenue"), worded by the caller from the chart's own figures.
+
+    Returns
+    -------
+    dict
+        plotly's ``layout.title``.
+
+    Examples
+    --------
+    >>> finding_title("Channels at a glance", "Store brings 59.1% of revenue")
+    {'text': 'Store brings 59.1% of revenue', 'subtitle': {'text': 'Channels at a glance'}}
+    >>> finding_title("Channels at a glance")
+    {'text': 'Channels at a glance'}
+    """
+    if not finding:
+        return {"text": variable}
+    return {"text": finding, "subtitle": {"text": variable}}

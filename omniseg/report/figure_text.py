@@ -1,7 +1,8 @@
 """The text alternative of a report chart, for readers who cannot see it.
 
 Each chart of the exported report is a ``<div role="img">`` whose ``aria-label`` is this text
-(:class:`omniseg.report.export.PlotlyOfflinePreprocessor`): the chart's title, then, for bar
+(:class:`omniseg.report.export.PlotlyOfflinePreprocessor`): the chart's title and subtitle (the
+finding it states and what it measures), then, for bar
 and pie charts small enough to be read aloud, each series with its categories and the values as
 the chart labels them (already in the report's language and number format), and for the others
 the names of their series. Screen readers announce it; it is also what a reader gets when the
@@ -102,6 +103,8 @@ def figure_alt_text(figure: dict, language: str = "en") -> str:
     layout = figure.get("layout") or {}
     title = layout.get("title")
     parts = [_plain(title.get("text") if isinstance(title, dict) else title)]
+    if isinstance(title, dict) and isinstance(title.get("subtitle"), dict):
+        parts.append(_plain(title["subtitle"].get("text")))  # what a finding title measures
     traces = [t for t in figure.get("data") or [] if t.get("visible", True) is not False]
     parts += [_series(trace, language) for trace in traces[:MAX_SERIES]]
     return ". ".join(p for p in parts if p)

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from sklearn.decomposition import PCA
 
 from omniseg.errors import ParameterError
-from omniseg.report.chart_style import chart_layout
+from omniseg.report.chart_style import chart_layout, finding_title
 from omniseg.report.i18n import check_language, format_percent, t
 
 if TYPE_CHECKING:
@@ -169,6 +169,23 @@ def map_figure(
     return fig
 
 
+def _sizes_finding(sizes: pd.DataFrame, language: str) -> str | None:
+    """The segment whose share of revenue most exceeds its share of customers."""
+    if "revenue_share" not in sizes or not (sizes["revenue_share"].fillna(0) > 0).any():
+        return None
+    lift = sizes["revenue_share"] / sizes["share"].where(sizes["share"] > 0)
+    if not lift.notna().any():
+        return None
+    top = sizes.loc[lift.idxmax()]
+    return t(
+        "seg.fig_sizes.finding",
+        language,
+        segment=str(top["name"]),
+        revenue=format_percent(float(top["revenue_share"]), language),
+        customers=format_percent(float(top["share"]), language),
+    )
+
+
 def sizes_figure(
     segmentation: Segmentation, *, language: str = "en", fig: go.Figure | None = None
 ) -> go.Figure:
@@ -195,7 +212,7 @@ def sizes_figure(
         )
     fig.update_layout(
         **chart_layout(lang),
-        title=t("seg.fig_sizes", lang),
+        title=finding_title(t("seg.fig_sizes", lang), _sizes_finding(s, lang)),
         barmode="group",
         height=120 + 70 * len(s),
         xaxis={"tickformat": ".0%"},
