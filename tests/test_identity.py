@@ -352,3 +352,14 @@ def test_transform_of_other_interactions_resolves_their_combinations(small, tmp_
     expected = IdentityResolver().fit(customers, interactions).transform(interactions)
     assert got.fillna("-").tolist() == expected.fillna("-").tolist()
     assert got.notna().sum() > 0
+
+
+def test_match_rate_chart_title_names_the_least_linked_channel():
+    from omniseg.identity.report import _match_finding
+
+    frame = pd.DataFrame({"channel": ["web", "app", "store"], "matched_crm": [0.604, 1.0, 0.763]})
+    assert _match_finding(frame, "en") == "Web: only 60.4% of interactions tied to a CRM customer"
+    assert _match_finding(frame, "es") == (
+        "Web: solo el 60,4\xa0% de las interacciones ligadas a un cliente del CRM"
+    )
+    assert _match_finding(frame.assign(matched_crm=1.0), "en") is None  # all linked: no claim

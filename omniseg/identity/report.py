@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from omniseg.identity.resolver import IdentityResolver
-from omniseg.report.chart_style import chart_layout
+from omniseg.report.chart_style import chart_layout, finding_title
 
 __all__ = ["identity_lead", "plot_match_rates", "shared_identifiers_table"]
 
@@ -42,6 +42,23 @@ def identity_lead(resolver: IdentityResolver, direct_share: float, language: str
     )
 
 
+def _match_finding(frame: pd.DataFrame, language: str) -> str | None:
+    """The channel with the smallest share of interactions tied to a CRM customer (None when
+    every channel's are all tied: nothing to point at)."""
+    from omniseg.report.i18n import channel_label, format_percent, t
+
+    rates = frame["matched_crm"].astype("float64")
+    if not rates.notna().any() or float(rates.min()) >= 0.9995:
+        return None
+    low = frame.loc[rates.idxmin()]
+    return t(
+        "fig.match_rates.finding",
+        language,
+        channel=channel_label(str(low["channel"]), language),
+        share=format_percent(float(low["matched_crm"]), language),
+    )
+
+
 def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: Any = None) -> Any:
     """Bars per channel: share of interactions tied to a CRM customer after resolution."""
     import plotly.graph_objects as go
@@ -67,7 +84,7 @@ def plot_match_rates(resolver: IdentityResolver, *, language: str = "en", fig: A
     )
     fig.update_layout(
         **chart_layout(language),
-        title=t("fig.match_rates", language),
+        title=finding_title(t("fig.match_rates", language), _match_finding(frame, language)),
         height=380,
         yaxis={"tickformat": ".0%", "range": [0, 1.12]},
     )
