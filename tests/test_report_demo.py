@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from browser import browser_missing, open_in_browser
+from html_collector import TagsAndText
 from report_figures import key_figures
 from typer.testing import CliRunner
 
@@ -18,19 +18,6 @@ from omniseg.cli import app
 from omniseg.report.paths import demo_data_dir, repo_root
 
 pytestmark = pytest.mark.slow
-
-
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def _run(output_dir: Path, *extra: str) -> Path:
@@ -68,7 +55,7 @@ def test_report_has_sections_figures_and_toc(report):
 
 def test_report_is_offline_and_has_no_code(report):
     _, html = report
-    parser = _Collector()
+    parser = TagsAndText()
     parser.feed(html)
     for tag, attrs in parser.tags:
         for key in ("src", "href"):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
 from browser import browser_missing, open_in_browser
+from html_collector import TagsAndText
 from typer.testing import CliRunner
 
 import omniseg
@@ -35,19 +35,6 @@ PAYLOADS = (
 )
 
 SETTINGS = {"segmentation": {"n_segments": 3}}
-
-
-class _Collector(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-    def handle_data(self, data):
-        self.text.append(data)
 
 
 def _inject(data: Path) -> None:
@@ -132,7 +119,7 @@ def test_injected_markup_in_free_text_stays_text(runs):
     """HTML in interviews, survey answers, codebook labels and CRM text reaches no report as
     markup: it is escaped in the executed notebooks and in the exported HTML."""
     html = runs["html"]
-    parser = _Collector()
+    parser = TagsAndText()
     parser.feed(html)
     for tag, attrs in parser.tags:
         assert not any(k.startswith("on") for k in attrs), (tag, attrs)

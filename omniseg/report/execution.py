@@ -159,6 +159,13 @@ class RunGuard:
             self._kernel = self.kernel_manager_class(log=log)(kernel_name="python3")
         return self._kernel
 
+    def _close_clients(self) -> None:
+        """Close the kernel clients papermill opened (their ZeroMQ channels)."""
+        for kc in self.clients:
+            with suppress(Exception):
+                kc.stop_channels()
+        self.clients.clear()
+
     def reset_kernel(self, timeout: float = 60) -> None:
         """Give the next notebook a fresh session in the shared kernel.
 
@@ -169,10 +176,7 @@ class RunGuard:
         """
         from jupyter_core.utils import run_sync
 
-        for kc in self.clients:
-            with suppress(Exception):
-                kc.stop_channels()
-        self.clients.clear()
+        self._close_clients()
         km = self._kernel
         if km is None or not km.has_kernel:
             return
@@ -202,10 +206,7 @@ class RunGuard:
 
     def reap_kernels(self) -> None:
         """Make sure no kernel of this run survives, reap it and remove its connection file."""
-        for kc in self.clients:
-            with suppress(Exception):
-                kc.stop_channels()
-        self.clients.clear()
+        self._close_clients()
         self._kernel = None
         self.kill_kernels()
         for km in self.kernels:

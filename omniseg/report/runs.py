@@ -319,10 +319,11 @@ def _run_locked(
         bar.set_postfix_str("exporting HTML")
         t0 = time.perf_counter()
         title = params.title or t("report.title", params.language)
+        subtitle_lines = _subtitle_lines(data.report, params)
         html = export_html(
             merge_notebooks(executed),
             title=title,
-            subtitle_lines=_subtitle_lines(data.report, params),
+            subtitle_lines=subtitle_lines,
             toc_title=t("report.toc", params.language),
             language=params.language,
         )
@@ -335,7 +336,7 @@ def _run_locked(
             write_persona_slides(
                 tmp_dir,
                 title=title,
-                subtitle_lines=_subtitle_lines(data.report, params),
+                subtitle_lines=subtitle_lines,
                 language=params.language,
             )
         timings["slides"] = round(time.perf_counter() - t0, 3)

@@ -11,16 +11,14 @@ no identifier of any customer. Charts are not in the deck yet.
 
 from __future__ import annotations
 
-import io
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from omniseg.atomic import atomic_write
 from omniseg.report.i18n import channel_label, format_number, format_percent, t
 
 __all__ = ["persona_deck", "write_persona_slides"]
@@ -183,15 +181,4 @@ def write_persona_slides(
     deck = persona_deck(
         personas, plan, title=title, subtitle_lines=subtitle_lines, language=language
     )
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    dest = run_dir / "personas.pptx"
-    fd, tmp = tempfile.mkstemp(prefix=".personas-", suffix=".pptx", dir=run_dir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    return atomic_write(run_dir / "personas.pptx", deck.save)

@@ -12,10 +12,9 @@ starting with ``=`` or ``+`` (a CRM field, an interview line) cannot run in the 
 
 from __future__ import annotations
 
+import functools
 import io
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from babel import Locale
 
+from omniseg.atomic import atomic_write
 from omniseg.report.i18n import t
 
 __all__ = ["ReportTable", "report_tables", "workbook_bytes", "write_report_workbook"]
@@ -115,19 +115,26 @@ def report_tables(html: str) -> list[ReportTable]:
     return [tbl for tbl in parser.tables if tbl.header or tbl.rows]
 
 
+@functools.cache
+def _marks(language: str) -> tuple[str, str, re.Pattern]:
+    """The language's thousands and decimal marks and the pattern of a number written so."""
+    symbols = Locale.parse(language).number_symbols["latn"]
+    group, decimal = re.escape(symbols["group"]), re.escape(symbols["decimal"])
+    pattern = re.compile(rf"[-−]?\d{{1,3}}(?:{group}\d{{3}})*(?:{decimal}\d+)?"
+                         rf"|[-−]?\d+(?:{decimal}\d+)?")  # fmt: skip
+    return symbols["group"], symbols["decimal"], pattern
+
+
 def _number(text: str, language: str, currency_symbol: str) -> tuple[Any, str | None]:
     """A cell as shown -> ``(value, number format)``; text that is no number: ``(text, None)``."""
-    locale = Locale.parse(language)
-    symbols = locale.number_symbols["latn"]
     raw = text.replace("\xa0", " ").replace("\u202f", " ").strip()
     kind = "number"
     if raw.endswith("%"):
         kind, raw = "percent", raw[:-1].strip()
     elif currency_symbol and currency_symbol in raw:
         kind, raw = "money", raw.replace(currency_symbol, "").strip()
-    group, decimal = symbols["group"], symbols["decimal"]
-    if not re.fullmatch(rf"[-−]?\d{{1,3}}(?:{re.escape(group)}\d{{3}})*(?:{re.escape(decimal)}\d+)?"
-                        rf"|[-−]?\d+(?:{re.escape(decimal)}\d+)?", raw):  # fmt: skip
+    group, decimal, pattern = _marks(language)
+    if not pattern.fullmatch(raw):
         return text, None
     digits = raw.replace("−", "-").replace(group, "").replace(decimal, ".")
     value = float(digits)
@@ -230,13 +237,4 @@ def write_report_workbook(
     if not tables:
         return None
     data = workbook_bytes(tables, language=language, currency_symbol=currency_symbol, title=title)
-    dest = run_dir / "report.xlsx"
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".xlsx", dir=run_dir)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return dest
+    return atomic_write(run_dir / "report.xlsx", lambda tmp: Path(tmp).write_bytes(data))
