@@ -299,14 +299,26 @@ class Workbench:
 
         features = self.features
         self._prepare()
-        return run_segmentation(self._context, features)
+        return run_segmentation(self._context, features, name_segments=self._segment_names)
+
+    def _segment_names(self, coded: Any) -> list[str]:
+        """The personas' names with their codes, one per segment of ``coded`` (the
+        segmentation before it is named): read from ``output_dir/personas.json`` when an
+        earlier step of the run wrote it in this language, else from :attr:`personas`."""
+        self.__dict__["_coded"] = coded  # what the personas are built on
+        saved = _saved_names(self.output_dir, coded.codes, self.language)
+        if saved is not None:
+            return saved
+        return [p.segment_label(self.language) for p in self.personas]
 
     @property
     def segments(self) -> Any:
         """The :class:`~omniseg.segments.Segmentation` (fitted with the run's settings).
 
         Fitted by :func:`omniseg.features.run_segmentation`; with ``output_dir``, the saved
-        ``model.skops`` there re-scores instead of refitting.
+        ``model.skops`` there re-scores instead of refitting. Its segments are named by their
+        personas, with their codes (``"Young app-first buyer (S1)"``), in every table, chart,
+        file and rule it shows.
         """
         return self._segmentation[0]
 
@@ -319,7 +331,10 @@ class Workbench:
     def _persona_step(self) -> tuple[_Personas, Any]:
         from omniseg.voice.persona_cards import report_personas
 
-        features, segments = self.features, self.segments
+        features = self.features
+        if "_coded" not in self.__dict__:
+            _ = self._segmentation  # names the segments, reading the personas when needed
+        segments = self.__dict__["_coded"]
         self._prepare()
         personas, themes = report_personas(
             self.data,
@@ -389,6 +404,29 @@ class Workbench:
     def gaps(self) -> Any:
         """Omnichannel gaps per segment (a DataFrame)."""
         return self._channel_step[2]
+
+    @cached_property
+    def summary(self) -> Any:
+        """The report's first section (:class:`~omniseg.summary.RunSummary`): segments by
+        persona, key findings, the action list (its customer lists written to ``output_dir``),
+        what the data could not answer and, with ``segmentation.previous``, what changed."""
+        from omniseg.summary.run_summary import build_summary
+
+        features, segments, personas = self.features, self.segments, self.personas
+        plan, gaps = self.channel_plan, self.gaps
+        self._prepare()
+        return build_summary(
+            self.data,
+            features,
+            segments,
+            personas,
+            plan,
+            gaps,
+            drift=self.drift,
+            previous=(self.settings.get("segmentation") or {}).get("previous"),
+            seed=self.seed,
+            output_dir=self.output_dir,
+        )
 
     # --- the report ----------------------------------------------------------------------------
 
@@ -513,7 +551,24 @@ _STEPS: dict[str, str] = {
     "_persona_step": "personas",
     "survey_weights": "survey_weights",
     "_channel_step": "channel_plan",
+    "summary": "summary",
 }
+
+
+def _saved_names(folder: Path | None, codes: list[str], language: str) -> list[str] | None:
+    """The segments' display names in ``folder/personas.json`` if it names exactly these
+    segments in ``language`` (else ``None``: the personas are built)."""
+    import json
+
+    path = folder / "personas.json" if folder is not None else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        names = {p["code"]: p["display_name"] for p in saved if p.get("language") == language}
+    except (ValueError, TypeError, KeyError):
+        return None
+    return [names[c] for c in codes] if sorted(names) == sorted(codes) else None
 
 
 def _output_dir(value: object) -> Path | None:

@@ -11,8 +11,9 @@ returns what a reader's browser did with it:
 - ``requests``: every URL the page asked for other than the file itself and inline ``data:``
   images (a report must need no network; name resolution is switched off, so a request that
   slips through fails, and is listed here);
-- ``toc``: for each link of the table of contents, its target and whether clicking it brought
-  that section to the top of the window (or the window scrolled as far as it can);
+- ``toc``: for each in-page link (the table of contents, the summary's evidence links), its
+  target and whether clicking it brought that section to the top of the window (or the window
+  scrolled as far as it can);
 - with ``pdf=True``, ``pages``: the text of each page of the page printed to PDF on A4 (the
   print styles), NFKC-normalised (PDF text has ligatures such as "ﬁ") with spaces collapsed.
 
@@ -35,11 +36,11 @@ __all__ = ["browser_missing", "open_in_browser"]
 
 _CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 
-#: Clicks each contents link and reports whether its section reached the top of the window.
+#: Clicks each in-page link and reports whether its section reached the top of the window.
 _TOC_SCRIPT = """
 const out = [];
 const maxScroll = document.documentElement.scrollHeight - window.innerHeight;
-for (const a of document.querySelectorAll('nav.os-toc a[href^="#"]')) {
+for (const a of document.querySelectorAll('a[href^="#"]')) {
   const id = decodeURIComponent(a.getAttribute('href').slice(1));
   const target = document.getElementById(id);
   window.scrollTo(0, 0);

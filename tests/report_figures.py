@@ -25,6 +25,9 @@ __all__ = ["key_figures"]
 def key_figures(run_dir: Path) -> dict:
     run_dir = Path(run_dir)
     segments = pd.read_csv(run_dir / "segments.csv", dtype={"person_id": str})
+    # who is in which segment, by code (S1...): since issue 16 segment_name holds the persona's
+    # name, a wording; the code is what the figures were recorded with
+    segments["segment_name"] = segments.get("segment_code", segments["segment_name"])
     digest = hashlib.sha256(
         segments[["person_id", "segment", "segment_name"]].to_csv(index=False).encode()
     ).hexdigest()
@@ -50,7 +53,7 @@ def key_figures(run_dir: Path) -> dict:
         ],
         "channel_plan": [
             [
-                str(r.segment_name),
+                f"S{int(r.segment) + 1}",
                 str(r.channel),
                 str(r.status),
                 None if pd.isna(r.rank) else int(r.rank),

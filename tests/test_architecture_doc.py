@@ -36,6 +36,7 @@ def test_the_stages_are_the_subpackages():
         "ingest",
         "report",
         "segments",
+        "summary",
         "voice",
     ]
 

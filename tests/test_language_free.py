@@ -14,7 +14,17 @@ import re
 
 import pytest
 
-STAGES = ("ingest", "identity", "features", "segments", "voice", "channels", "demo", "config")
+STAGES = (
+    "ingest",
+    "identity",
+    "features",
+    "segments",
+    "voice",
+    "channels",
+    "summary",
+    "demo",
+    "config",
+)
 
 #: stages whose results still carry words (issue 15, item 2, in progress): strict, so the mark
 #: must go when the stage is language-free

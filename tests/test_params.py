@@ -28,6 +28,7 @@ def test_paths_are_relative_to_the_params_file(tmp_path):
     assert params.data.columns == {"interactions": {"fecha": "timestamp"}}
     assert params.language == "es" and params.run_name == "nightly"
     assert params.notebooks == (
+        "00_summary.ipynb",
         "01_data_overview.ipynb",
         "02_one_view.ipynb",
         "03_segments.ipynb",

@@ -130,6 +130,7 @@ def test_key_figures_are_those_of_the_report_before_the_move(report):
 #: The catalog keys of the report's h2 headings, in order (the table of contents first).
 HEADING_KEYS = (
     "report.toc",
+    "summary.title",
     "overview.title",
     "identity.title",
     "seg.title",
@@ -190,8 +191,39 @@ def test_report_in_a_real_browser(report):
     personas = json.loads((path.parent / "personas.json").read_text(encoding="utf-8"))
     for persona in personas:
         name = unicodedata.normalize("NFKC", f"{persona['first_name']} · {persona['name']}")
-        card = [i for i, p in enumerate(pages) if p.startswith(name)]
+        # (the summary's card of the segment reads "name (code)": not the persona's card)
+        card = [
+            i for i, p in enumerate(pages) if p.startswith(name) and not p.startswith(name + " (")
+        ]
         assert len(card) == 1, name  # each card begins a page of its own...
         statements = [s["text"] for s in persona["who"] + persona["channels"]]
         last = (persona["quotes"] or statements)[-1]  # the card ends with its quotes
         assert unicodedata.normalize("NFKC", last) in pages[card[0]], name  # ...and ends there
+
+
+def test_summary_rules_choose_the_planted_facts(report):
+    """The demo plants a call-centre-reliant segment (contacts without follow-up) and store-loyal
+    seniors with the highest order value: the summary's rules must find exactly those, each
+    finding with its number, and every action must name its list."""
+    path, html = report
+    run = path.parent
+    body = html[html.index('id="summary"') : html.index('id="data-overview"')]
+    findings = re.findall(
+        r"<li>(.*?)</li>", re.search(r'os-findings">(.*?)</ol>', body, re.S)[1], re.S
+    )
+    texts = [re.sub(r"<[^>]+>", "", f) for f in findings]
+    assert 3 <= len(texts) <= 5 and all(re.search(r"n = \d|\d+ of \d", x) for x in texts)
+    truth = pd.read_csv(Path(__file__).parents[1] / "data/demo/truth/customers.csv", dtype=str)
+    segments = pd.read_csv(run / "segments.csv", dtype={"person_id": str})
+    both = segments.merge(truth, left_on="person_id", right_on="customer_id")
+    planted = both.groupby("segment_code")["segment_y"].agg(lambda s: s.mode()[0]).to_dict()
+    code = lambda text: re.search(r"\((S\d+)\)", text)[1]  # noqa: E731
+    value, unanswered = texts[0], texts[1]
+    assert "worth" in value and planted[code(value)] == "store_loyal"
+    assert "without follow-up" in unanswered and planted[code(unanswered)] == "service_reliant"
+    files = re.findall(r"<td>(activation/[^<]+\.csv)</td>", body)
+    assert "activation/recover_sms.csv" in files
+    assert {f"activation/{c}_" for c in segments["segment_code"].unique()} <= {
+        f[: f.index("_") + 1] for f in files
+    }
+    assert all((run / f).is_file() for f in files)

@@ -175,9 +175,14 @@ def test_persona_slides_hold_the_cards_in_the_report_language(runs):
         return "\n".join(parts)
 
     slides = [text(s) for s in deck.slides]
-    assert len(slides) == 1 + len(personas) + 1
+    assert len(slides) == 2 + len(personas) + 1  # title, the segments at a glance, ..., plan
     assert slides[0].startswith("Informe omnicanal de clientes")
-    for persona, slide in zip(personas, slides[1:-1], strict=True):
+    assert slides[1] == "Los segmentos de un vistazo"  # and its chart
+    glance = [s.chart for s in deck.slides[1].shapes if s.has_chart]
+    assert list(glance[0].plots[0].categories) == [
+        f"{p['first_name']} · {p['display_name']}" for p in personas if not p["suppressed"]
+    ]
+    for persona, slide in zip(personas, slides[2:-1], strict=True):
         assert slide.startswith(f"{persona['first_name']} · {persona['name']}\n{persona['code']}")
         assert "de los clientes" in slide and "Quiénes son" in slide
         assert persona["who"][0]["text"] in slide
@@ -213,7 +218,9 @@ def test_report_workbook_holds_every_table_as_numbers_and_text(runs):
     assert [contents.cell(3 + i, 2).value for i in range(1, len(sheets) + 1)] == [
         tb.section for tb in tables
     ]
-    overview = {r[0].value: r[1] for r in sheets[0].iter_rows(min_row=4) if r[0].value}
+    assert tables[0].section == "Qué hacer a continuación"  # the summary's action list first
+    first = next(i for i, tb in enumerate(tables) if tb.section == "Resumen de los datos")
+    overview = {r[0].value: r[1] for r in sheets[first].iter_rows(min_row=4) if r[0].value}
     assert overview["Clientes en el CRM"].value == 300
     assert overview["Clientes en el CRM"].number_format == "#,##0"
     cells = [c for sheet in sheets for row in sheet.iter_rows() for c in row if c.value is not None]

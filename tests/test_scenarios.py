@@ -389,3 +389,47 @@ def test_order_lines_are_counted_as_orders(report):
     truth = report["truth"].set_index("customer_id")
     frequency = report["features"].loc[truth.index, "frequency"]
     assert (frequency.to_numpy() == truth["orders"].to_numpy()).all()  # orders, not lines
+
+
+@pytest.mark.slow
+def test_summary_comes_first_with_numbers_evidence_and_files(report):
+    """Issue 16: on every data shape the report opens with "In one page"; every finding carries
+    a number and links to a section of the page; every action names its list, which exists in
+    the run folder, readable by its owner only, with no e-mail address or phone number."""
+    html, run, lang = report["html"], report["run"], report["language"]
+    body = html[html.index("</nav>") :]
+    first = re.search(r'<h2 class="os-section" id="([^"]+)"', body)
+    assert first and first.group(1) == "summary", report["name"]
+    assert t("summary.title", lang) in report["text"]
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    findings = re.search(r'<ol class="os-findings">(.*?)</ol>', body, re.S)
+    items = re.findall(r"<li>(.*?)</li>", findings.group(1), re.S) if findings else []
+    assert items or t("summary.no_findings", lang) in report["text"], report["name"]
+    for item in items:
+        text = re.sub(r"<[^>]+>", "", item)
+        assert re.search(r"n = \d|\d+ (of|de) \d", text), (report["name"], text)  # its n
+        anchor = re.search(r'href="#([^"]+)"', item).group(1)
+        assert anchor in ids, (report["name"], anchor)
+    actions = body[body.index('id="action-list"') : body.index('id="summary-limits"')]
+    rows = re.findall(r"<tr>(.*?)</tr>", actions, re.S)[1:]  # the header row first
+    if report["plan"] is None:
+        assert not rows and t("summary.no_actions", lang) in report["text"]
+        return
+    assert rows, report["name"]
+    crm = load_params(report["data"] / "params.yaml").data.load().customers
+    secrets = {
+        str(v)
+        for col in ("email", "phone")
+        if col in crm
+        for v in crm[col].dropna()
+        if len(str(v)) >= 6
+    }
+    for row in rows:
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td>(.*?)</td>", row)]
+        path = run / cells[-1]
+        assert cells[-1].endswith(".csv") and path.is_file(), (report["name"], cells)
+        assert path.stat().st_mode & 0o077 == 0, path  # customer ids: the owner only
+        listed = pd.read_csv(path, dtype=str)
+        assert listed.columns[0] == "person_id"
+        assert len(listed) == int(re.sub(r"\D", "", cells[2])), (report["name"], cells)
+        assert not secrets & set(listed.to_numpy().ravel()), path

@@ -406,6 +406,7 @@ def test_report_step_writes_model_and_segments_then_rescores_and_compares(tmp_pa
     assert written.columns.tolist() == [
         "person_id",
         "segment",
+        "segment_code",
         "segment_name",
         "confidence",
         "borderline",

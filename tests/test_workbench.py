@@ -47,9 +47,18 @@ def test_steps_are_computed_on_first_access_only_and_cached(data, monkeypatch):
     assert wb.computed == [] and not any(calls.values())
     assert "not computed yet" in wb._repr_html_()
 
-    plan = wb.channel_plan  # pulls in the features and the segments
-    assert wb.computed == ["resolver", "events", "features", "segments", "channel_plan"]
-    assert [len(c) for c in calls.values()] == [1, 1, 0, 1]
+    plan = wb.channel_plan  # pulls in the features, the segments and their personas' names
+    assert wb.computed == [
+        "resolver",
+        "events",
+        "features",
+        "segments",
+        "personas",
+        "channel_plan",
+    ]
+    assert [len(c) for c in calls.values()] == [1, 1, 1, 1]
+    names = [f"{p.name_text('en')} ({p.code})" for p in wb.personas]
+    assert wb.segments.names == names and [plan.name(s) for s in range(len(names))] == names
     personas = wb.personas
     assert wb.channel_plan is plan and wb.personas is personas
     assert wb.features is wb.features and wb.segments is wb.segments
@@ -74,7 +83,8 @@ def test_segments_are_those_of_run_segmentation_for_the_seed(data):
     direct, drift = run_segmentation(ctx, features)
     pd.testing.assert_frame_equal(wb.features, features)
     pd.testing.assert_series_equal(wb.segments.labels, direct.labels)
-    assert wb.segments.names == direct.names and wb.drift is drift is None
+    assert direct.names == direct.codes == wb.segments.codes and wb.drift is drift is None
+    assert wb.segments.names == [p.segment_label("en") for p in wb.personas]
 
 
 def test_a_run_folder_is_reused_nothing_is_fitted_twice(data, tmp_path, monkeypatch):

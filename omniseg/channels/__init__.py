@@ -46,7 +46,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
             "transition_matrix",
         ],
         "journeys": ["JOURNEY_DEFAULTS", "Journeys", "build_journeys"],
-        "activation": ["activation_lists"],
+        "activation": ["activation_lists", "consent_column", "reachable"],
         "gaps": ["gaps_table", "journey_patterns", "omnichannel_gaps", "patterns_table"],
         "metrics": ["channel_metrics", "data_channels", "shrunk_rate"],
         "plan": ["DEFAULT_WEIGHTS", "ChannelPlan", "channel_plan", "channel_text"],

@@ -121,7 +121,14 @@ def report_channel_plan(
     gaps = omnichannel_gaps(features, labels, segment_names=names)
     if output_dir:
         plan.to_csv(Path(output_dir) / "channel_plan.csv", check_language(language))
-        activation_lists(plan, labels, output_dir=output_dir)
+        codes = getattr(segmentation, "codes", None) or segmentation.names
+        activation_lists(
+            plan,
+            labels,
+            output_dir=output_dir,
+            file_names=dict(enumerate(codes)),
+            consent=features.filter(like="consent_"),
+        )
     return plan, journeys, gaps
 
 

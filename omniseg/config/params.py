@@ -62,6 +62,7 @@ YAML_LIMITS: dict[str, int] = {
 }
 LANGUAGES = ("en", "es")
 DEFAULT_NOTEBOOKS = (
+    "00_summary.ipynb",
     "01_data_overview.ipynb",
     "02_one_view.ipynb",
     "03_segments.ipynb",

@@ -194,7 +194,9 @@ def crm_features(customers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_index()
 
 
-def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
+def run_segmentation(
+    ctx: Any, features: pd.DataFrame, *, name_segments: Any = None
+) -> tuple[Any, Any]:
     """The run's segmentation for a report notebook.
 
     The segments notebook fits (or re-scores with ``segmentation.model``) and writes
@@ -206,6 +208,9 @@ def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
     ctx : omniseg.report.ReportContext
     features : DataFrame
         The customer feature table (:func:`customer_features`).
+    name_segments : callable, optional
+        Names the segments (see :func:`omniseg.segments.report_segmentation`); the
+        :class:`~omniseg.Workbench` gives the personas' names.
 
     Returns
     -------
@@ -217,7 +222,8 @@ def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
     settings = dict(ctx.settings.get("segmentation") or {})
     saved = Path(ctx.output_dir) / MODEL_FILE if ctx.output_dir else None
     if saved is not None and saved.is_file():
-        settings = {"model": str(saved)}
+        # the run's own model: re-scored, still compared with the earlier run when one is given
+        settings = {"model": str(saved), "previous": settings.get("previous")}
         out = None
     else:
         out = ctx.output_dir
@@ -227,4 +233,5 @@ def run_segmentation(ctx: Any, features: pd.DataFrame) -> tuple[Any, Any]:
         seed=ctx.seed,
         output_dir=out,
         progress=not ctx.report_mode,
+        name_segments=name_segments,
     )

@@ -2,9 +2,11 @@
 
 Used by ``omniseg score``. The new data is either a folder of inputs (resolved and turned into
 the feature table exactly as in a report run) or a feature table. The output CSV (``person_id,
-segment, segment_name, confidence, borderline``) is written to a temporary file and renamed, so
-a scheduled job never leaves a half-written file; with ``previous`` the segments are compared
-with an earlier run's (:func:`omniseg.segments.compare_runs`) and the verdict is printed.
+segment, segment_code, segment_name, confidence, borderline``; the name is the one the model
+was saved with: its persona's name in a report run's ``model.skops``) is written to a temporary
+file and renamed, so a scheduled job never leaves a half-written file; with ``previous`` the
+segments are compared with an earlier run's by code (:func:`omniseg.segments.compare_runs`)
+and the verdict is printed.
 """
 
 from __future__ import annotations
@@ -158,7 +160,12 @@ def score_customers(
     if previous is not None:
         from omniseg.segments.drift import compare_runs
 
-        drift = compare_runs(read_segments(previous), frame["segment_name"])
+        # compared by code (S1, S2...): a segment keeps it when its persona's name changes
+        drift = compare_runs(
+            read_segments(previous),
+            frame["segment_code"],
+            segment_names=dict(zip(seg.codes, names, strict=True)),
+        )
         lines.append(drift.summary())
     return ScoreResult(
         path=out, segments=frame, drift=drift, summary="\n".join(lines), unseen=unseen

@@ -71,7 +71,8 @@ class Segmentation:
     labels : Series
         Segment (0 = largest) of each customer; index = the feature table's index.
     names : list of str
-        Display names of the segments (``S1``, ``S2``, ... until personas name them).
+        Display names of the segments: their codes (``S1``, ``S2``, ...) until personas name
+        them (:meth:`renamed`; the report shows ``"Young app-first buyer (S1)"`` everywhere).
     confidence : DataFrame
         ``segment``, ``confidence``, ``second_segment``, ``borderline`` per customer.
     sizes : DataFrame
@@ -169,13 +170,58 @@ class Segmentation:
             coords=coords,
         )
 
+    @property
+    def codes(self) -> list[str]:
+        """The segments' codes, ``S1``, ``S2``, ...: language-free and, for one saved model,
+        the same in every run (a re-scored segment keeps its code when its name changes)."""
+        return segment_labels(len(self.names))
+
+    def renamed(self, names: Sequence[str]) -> Segmentation:
+        """A copy whose segments are shown as ``names`` (one per segment, in segment order).
+
+        Every table, chart, the profile, the typing tool's rules and :meth:`to_frame` then use
+        them; the model, labels and figures are the same objects.
+
+        Parameters
+        ----------
+        names : sequence of str
+            E.g. the personas' names with their codes
+            (:meth:`omniseg.voice.Persona.segment_label`).
+
+        Returns
+        -------
+        Segmentation
+        """
+        names = [str(n) for n in names]
+        if len(names) != len(self.names) or len(set(names)) != len(names):
+            raise ParameterError(
+                f"Segmentation.renamed needs {len(self.names)} distinct names, one per segment. "
+                f"Got {names!r}."
+            )
+        sizes = self.sizes.copy()
+        sizes["name"] = [names[int(s)] for s in sizes["segment"]]
+        profile = self.profile
+        if profile is not None:
+            profile = replace(profile, segment_names=dict(enumerate(names)))
+        return replace(self, names=names, sizes=sizes, profile=profile)
+
     # ------------------------------------------------------------------ tables
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per customer: ``segment``, ``segment_name``, ``confidence``, ``borderline``."""
+        """One row per customer: ``segment``, ``segment_code``, ``segment_name``,
+        ``confidence``, ``borderline``."""
         out = self.confidence[["segment", "confidence", "borderline"]].copy()
-        out.insert(1, "segment_name", [self.names[s] for s in out["segment"]])
+        codes = self.codes
+        out.insert(1, "segment_code", [codes[s] for s in out["segment"]])
+        out.insert(2, "segment_name", [self.names[s] for s in out["segment"]])
         return out
+
+    def typing_tool_html(self, language: str = "en") -> str:
+        """The typing tool (:attr:`typing_tool`) as HTML, its rules naming the segments as
+        :attr:`names` does."""
+        if self.typing_tool is None:
+            raise ParameterError("This segmentation has no typing tool.")
+        return self.typing_tool.to_html(language, segment_names=dict(enumerate(self.names)))
 
     def lead_text(self, language: str = "en") -> str:
         """One paragraph for the report: how many segments, why, how clear.

@@ -7,6 +7,7 @@ run's drift comparison.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ def report_segmentation(
     seed: int = 0,
     output_dir: str | Path | None = None,
     progress: bool = False,
+    name_segments: Callable[[Segmentation], Sequence[str]] | None = None,
 ) -> tuple[Segmentation, Any]:
     """The segmentation step of a report run.
 
@@ -50,6 +52,11 @@ def report_segmentation(
     seed : int
     output_dir : path, optional
     progress : bool
+    name_segments : callable, optional
+        Given the segmentation (segments named by their codes, typing tool set), returns one
+        display name per segment (a report run's Workbench: the personas' names with their
+        codes); the segmentation, ``segments.csv``, ``model.skops`` and the drift report then
+        use them. Runs are compared by code, which a re-scored segment keeps.
 
     Returns
     -------
@@ -81,6 +88,8 @@ def report_segmentation(
             seed=seed,
         )
     result.typing_tool = typing_tool
+    if name_segments is not None:
+        result = result.renamed(name_segments(result))
     if output_dir:
         out = Path(output_dir)
         if not model_path:
@@ -99,14 +108,20 @@ def report_segmentation(
         from omniseg.segments.drift import compare_runs
 
         before = read_segments(previous, what="segmentation.previous")
+        codes = result.codes  # segments are compared by code: names may change between runs
         drift = compare_runs(
-            before, pd.Series([result.names[s] for s in result.labels], index=result.labels.index)
+            before,
+            pd.Series([codes[s] for s in result.labels], index=result.labels.index),
+            segment_names=dict(zip(codes, result.names, strict=True)),
         )
     return result, drift
 
 
 def read_segments(path: str | Path, *, what: str = "previous") -> pd.Series:
-    """The segment name of each person in an earlier run's ``segments.csv``.
+    """The segment code of each person in an earlier run's ``segments.csv``.
+
+    The code (``segment_code``: ``S1``, ``S2``...) is what stays the same between runs of one
+    model; files written before segments had names carry it as ``segment_name``.
 
     Parameters
     ----------
@@ -118,7 +133,7 @@ def read_segments(path: str | Path, *, what: str = "previous") -> pd.Series:
     Returns
     -------
     Series
-        ``segment_name`` (text) indexed by ``person_id``.
+        The code (text) indexed by ``person_id``.
     """
     path = Path(path)
     if path.is_dir():
@@ -134,4 +149,5 @@ def read_segments(path: str | Path, *, what: str = "previous") -> pd.Series:
         raise ParameterError(
             f"{path} has no {missing} column(s): it is not a segments.csv written by omniseg."
         )
-    return frame.set_index("person_id")["segment_name"].astype(str)
+    column = "segment_code" if "segment_code" in frame else "segment_name"
+    return frame.set_index("person_id")[column].astype(str)

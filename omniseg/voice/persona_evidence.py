@@ -151,6 +151,7 @@ def _channels(p: Persona, features, mask) -> None:
                 continue  # a channel the segment does not use: no line
             rows.append((seg, ch, overall, int(x[mask].notna().sum())))
     rows.sort(key=lambda r: -r[0])
+    p.channel_mix = {ch: seg for seg, ch, _, _ in rows}  # every channel it uses, for charts
     for seg, ch, overall, n in rows[:3]:
         idx = _index(seg, overall)
         p.channels.append(

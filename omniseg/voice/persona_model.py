@@ -188,6 +188,9 @@ class Persona:
         ``"value:high"``, ``"recency:lapsed"``, ``"region:Norte"``, ``"attitude:trust:high"``...).
     who, behaviour, channels, attitudes : list of Statement
         Statements with their evidence.
+    channel_mix : dict
+        Channel -> the segment's mean share of interactions there, for every channel it uses
+        (empty with one channel in the data); drawn on the persona's slide.
     goals : list of Statement
         From survey constructs.
     frustrations : list of str
@@ -216,6 +219,8 @@ class Persona:
     who: list[Statement] = field(default_factory=list)
     behaviour: list[Statement] = field(default_factory=list)
     channels: list[Statement] = field(default_factory=list)
+    #: mean share of the segment's interactions per channel it uses (at least 1 % reach)
+    channel_mix: dict[str, float] = field(default_factory=dict)
     attitudes: list[Statement] = field(default_factory=list)
     goals: list[Statement] = field(default_factory=list)
     frustrations: list[str] = field(default_factory=list)
@@ -228,6 +233,15 @@ class Persona:
         """The descriptive name in ``language`` (the segment code when suppressed)."""
         language = check_language(language)
         return self.code if self.naming is None else self.naming.text(language)
+
+    def segment_label(self, language: str = "en") -> str:
+        """The segment's name in every table, legend and file of a run: the descriptive name
+        with the code, ``"Young app-first buyer (S1)"``; the code alone when suppressed."""
+        language = check_language(language)
+        if self.naming is None:
+            return self.code
+        name = self.name_text(language)
+        return i18n.t("seg.display_name", language, name=name, code=self.code)
 
     def first_name_text(self, language: str = "en") -> str:
         """The fictional first name in ``language`` (``""`` when suppressed)."""
@@ -249,6 +263,7 @@ class Persona:
             "code": self.code,
             "name": self.name_text(language),
             "first_name": self.first_name_text(language),
+            "display_name": self.segment_label(language),
             "language": language,
             "customers": self.customers,
             "share": self.share,
@@ -261,6 +276,7 @@ class Persona:
             "who": statements(self.who),
             "behaviour": statements(self.behaviour),
             "channels": statements(self.channels),
+            "channel_mix": {ch: round(float(v), 6) for ch, v in self.channel_mix.items()},
             "attitudes": statements(self.attitudes),
             "goals": [s.text(language) for s in self.goals],
             "frustrations": list(self.frustrations),
