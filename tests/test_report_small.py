@@ -233,3 +233,38 @@ def test_report_workbook_holds_every_table_as_numbers_and_text(runs):
         xml = b"".join(xlsx.read(n) for n in xlsx.namelist() if n.endswith(".xml"))
     assert not [s for s in secrets if s.encode() in xml]
     assert b"<f>" not in xml  # no formula anywhere in the file
+
+
+def test_a_run_compared_with_the_last_one_says_what_changed(runs, tmp_path):
+    """Item 7 of issue 16: with ``segmentation.previous`` the summary says what changed: the
+    drift verdict, segment shares and migration, personas built on other traits and first
+    channels that moved (an earlier run planted with one of each); by code, in the report
+    language, escaped."""
+    from omniseg.report.i18n import t
+
+    earlier = tmp_path / "earlier"
+    shutil.copytree(runs["cli"].parent, earlier)
+    personas = json.loads((earlier / "personas.json").read_text(encoding="utf-8"))
+    personas[0]["traits"] = ["channel:social"]
+    personas[0]["name"] = "<b>Fan de redes</b>"
+    (earlier / "personas.json").write_text(json.dumps(personas), encoding="utf-8")
+    plan = pd.read_csv(earlier / "channel_plan.csv")
+    first = plan.index[(plan["segment"] == 1) & (plan["rank"] == 1)][0]
+    before = "sms" if plan.loc[first, "channel"] != "sms" else "email"
+    plan.loc[first, "channel"] = before
+    plan.to_csv(earlier / "channel_plan.csv", index=False)
+    settings = {"segmentation": {"model": str(earlier / "model.skops"), "previous": str(earlier)}}
+    data = runs["wb"].data
+    wb = omniseg.Workbench(data, seed=42, language="es", settings=settings)
+    changes = wb.summary.changes
+    assert changes is not None and changes.compared == ["sizes", "personas", "plan"]
+    assert wb.drift.stability == 1.0 and not wb.drift.should_refit  # same data, same model
+    assert changes.personas == [{"code": "S1", "before": "<b>Fan de redes</b>"}]
+    now = pd.read_csv(runs["cli"].parent / "channel_plan.csv")
+    after = now.loc[(now["segment"] == 1) & (now["rank"] == 1), "channel"].iloc[0]
+    assert changes.plan == [{"code": "S2", "before": before, "after": after}]
+    html = wb.summary.to_html("es")
+    assert t("summary.changes", "es") in html and wb.drift.verdict_text("es") in html
+    assert "&lt;b&gt;Fan de redes&lt;/b&gt;" in html and "<b>Fan" not in html
+    assert t("summary.changes.kept", "es", share="100,0\xa0%", n="300") in html
+    assert wb.segments.names[1] in html  # the moved first channel is named by its persona

@@ -362,7 +362,7 @@ class RunSummary:
                 n=format_number(drift.n_common, lang),
             ),
             "sizes": table(sizes).data,
-            "items": personas + plan,
+            "lines": personas + plan,
         }
 
 
