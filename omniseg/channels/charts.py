@@ -19,8 +19,8 @@ from omniseg._checks import bad_parameter as _bad
 from omniseg._checks import check_int as _check_int
 from omniseg.channels.applicability import NotApplicable, journey_status
 from omniseg.channels.journeys import Journeys, _grouped, _journeys_arg, _valid
-from omniseg.report.chart_style import chart_layout
-from omniseg.report.i18n import channel_label, check_language, has_text, t
+from omniseg.report.chart_style import chart_layout, finding_title
+from omniseg.report.i18n import channel_label, check_language, format_percent, has_text, t
 
 __all__ = ["plot_attribution", "plot_sankey", "plot_transitions", "top_paths", "transition_matrix"]
 
@@ -257,10 +257,17 @@ def plot_attribution(
                 + "<extra></extra>",
             )
         )
+    finding = None
+    if "markov" in table.columns and table["markov"].notna().any():
+        top = table["markov"].astype(float).idxmax()  # what most of the conversions rest on
+        finding = _label("fig.attribution.finding", language).format(
+            channel=_display(top, language),
+            share=format_percent(float(table.loc[top, "markov"]), language),
+        )
     fig.update_layout(
         **chart_layout(language),
         barmode="group",
-        title=_label("fig.attribution", language),
+        title=finding_title(_label("fig.attribution", language), finding),
         height=460,
         yaxis={"tickformat": ".0%", "title": _label("share", language)},
         xaxis_title=_label("channel", language),

@@ -73,7 +73,7 @@ from omniseg.atomic import atomic_write
 from omniseg.config.vocabulary import CANONICAL_CHANNELS
 from omniseg.errors import ParameterError
 from omniseg.report import i18n
-from omniseg.report.chart_style import chart_layout
+from omniseg.report.chart_style import chart_layout, finding_title
 from omniseg.report.i18n import (
     channel_in_sentence,
     channel_label,
@@ -318,9 +318,22 @@ class ChannelPlan:
                 hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
             )
         )
+        firsts = self.table[self.table["rank"] == 1]["channel"].value_counts()
+        finding = None
+        if len(firsts) and len(pivot) >= 2:
+            if firsts.iloc[0] >= 2:
+                finding = _t(
+                    "fig_scores.finding",
+                    lang,
+                    channel=channel_label(firsts.index[0], lang),
+                    n=int(firsts.iloc[0]),
+                    k=len(pivot),
+                )
+            elif len(firsts) == len(pivot):
+                finding = _t("fig_scores.finding_each", lang)
         fig.update_layout(
             **chart_layout(lang),
-            title=_t("fig_scores", lang),
+            title=finding_title(_t("fig_scores", lang), finding),
             height=140 + 50 * len(pivot),
             yaxis={"autorange": "reversed"},
         )

@@ -224,9 +224,22 @@ def plot_channel_overlap(
             colorbar={"tickformat": ".0%"},
         )
     )
+    finding = None
+    values = overlap.to_numpy(dtype=float).copy()
+    if values.shape[0] >= 2:
+        np.fill_diagonal(values, np.nan)
+        if np.isfinite(values).any() and np.nanmax(values) > 0:
+            i, j = np.unravel_index(np.nanargmax(values), values.shape)
+            finding = t(
+                "fig.overlap.finding",
+                language,
+                share=format_percent(float(values[i, j]), language),
+                channel=labels[i],
+                other=labels[j],
+            )
     fig.update_layout(
         **chart_layout(language),
-        title=t("fig.overlap", language),
+        title=finding_title(t("fig.overlap", language), finding),
         height=520,
         yaxis={"autorange": "reversed"},
     )

@@ -18,7 +18,7 @@ from sklearn.decomposition import PCA
 
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout, finding_title
-from omniseg.report.i18n import check_language, format_percent, t
+from omniseg.report.i18n import check_language, format_number, format_percent, t
 
 if TYPE_CHECKING:
     from omniseg.segments.segmentation import Segmentation
@@ -126,9 +126,19 @@ def selection_figure(
         annotation_text=t("seg.min_stability", lang),
         annotation_position="bottom right",
     )
+    finding = None
+    q10 = float(s.loc[s["chosen"], "stability_q10"].iloc[0]) if chosen is not None else np.nan
+    if np.isfinite(q10):  # the rule that chose k, with its number (none without refits)
+        stable = q10 >= segmentation.segmenter.min_stability
+        finding = t(
+            "seg.fig_selection.finding" if stable else "seg.fig_selection.finding_unstable",
+            lang,
+            k=chosen,
+            stability=format_number(q10, lang, 2),
+        )
     fig.update_layout(
         **chart_layout(lang),
-        title=t("seg.fig_selection", lang),
+        title=finding_title(t("seg.fig_selection", lang), finding),
         height=420,
         xaxis_title=t("seg.n_segments", lang),
         legend={"orientation": "h", "y": -0.25},
