@@ -526,6 +526,8 @@ class Workbench:
             return f"channel plan for {len(self.segments.names)} segments"
         if name == "overview":
             return f"{len(self.overview)} tables"
+        if name == "summary":
+            return f"{len(self.summary.findings)} findings, {len(self.summary.actions)} actions"
         value = self.__dict__[name]
         return "none (not in the data)" if value is None else type(value).__name__
 
