@@ -219,12 +219,15 @@ def test_place_names_are_not_theme_words(demo, fitted, demo_data):
     place_stems = {w for p in places for w in _stems(p)}
     # without the exclusion, and with the self-introductions kept ("I live in Santiago de
     # Compostela"), city names are among a theme's top words
-    kept = extract_themes(demo, config={"drop_introductions": False})
+    # (the number of themes fixed: this compares words, not the choice of k)
+    kept = extract_themes(demo, n_themes=15, config={"drop_introductions": False})
     shown = {w for stems in kept.themes["top_stems"] for w in stems}
     assert shown & place_stems
     # where places are named only in introductions, dropping those is enough
     assert not {w for stems in fitted.themes["top_stems"] for w in stems} & place_stems
-    cleaned = extract_themes(demo, exclude_terms=places, config={"drop_introductions": False})
+    cleaned = extract_themes(
+        demo, n_themes=15, exclude_terms=places, config={"drop_introductions": False}
+    )
     shown = {w for stems in cleaned.themes["top_stems"] for w in stems}
     assert not shown & place_stems
     assert len(cleaned.sentences) == len(kept.sentences)  # the sentences are all kept
@@ -261,7 +264,11 @@ def test_self_introductions_never_shape_a_theme(demo, fitted):
     kept = extract_themes(demo, config={"drop_introductions": False})
     intro = r"\bI live in\b|\bvivo en\b|customer for|cliente desde"
     n_intro = kept.sentences["sentence"].str.contains(intro, regex=True).sum()
-    assert n_intro == len(demo)
+    # one per interview; those left with no content word once lemmatised ("I'm 28 and I live
+    # in Vitoria": live is a stop word, the city excluded) shape no theme either way
+    said = [x for text in demo["text"] for x in split_answers(text) if re.search(intro, x)]
+    assert len(said) == len(demo)
+    assert len(demo) // 2 <= n_intro <= sum(1 for x in said if _stems(x))
     assert len(kept.sentences) - len(fitted.sentences) == n_intro
     assert not fitted.sentences["sentence"].str.contains(intro, regex=True).any()
     assert {w for stems in kept.themes["top_stems"] for w in stems} & {"live", "vivo"}

@@ -41,6 +41,9 @@ PRESENTATION = re.compile(
 ALLOWED = {
     "config.RunParams": "the run's report language is one of its settings",
     "voice.extract_themes": "the language of the transcripts (stop words), not of the report",
+    "voice.TermAnalyzer.terms": "the language of the sentence (its lemmas), not of the report",
+    "voice.TermAnalyzer.words": "the language of the sentence (its lemmas), not of the report",
+    "voice.TermAnalyzer.surface": "how a term is written in the transcripts of that language",
     "ingest.data_limits": "the data overview's sentences (presentation of the data profile)",
     "ingest.quality_warnings": "the data overview's warning sentences (presentation)",
     "ingest.section_not_applicable": "the sentence saying a section does not apply",

@@ -25,13 +25,17 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "survey",
         "survey_tables",
         "survey_weights",
+        "text_terms",
+        "theme_selection",
         "themes",
         "weighting",
     ],
     submod_attrs={
-        "answers": ["split_answers"],
+        "answers": ["parse_transcript", "split_answers"],
         "construct_reliability": ["cronbach_alpha", "item_rest_correlations", "reliability"],
         "interviews": ["InterviewThemes", "link_interviews", "plot_themes"],
+        "text_terms": ["TermAnalyzer", "cognate_map", "concept_lexicon"],
+        "theme_selection": ["theme_selection"],
         "language": ["detect_language"],
         "margins": ["age_band", "margins_from_population"],
         "persona_cards": [

@@ -21,6 +21,7 @@ See ``docs/interviews.md``. The report texts (English and Spanish) live in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ from omniseg._checks import check_int
 from omniseg.errors import ParameterError
 from omniseg.report.chart_style import chart_layout
 from omniseg.voice.answers import _check_interviews
+from omniseg.voice.language import ENGLISH_STOP_WORDS, SPANISH_STOP_WORDS, _fold
 
 __all__ = ["InterviewThemes", "link_interviews", "plot_themes"]
 
@@ -86,8 +88,17 @@ class InterviewThemes:
     closeness : DataFrame
         Sentence x theme cosine similarity between the sentence's TF-IDF vector and the theme.
     selection : DataFrame
-        ``k``, ``coherence``, ``reconstruction_error`` and ``chosen`` for each number tried.
+        For each number of themes tried: ``k``, ``reconstruction_error``, ``coherence`` (NPMI on
+        held-out interviews), ``stability`` (refits alike), ``smallest_share``, ``eligible``,
+        ``chosen`` and ``near_tie`` (:mod:`omniseg.voice.theme_selection`).
     n_interviews : int
+    coverage : dict
+        What became of the text, counted (nothing is dropped silently): ``sentences`` (answer
+        sentences found), ``introductions`` (self-introductions left out), ``without_terms``
+        (no content word: greetings, fillers), ``outside_vocabulary`` (content words too rare
+        to shape a theme), ``themed`` (sentences in :attr:`sentences`), and the transcripts'
+        ``interviewer_turns``, ``dropped_lines`` (headings, separators) and
+        ``characters_dropped`` (:func:`omniseg.voice.answers.parse_transcript`).
     """
 
     themes: pd.DataFrame
@@ -97,6 +108,41 @@ class InterviewThemes:
     closeness: pd.DataFrame = field(repr=False)
     selection: pd.DataFrame = field(repr=False)
     n_interviews: int = 0
+    coverage: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def method_text(self, language: str = "en") -> str:
+        """How the themes were found, in ``language``: what text shaped them (counted), the
+        share of bilingual themes, and why this number of themes (with its near ties)."""
+        from omniseg.report.i18n import check_language, format_number, format_percent, t
+
+        lang = check_language(language)
+        cov = {k: format_number(self.coverage.get(k, 0), lang) for k in (
+            "themed", "sentences", "introductions", "without_terms", "outside_vocabulary",
+            "interviewer_turns",
+        )}  # fmt: skip
+        sel = self.selection
+        chosen = sel[sel["chosen"]].iloc[0] if "chosen" in sel and sel["chosen"].any() else None
+        stability = np.nan if chosen is None else float(chosen.get("stability", np.nan))
+        text = t(
+            "themes.method",
+            lang,
+            **cov,
+            bilingual=format_percent(self.bilingual_share, lang, 0),
+            k=self.n_themes,
+            stability=format_number(stability, lang, 2) if np.isfinite(stability) else "–",
+        )
+        if "near_tie" in sel and sel["near_tie"].any():
+            ks = ", ".join(str(int(k)) for k in sel.loc[sel["near_tie"], "k"])
+            text += " " + t("themes.near_tie", lang, ks=ks)
+        return text
+
+    @property
+    def bilingual_share(self) -> float:
+        """Share of the themes that hold both Spanish and English answers (``languages`` is
+        ``"es+en"``); NaN without themes."""
+        if not len(self.themes):
+            return float("nan")
+        return float((self.themes["languages"] == "es+en").mean())
 
     @property
     def n_themes(self) -> int:
@@ -114,13 +160,29 @@ class InterviewThemes:
         n: int = 3,
         segment_labels: pd.Series | None = None,
         segment: Any = None,
+        *,
+        min_words: int = 4,
     ) -> list[str]:
-        """Representative quotes of ``theme``: the answer sentences closest to it.
+        """Representative quotes of ``theme``: the answer sentences closest to it worth quoting.
 
-        Candidates are the sentences mostly about the theme; they are ranked by the cosine
-        similarity of their words to the theme (ties: interview id, then position), sentences
-        holding a scrubbed placeholder (``[email]``...) are skipped and a sentence said in
-        several interviews is quoted once. Deterministic.
+        Candidates are the sentences mostly about the theme (of ``segment`` when given). A
+        sentence is skipped when it
+
+        - has fewer than ``min_words`` content words (words that are not in
+          :data:`~omniseg.voice.language.SPANISH_STOP_WORDS` or
+          :data:`~omniseg.voice.language.ENGLISH_STOP_WORDS`, accents folded);
+        - is a greeting, thanks or procedural line (:data:`QUOTE_SKIP_PATTERNS`: "gracias",
+          "buenos días", "thank you", "good morning", "I beg to move", "order, order"...);
+        - is mostly a form of address: at least half its content words are words of address
+          (:data:`FORMS_OF_ADDRESS`: "señora", "Sr.", "hon.", "Member"...) or capitalised
+          names, one at least a word of address ("Señor Presidente, señor ministro García");
+        - holds a scrubbed placeholder (``[email]``, ``[phone]``, ``[name]``, ``[iban]``... any
+          lower-case word in square brackets).
+
+        The rest are ranked by the cosine similarity of their words to the theme (ties:
+        interview id, then position) and a sentence with the same content words as a better one
+        (its ``key``: said in several interviews, say) is quoted once. When fewer than ``n``
+        sentences pass, fewer are returned: never a fragment to fill up. Deterministic.
 
         Parameters
         ----------
@@ -133,14 +195,18 @@ class InterviewThemes:
             ``segment``.
         segment : optional
             Quote only interviews of this segment.
+        min_words : int, default 4
+            Fewest content words of a quote (0 quotes sentences of any length; the other rules
+            still apply).
 
         Returns
         -------
         list of str
-            Scrubbed sentences, closest first.
+            Scrubbed sentences, closest first; at most ``n``, possibly none.
         """
         tid = _check_theme(self.themes, theme)
         n = check_int(n, "n", "InterviewThemes.quotes", 0)
+        min_words = check_int(min_words, "min_words", "InterviewThemes.quotes", 0)
         sent = self.sentences
         mask = (sent["theme"] == tid).to_numpy().copy()
         if segment is not None:
@@ -152,8 +218,9 @@ class InterviewThemes:
             labels = _check_labels(segment_labels)
             in_seg = set(labels.index[labels == segment])
             mask &= sent["interview_id"].isin(in_seg).to_numpy()
-        has_ph = sent["sentence"].str.contains(r"\[(?:email|phone|name)\]", regex=True)
-        mask &= ~has_ph.fillna(False).to_numpy(dtype=bool)
+        idx = np.flatnonzero(mask)
+        worth = [_worth_quoting(s, min_words) for s in sent["sentence"].iloc[idx]]
+        mask[idx] = np.asarray(worth, dtype=bool)
         cand = sent[mask].assign(score=self.closeness[tid].to_numpy()[mask])
         cand = cand.sort_values(
             ["score", "interview_id", "position"], ascending=[False, True, True], kind="stable"
@@ -330,6 +397,81 @@ def plot_themes(themes: InterviewThemes, *, fig: Any = None, language: str = "en
         margin={"l": 260},
     )
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# quotes worth quoting
+# --------------------------------------------------------------------------------------------
+
+#: Greetings, thanks and procedural lines, never quoted (:meth:`InterviewThemes.quotes`): regular
+#: expressions per language, searched in the accent-folded, lower-case sentence. Every list
+#: applies to every sentence (a transcript may mix languages). Data: a deployment may extend it.
+QUOTE_SKIP_PATTERNS: dict[str, tuple[str, ...]] = {
+    "es": (
+        # "gracias", "muchas gracias (a ti)", but not "gracias a que / a la app" (= "thanks to")
+        r"\bgracias\b(?!\s+a\s+(?!ti\b|usted|vosotr|todos\b|todas\b))",
+        r"\bbuen(?:os|as)\s+(?:dias|tardes|noches)\b",
+        r"\bhola\b",
+        r"\b(?:adios|hasta\s+(?:luego|pronto|manana)|de\s+nada|encantad[oa]s?\s+de)\b",
+        r"\bsi,?\s+senor(?:a|ita|ia)?\b",
+        r"\b(?:tiene\s+(?:usted\s+)?la\s+palabra|se\s+levanta\s+la\s+sesion|con\s+(?:su\s+)?permiso)\b",
+    ),
+    "en": (
+        # "thank you", "thanks", but not "thanks to the app"
+        r"\bthank(?:s|\s+you)\b(?!\s+to\b)",
+        r"\bgood\s+(?:morning|afternoon|evening|night)\b",
+        r"^\W*(?:hi|hello|hey)\b",
+        r"\b(?:goodbye|bye|you['’]?re\s+welcome|nice\s+to\s+meet\s+you)\b",
+        r"\bi\s+beg\s+to\s+move\b",
+        r"\border,?\s+order\b",
+        r"\bhear,?\s+hear\b",
+        r"\b(?:point\s+of\s+order|i\s+give\s+way|give\s+way\?|i\s+beg\s+your\s+pardon)\b",
+        r"\byes,?\s+(?:sir|madam|ma['’]?am)\b",
+    ),
+}
+
+#: Words of address (folded, lower case): a sentence whose content words are mostly these and
+#: capitalised names is a form of address, not a quote (:meth:`InterviewThemes.quotes`).
+FORMS_OF_ADDRESS: frozenset[str] = frozenset(
+    {
+        # Spanish
+        *("senor", "senora", "senorita", "senores", "senoras", "don", "dona", "sr", "sra"),
+        *("srta", "sres", "sras", "dna", "ud", "uds", "vd", "senoria", "senorias"),
+        *("presidente", "presidenta", "ministro", "ministra", "diputado", "diputada"),
+        *("diputados", "diputadas", "excelentisimo", "excelentisima", "ilustrisimo"),
+        # English
+        *("mr", "mrs", "ms", "miss", "sir", "madam", "madame", "dr", "prof", "hon"),
+        *("honourable", "honorable", "gentleman", "gentlemen", "lady", "ladies", "member"),
+        *("members", "friend", "speaker", "chairman", "chairwoman", "deputy", "minister"),
+    }
+)
+
+_SKIP = re.compile("|".join(p for pats in QUOTE_SKIP_PATTERNS.values() for p in pats))
+_PLACEHOLDER = re.compile(r"\[[a-z]+(?:_[a-z]+)*\]")
+_WORD = re.compile(r"[a-z]+")
+_STOP = SPANISH_STOP_WORDS | ENGLISH_STOP_WORDS
+
+
+def _worth_quoting(sentence: str, min_words: int) -> bool:
+    """Whether ``sentence`` may be quoted (see :meth:`InterviewThemes.quotes`)."""
+    if not isinstance(sentence, str) or _PLACEHOLDER.search(sentence):
+        return False
+    folded = _fold(sentence)
+    if _SKIP.search(folded):
+        return False
+    content = [(m.group(0), m.start()) for m in _WORD.finditer(folded) if m.group(0) not in _STOP]
+    if len(content) < max(min_words, 1):
+        return False
+    first = _WORD.search(folded)
+    address = sum(w in FORMS_OF_ADDRESS for w, _ in content)
+    names = sum(
+        w not in FORMS_OF_ADDRESS
+        and sentence[i].isupper()
+        and first is not None
+        and i != first.start()
+        for w, i in content
+    )
+    return not (address and 2 * (address + names) >= len(content))
 
 
 # --------------------------------------------------------------------------------------------
