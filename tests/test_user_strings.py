@@ -54,8 +54,8 @@ ALLOWED_WORD_LISTS = {
     "report/i18n.py": "the catalog itself (until it is read from .po files)",
     "report/catalog.py": "the catalog itself (reads the .po files)",
     "voice/persona_names.py:FIRST_NAMES": "fictional first names usual in each language: data",
-    "voice/text_terms.py:FILLERS": "words removed from transcripts before themes: data, never shown",
-    "voice/interviews.py:QUOTE_SKIP_PATTERNS": "patterns of lines never quoted: data, never shown",
+    "voice/text_terms.py:FILLERS": "words taken out of transcripts: data, never shown",
+    "voice/interviews.py:QUOTE_SKIP_PATTERNS": "lines never quoted: data, never shown",
 }
 ALLOWED_TEMPLATES = {
     "validation_report.html.j2": "JupyterLab display of loading, English like the loader errors",

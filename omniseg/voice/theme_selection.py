@@ -14,7 +14,9 @@ answer sentences of a different random 80 % of the documents (interviews), and m
 
 A number is *eligible* when, in every fit, its smallest theme is the main theme of at least
 ``min_share`` of the sentences fitted (a theme of two sentences is a fragment, not something
-people talk about; it has nothing to quote). The number kept is the most **stable** eligible one: the themes a refit on other interviews
+people talk about; it has nothing to quote).
+
+The number kept is the most **stable** eligible one: the themes a refit on other interviews
 gives back most alike, as segmentation keeps the segments that come back. Numbers within
 ``tie`` of its stability are *near ties*: the largest of them is kept (as stable, and finer:
 themes can be read together, a merged theme cannot be read apart) and the others are flagged
