@@ -164,3 +164,31 @@ def test_nothing_is_dropped_silently_and_doc_themes_has_no_nan(speeches):
     kept = result.sentences[result.sentences["interview_id"] == "S001"]["sentence"]
     assert kept.str.contains("I think: the local authority").any()  # not taken as a speaker
     assert result.n_interviews == len(talk)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "expected"),
+    [
+        ("The app is fast and easy", "en", (1.0, 2)),
+        ("La entrega no fue rápida", "es", (-1.0, 1)),  # negation flips
+        ("Waiting on the phone for twenty minutes is frustrating.", "en", (-1.0, 2)),
+        ("It doesn't work well", "en", (-1.0, 1)),
+        ("Me encanta la app pero es lenta", "es", (0.0, 2)),
+        ("The store opens at nine", "en", (0.0, 0)),  # no polar word: neutral, n = 0
+    ],
+)
+def test_polarity_from_the_shipped_lexicon(sentence, language, expected):
+    from omniseg.voice.sentiment import polarity
+
+    assert polarity(sentence, language) == expected
+
+
+def test_each_theme_has_its_sentiment_with_its_n():
+    result = extract_themes(_bilingual_corpus(), n_themes=3, random_state=0)
+    themes = result.themes
+    assert {"sentiment", "sentiment_n"} <= set(themes)
+    by_word = {t[0]: row for t, row in zip(themes["top_stems"], themes.itertuples(), strict=True)}
+    staff = next(row for word, row in by_word.items() if word in ("staff", "advice", "friendly"))
+    delivery = next(row for word, row in by_word.items() if word in ("delivery", "late"))
+    assert staff.sentiment > 0 > delivery.sentiment  # kind staff, late broken parcels
+    assert staff.sentiment_n > 0 and delivery.sentiment_n > 0

@@ -34,6 +34,7 @@ from omniseg.voice.language import (
     detect_language,
 )
 from omniseg.voice.pii import _as_list, _name_pattern, scrub_pii
+from omniseg.voice.sentiment import polarity
 from omniseg.voice.text_terms import TermAnalyzer, cognate_map
 from omniseg.voice.theme_selection import npmi, theme_selection
 
@@ -467,6 +468,9 @@ def _build(
     }
     main = shares.argmax(axis=1)
     langs = content["language"].to_numpy()
+    polar = [polarity(x, lang) for x, lang in zip(content["sentence"], langs, strict=True)]
+    scores = np.array([p[0] for p in polar])
+    polar_n = np.array([p[1] > 0 for p in polar])
     rows = []
     for j, tid in enumerate(theme_ids):
         top = np.argsort(-H[j], kind="stable")[:n_top]
@@ -491,6 +495,11 @@ def _build(
                 "n_interviews": int(sum(tid in v for v in tags.values())),
                 "n_sentences": int((main == j).sum()),
                 "share_es": share_es,
+                # mean polarity of its sentences that hold a polar word (omniseg.voice.sentiment)
+                "sentiment": float(scores[(main == j) & polar_n].mean())
+                if ((main == j) & polar_n).any()
+                else float("nan"),
+                "sentiment_n": int(((main == j) & polar_n).sum()),
                 "languages": "+".join(present),
             }
         )
