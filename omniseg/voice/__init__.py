@@ -32,12 +32,12 @@ __getattr__, __dir__, __all__ = _lazy.attach(
         "weighting",
     ],
     submod_attrs={
-        "answers": ["parse_transcript", "split_answers"],
+        "answers": ["TranscriptParse", "parse_transcript", "split_answers"],
         "construct_reliability": ["cronbach_alpha", "item_rest_correlations", "reliability"],
         "interviews": ["InterviewThemes", "link_interviews", "plot_themes"],
         "sentiment": ["polarity"],
         "text_terms": ["TermAnalyzer", "cognate_map", "concept_lexicon"],
-        "theme_selection": ["theme_selection"],
+        "theme_selection": ["choose_n_themes", "npmi"],
         "language": ["detect_language"],
         "margins": ["age_band", "margins_from_population"],
         "persona_cards": [

@@ -1,8 +1,9 @@
 """Language of interview text: Spanish and English stop words, accent folding, detection.
 
 :func:`detect_language` tells Spanish from English per document (stop words and accented
-letters); it chooses nothing but is reported per theme (:mod:`omniseg.voice.themes`). The stop
-word sets are data: a deployment may extend them.
+letters), and answers "other" for text clearly in another language (Catalan, Portuguese,
+French function words); it chooses nothing but is reported per theme
+(:mod:`omniseg.voice.themes`). The word sets are data: a deployment may extend them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from omniseg.errors import ParameterError
 
-__all__ = ["ENGLISH_STOP_WORDS", "SPANISH_STOP_WORDS", "detect_language"]
+__all__ = ["ENGLISH_STOP_WORDS", "OTHER_LANGUAGE_WORDS", "SPANISH_STOP_WORDS", "detect_language"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -94,20 +95,64 @@ def _check_text(text: Any, name: str = "text") -> str:
     return text
 
 
+#: Frequent function words of the other languages interviews may come in, lower case with their
+#: accents (compared before folding: Catalan "però" is not Spanish "pero"). Only words that are
+#: not Spanish or English function words too (no "com", "no", "que", "les", "on", "do").
+OTHER_LANGUAGE_WORDS: dict[str, frozenset[str]] = {
+    "ca": _words_of("""
+        amb però també tambe els és perquè perque aquesta aquest aquests aquestes això aixo
+        molt molta molts moltes doncs gràcies sóc estic tinc vaig vam dels pels pel quan
+        nosaltres vosaltres jo ara mai gaire més bé fer sempre hem heu ho seva meva vostè fins
+        """),
+    "pt": _words_of("""
+        não nao você voce vocês também tambem uma são obrigado obrigada muito muita muitos
+        isso isto então entao ainda eu ele ela eles elas minha meu sua tem tenho estou já só
+        até pelo pela pelos pelas ao aos nas num numa é mais bem agora depois quando onde
+        sempre há nós lá às minhas meus nosso nossa foi essa esse pra né tá
+        """),
+    "fr": _words_of("""
+        avec mais je nous vous est très merci pas une et il ils elle elles qui dans pour au
+        aux du ça cette moi toi sont ont fait être avoir aussi toujours beaucoup rien
+        quand comme où parce chez des à ne leur notre votre ces été était
+        """),
+}
+
+#: Spanish words that none of :data:`OTHER_LANGUAGE_WORDS`' languages writes the same way.
+_ES_MARKS = _words_of("""
+    y los las con pero muy también están estoy estaba hay yo lo qué cómo más cuando ahora aquí
+    mucho mucha muchos muchas nosotros ellos ella ellas eso esto esa ese gracias bueno pues
+    entonces así tengo tiene tienen hace hacer donde hasta sin su sus ya veces cosas mi mis es
+    """)
+_OTHER_MIN = 3  # fewer distinctive words than this: too little to call it another language
+
+
 def detect_language(text: str) -> str:
-    """The language of ``text``: ``"es"`` or ``"en"``.
+    """The language of ``text``: ``"es"``, ``"en"`` or ``"other"``.
 
     Counts Spanish and English stop words (each list's words that are not also the other's, such
     as "que", "los", "the", "and"); Spanish letters (ñ, accents, ¿ ¡) add to the Spanish count.
-    Deterministic; a text with no evidence either way (empty, numbers only) is ``"en"``.
+    The text is ``"other"`` when the distinctive function words of Catalan, Portuguese or French
+    (:data:`OTHER_LANGUAGE_WORDS`: "amb", "però", "não", "você", "avec", "très"...) are at least
+    three for one of them and more than the Spanish words that those languages do not share
+    ("y", "los", "muy", "está"...) and the English ones ("the", "and"...); otherwise, and for
+    short or ambiguous text, ``"es"`` when the Spanish count beats the English one, else
+    ``"en"``. Deterministic; a text with no evidence either way (empty, numbers only) is
+    ``"en"``.
 
     Parameters
     ----------
     text : str
+        Any text; ``None`` or NaN count as empty.
 
     Returns
     -------
-    {"es", "en"}
+    {"es", "en", "other"}
+        ``"other"``: clearly neither Spanish nor English (Catalan, Portuguese, French...).
+
+    Raises
+    ------
+    ParameterError
+        If ``text`` is not a string.
 
     Examples
     --------
@@ -115,14 +160,28 @@ def detect_language(text: str) -> str:
     'es'
     >>> detect_language("I always compare prices online first.")
     'en'
+    >>> detect_language("Sempre compro a la botiga perquè és més còmode i també barat.")
+    'other'
     """
     text = _check_text(text)
     words = _words(text)
     es = sum(w in _ES_ONLY for w in words)
     en = sum(w in _EN_ONLY for w in words)
+    raw = _RAW_WORD.findall(text.lower())
+    other = max(sum(w in vocab for w in raw) for vocab in OTHER_LANGUAGE_WORDS.values())
+    if other >= _OTHER_MIN:
+        es_marks = sum(w in _ES_MARKS for w in raw)
+        en_marks = sum(w in _EN_MARKS for w in words)
+        if other > max(es_marks, en_marks):
+            return "other"
     es += sum(ch in "ñÑ¿¡áéíóúÁÉÍÓÚ" for ch in text)
     return "es" if es > en else "en"
 
 
 _ES_ONLY = SPANISH_STOP_WORDS - ENGLISH_STOP_WORDS
 _EN_ONLY = ENGLISH_STOP_WORDS - SPANISH_STOP_WORDS
+# English words that are no function word of the other languages either ("i" is Catalan "and",
+# "do" and "as" Portuguese, "on" French)
+_EN_MARKS = _EN_ONLY - frozenset().union(*OTHER_LANGUAGE_WORDS.values()) - {"i", "do", "as", "on"}
+# words with their accents, split at apostrophes ("c'est" -> "c", "est")
+_RAW_WORD = re.compile(r"[^\W\d_]+")

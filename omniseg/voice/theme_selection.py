@@ -1,6 +1,6 @@
 """How many themes: stability across refits and coherence on held-out documents.
 
-:func:`theme_selection` fits each candidate number of themes ``k`` three times, each time on the
+:func:`choose_n_themes` fits each candidate number of themes ``k`` three times, each time on the
 answer sentences of a different random 80 % of the documents (interviews), and measures:
 
 * **coherence** — the mean normalised pointwise mutual information (NPMI, Lau et al. 2014) of
@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["npmi", "theme_selection"]
+__all__ = ["choose_n_themes", "npmi"]
 
 
 def npmi(top: Sequence[int], occurrence: np.ndarray) -> float:
@@ -82,7 +82,7 @@ def _stability(a: np.ndarray, b: np.ndarray) -> float:
     return float(sim[rows, cols].mean())
 
 
-def theme_selection(
+def choose_n_themes(
     X,
     unit_documents: np.ndarray,
     occurrence: np.ndarray,

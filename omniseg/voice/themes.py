@@ -36,7 +36,7 @@ from omniseg.voice.language import (
 from omniseg.voice.pii import _as_list, _name_pattern, scrub_pii
 from omniseg.voice.sentiment import polarity
 from omniseg.voice.text_terms import TermAnalyzer, cognate_map
-from omniseg.voice.theme_selection import npmi, theme_selection
+from omniseg.voice.theme_selection import choose_n_themes, npmi
 
 __all__ = ["DEFAULT_CONFIG", "INTRODUCTION_PATTERNS", "extract_themes"]
 
@@ -378,7 +378,7 @@ def extract_themes(
         # the document of each distinct sentence (its first), for the held-out splits
         first = content.drop_duplicates("key")["interview_id"]
         unit_docs = pd.Index(pd.unique(content["interview_id"])).get_indexer(first)
-        selection = theme_selection(
+        selection = choose_n_themes(
             X_distinct,
             unit_docs,
             occ,
@@ -480,8 +480,10 @@ def _build(
         lead = "es" if share_es >= 0.5 else "en"  # words as the theme's main language writes them
         words = [analyzer.surface(t, lead) for t in stems]
         weights = H[j, top[: len(stems)]]
+        share_en = float(np.mean(mine == "en")) if len(mine) else float("nan")
+        # (text in another language counts for neither: detect_language says "other")
         present = [
-            lang for lang, s in (("es", share_es), ("en", 1 - share_es)) if len(mine) and s >= 0.2
+            lang for lang, s in (("es", share_es), ("en", share_en)) if len(mine) and s >= 0.2
         ]
         rows.append(
             {
