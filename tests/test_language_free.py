@@ -45,6 +45,7 @@ ALLOWED = {
     "voice.TermAnalyzer.words": "the language of the sentence (its lemmas), not of the report",
     "voice.TermAnalyzer.surface": "how a term is written in the transcripts of that language",
     "voice.polarity": "the language of the sentence (its lexicon), not of the report",
+    "voice.InterviewThemes.label": "a theme's label worded in a language (presentation)",
     "ingest.data_limits": "the data overview's sentences (presentation of the data profile)",
     "ingest.quality_warnings": "the data overview's warning sentences (presentation)",
     "ingest.section_not_applicable": "the sentence saying a section does not apply",

@@ -192,3 +192,20 @@ def test_each_theme_has_its_sentiment_with_its_n():
     delivery = next(row for word, row in by_word.items() if word in ("delivery", "late"))
     assert staff.sentiment > 0 > delivery.sentiment  # kind staff, late broken parcels
     assert staff.sentiment_n > 0 and delivery.sentiment_n > 0
+
+
+def test_theme_labels_read_in_the_report_language():
+    """A theme's label is worded in each language from the lemmas the transcripts use; a persona
+    holds its themes language-free and words them when shown."""
+    result = extract_themes(_bilingual_corpus(), n_themes=3, random_state=0)
+    themes = result.themes
+    assert {"label_es", "label_en"} <= set(themes)
+    tid = next(
+        int(t)
+        for t, stems in zip(themes["theme"], themes["top_stems"], strict=True)
+        if "price" in stems[:2]
+    )
+    assert "precio" in result.label(tid, "es") and "price" in result.label(tid, "en")
+    assert result.label(tid) == themes.set_index("theme").loc[tid, "label"]
+    fig = result.plot_themes(language="es")
+    assert any("precio" in y for y in fig.data[0].y)

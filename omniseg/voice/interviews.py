@@ -149,10 +149,13 @@ class InterviewThemes:
         """The number of themes."""
         return len(self.themes)
 
-    def label(self, theme: int) -> str:
-        """The label (top words) of ``theme``."""
+    def label(self, theme: int, language: str | None = None) -> str:
+        """The label (top terms) of ``theme``: in ``language`` (each term's lemma as that
+        language writes it, when the transcripts use it), else in the theme's main language."""
         tid = _check_theme(self.themes, theme)
-        return str(self.themes.loc[self.themes["theme"] == tid, "label"].iloc[0])
+        column = f"label_{language}" if language is not None else "label"
+        column = column if column in self.themes else "label"
+        return str(self.themes.loc[self.themes["theme"] == tid, column].iloc[0])
 
     def quotes(
         self,
@@ -382,7 +385,10 @@ def plot_themes(themes: InterviewThemes, *, fig: Any = None, language: str = "en
     fig.add_trace(
         go.Bar(
             x=data["prevalence"].round(4).tolist(),
-            y=[f"{int(r.theme)}. {r.label}" for r in data.itertuples(index=False)],
+            y=[
+                f"{int(r.theme)}. {getattr(r, f'label_{language}', r.label)}"
+                for r in data.itertuples(index=False)
+            ],
             orientation="h",
             marker_color="#1f6f8b",
             customdata=data["n_interviews"].tolist(),

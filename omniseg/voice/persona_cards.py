@@ -25,7 +25,7 @@ from omniseg.report.i18n import (
     format_percent,
 )
 from omniseg.report.templating import render
-from omniseg.voice.persona_model import Persona, _t, _texts
+from omniseg.voice.persona_model import Persona, _t, _texts, _word
 from omniseg.voice.personas import build_personas
 
 __all__ = ["persona_cards_html", "personas_table", "report_personas", "write_personas_json"]
@@ -102,7 +102,7 @@ def personas_table(personas: Sequence[Persona], language: str = "en") -> pd.Data
                 if p.signature_channel is None
                 else channel_label(p.signature_channel, lang),
                 _t("nps_col", lang): "–" if p.nps is None else format_number(p.nps, lang),
-                _t("theme_col", lang): p.themes[0] if p.themes else "–",
+                _t("theme_col", lang): _word(p.themes[0], lang) if p.themes else "–",
             }
         )
     table = pd.DataFrame(rows)

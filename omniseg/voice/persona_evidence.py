@@ -367,9 +367,21 @@ def _themes(p: Persona, part: dict | None, seg: int) -> None:
     table = themes.by_segment(segs)
     mine = table[table["segment"] == seg] if "segment" in table else table.loc[[seg]]
     mine = mine.sort_values("lift", ascending=False) if "lift" in mine else mine
-    labels = themes.themes.set_index("theme")["label"]
+    table_ = themes.themes.set_index("theme")
     top = [t for t in mine["theme"].tolist() if mine.set_index("theme").loc[t, "lift"] > 1][:3]
-    p.themes = [str(labels[t]) for t in top]
+    # each theme's label in both languages, worded at display time
+    p.themes = [
+        Label(
+            "theme",
+            str(t),
+            {
+                k: str(table_.loc[t, k])
+                for k in ("label", "label_es", "label_en")
+                if k in table_.columns
+            },
+        )
+        for t in top
+    ]
     quotes: list[str] = []
     for t in top:
         for q in themes.quotes(t, n=2, segment_labels=segs, segment=seg):

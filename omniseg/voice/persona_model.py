@@ -98,12 +98,12 @@ class Label:
 
     Attributes
     ----------
-    kind : {"channel", "feature", "construct"}
+    kind : {"channel", "feature", "construct", "theme"}
     code : str
-        Canonical channel, feature column or survey construct.
+        Canonical channel, feature column, survey construct or interview theme id.
     labels : dict, optional
-        A construct's labels from the survey codebook (``label_en``, ``label_es``, ``label``);
-        without one, the construct's code in words.
+        A construct's labels from the survey codebook, or a theme's labels
+        (``label_en``, ``label_es``, ``label``); without one, the code in words.
     lower : bool
         The first letter in lower case (a construct inside a persona name).
     """
@@ -195,8 +195,8 @@ class Persona:
         From survey constructs.
     frustrations : list of str
         Interview sentences with a complaint cue.
-    themes : list of str
-        Labels of the segment's most over-represented interview themes.
+    themes : list of Label
+        The segment's most over-represented interview themes (their labels in each language).
     quotes : list of str
         Scrubbed interview sentences.
     notes : list of Statement
@@ -280,7 +280,7 @@ class Persona:
             "attitudes": statements(self.attitudes),
             "goals": [s.text(language) for s in self.goals],
             "frustrations": list(self.frustrations),
-            "themes": list(self.themes),
+            "themes": [_word(x, language) for x in self.themes],
             "quotes": list(self.quotes),
             "notes": [s.text(language) for s in self.notes],
             "suppressed": self.suppressed,

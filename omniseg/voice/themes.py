@@ -489,6 +489,16 @@ def _build(
             {
                 "theme": tid,
                 "label": _label(words, stems, weights, int(cfg["n_label_terms"])),
+                # the label worded in each language (a term's lemma as that language writes it)
+                **{
+                    f"label_{lang}": _label(
+                        [analyzer.surface(t, lang) for t in stems],
+                        stems,
+                        weights,
+                        int(cfg["n_label_terms"]),
+                    )
+                    for lang in ("es", "en")
+                },
                 "top_terms": words,
                 "top_stems": stems,
                 # the words of the transcripts each top term stands for (what it merged)
