@@ -209,3 +209,27 @@ def test_theme_labels_read_in_the_report_language():
     assert result.label(tid) == themes.set_index("theme").loc[tid, "label"]
     fig = result.plot_themes(language="es")
     assert any("precio" in y for y in fig.data[0].y)
+
+
+def test_a_deductive_codebook_keeps_its_themes_and_finds_the_rest(tmp_path):
+    """The user's themes are kept as given (their seed words in either language code the
+    sentences), and what is left over comes out as new themes."""
+    from omniseg.errors import ParameterError
+
+    book = tmp_path / "codebook.yaml"
+    book.write_text("themes:\n  Entregas: [entrega, delivery]\n  Precio: [precio, price]\n")
+    result = extract_themes(_bilingual_corpus(), codebook=book, n_themes=1, random_state=0)
+    themes = result.themes.set_index("label")
+    assert set(themes.index) >= {"Entregas", "Precio"}
+    assert set(themes.loc[["Entregas", "Precio"], "source"]) == {"codebook"}
+    found = themes[themes["source"] == "found"]
+    assert len(found) == 1 and any(w in found["top_stems"].iloc[0][:3] for w in ("staff", "advice"))
+    sent = result.sentences
+    coded = sent[sent["theme"] == int(themes.loc["Entregas", "theme"])]
+    assert set(coded["language"]) == {"es", "en"}  # seed words in either language
+    assert coded["key"].str.contains("delivery").all()
+    assert result.label(int(themes.loc["Precio", "theme"]), "es") == "Precio"
+    with pytest.raises(ParameterError, match="seed words"):
+        extract_themes(_bilingual_corpus(), codebook={"Entregas": "entrega"})
+    with pytest.raises(ParameterError, match="does not exist"):
+        extract_themes(_bilingual_corpus(), codebook=tmp_path / "missing.yaml")

@@ -11,6 +11,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submodules=[
         "answers",
+        "codebook",
         "construct_reliability",
         "interviews",
         "language",
@@ -33,6 +34,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     ],
     submod_attrs={
         "answers": ["TranscriptParse", "parse_transcript", "split_answers"],
+        "codebook": ["code_sentences", "read_codebook"],
         "construct_reliability": ["cronbach_alpha", "item_rest_correlations", "reliability"],
         "interviews": ["InterviewThemes", "link_interviews", "plot_themes"],
         "sentiment": ["polarity"],

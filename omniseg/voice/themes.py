@@ -215,6 +215,7 @@ def extract_themes(
     names: Iterable[str] | None = None,
     config: Mapping[str, Any] | None = None,
     exclude_terms: Iterable[str] | None = None,
+    codebook: Mapping[str, Iterable[str]] | str | None = None,
 ) -> InterviewThemes:
     """Find the themes interviewees talk about, in Spanish and English transcripts.
 
@@ -270,6 +271,11 @@ def extract_themes(
         care about, and a theme labelled "dependientes · compostela · santiago" misleads.
         Each term is folded and stemmed like the transcripts (every word of "Santiago de
         Compostela"); the sentences are kept.
+    codebook : mapping or path, optional
+        A deductive codebook, ``{theme name: [seed words]}`` or a YAML file
+        (:mod:`omniseg.voice.codebook`): sentences holding a theme's seed words are coded to it
+        and kept as that theme (``themes["source"] == "codebook"``, labelled with its name);
+        the rest are left to NMF, whose themes are what is left over (``"found"``).
 
     Returns
     -------
@@ -295,7 +301,14 @@ def extract_themes(
     )
     sentences = _join_cognates(sentences, analyzer)
     content = sentences[sentences["key"] != ""]
-    distinct = content.drop_duplicates("key")["key"].tolist()
+    book, coded = None, None
+    if codebook is not None:
+        from omniseg.voice.codebook import code_sentences, read_codebook
+
+        book = read_codebook(codebook)
+        coded = code_sentences(content["key"], book, analyzer)
+    rest = content if coded is None else content[coded < 0]
+    distinct = rest.drop_duplicates("key")["key"].tolist()
     vectorizer = TfidfVectorizer(
         analyzer=str.split,
         min_df=int(cfg["min_df"]),
@@ -304,7 +317,11 @@ def extract_themes(
         norm="l2",
     )
     try:
-        X_distinct = vectorizer.fit_transform(distinct)
+        if book is None:
+            X_distinct = vectorizer.fit_transform(distinct)
+        else:  # one vocabulary for the coded sentences and the rest
+            vectorizer.fit(content.drop_duplicates("key")["key"].tolist())
+            X_distinct = vectorizer.transform(distinct)
     except ValueError:
         X_distinct = None
     n_terms = 0 if X_distinct is None else X_distinct.shape[1]
@@ -324,7 +341,9 @@ def extract_themes(
         # eight numbers over the range, closer together at the small end
         grid = np.unique(np.round(np.geomspace(low, max(top, low), 8)).astype(int))
         candidates = [int(k) for k in grid if low <= k <= top]
-        if not candidates:
+        if not candidates and book is not None:
+            candidates = []  # the codebook's themes hold nearly everything: no new theme
+        elif not candidates:
             raise ParameterError(
                 f"Too little text to find themes: {len(distinct)} distinct answer sentences and "
                 f"{n_terms} words used in at least {cfg['min_df']} of them (at least "
@@ -361,7 +380,21 @@ def extract_themes(
         return model
 
     n_coh = int(cfg["coherence_terms"])
-    if n_themes is not None:
+    if book is not None and not candidates and n_themes is None:
+        model, selection = (
+            None,
+            pd.DataFrame(
+                columns=[
+                    "k",
+                    "reconstruction_error",
+                    "coherence",
+                    "stability",
+                    "chosen",
+                    "near_tie",
+                ]
+            ),
+        )
+    elif n_themes is not None:
         model = fit(X_distinct, n_themes)
         coherence = float(np.mean([npmi(np.argsort(-h)[:n_coh], occ) for h in model.components_]))
         selection = pd.DataFrame(
@@ -376,7 +409,7 @@ def extract_themes(
         )
     else:
         # the document of each distinct sentence (its first), for the held-out splits
-        first = content.drop_duplicates("key")["interview_id"]
+        first = rest.drop_duplicates("key")["interview_id"]
         unit_docs = pd.Index(pd.unique(content["interview_id"])).get_indexer(first)
         selection = choose_n_themes(
             X_distinct,
@@ -392,7 +425,38 @@ def extract_themes(
         )
         k = int(selection.loc[selection["chosen"], "k"].iloc[0])
         model = fit(X_distinct, k)
+    if book is not None:
+        model = _CodedModel(vectorizer, content, coded, list(book), model)
     return _build(sentences, content, vectorizer, model, terms, selection, cfg, analyzer, counts)
+
+
+class _CodedModel:
+    """The codebook's themes (one per code: its sentences' mean TF-IDF as term weights, each
+    coded sentence wholly about its code) followed by NMF's themes of the other sentences,
+    as ``_build`` reads a fitted NMF: ``components_`` and ``transform`` (of the content
+    sentences, in order)."""
+
+    def __init__(self, vectorizer, content, coded, names, found) -> None:
+        X = vectorizer.transform(content["key"].tolist())
+        n_codes = len(names)
+        rows = [
+            np.asarray(X[np.nonzero(coded == c)[0]].mean(axis=0)).ravel()
+            if (coded == c).any()
+            else np.zeros(X.shape[1])
+            for c in range(n_codes)
+        ]
+        H_found = found.components_ if found is not None else np.zeros((0, X.shape[1]))
+        self.components_ = np.vstack([np.array(rows).reshape(n_codes, -1), H_found])
+        W = np.zeros((X.shape[0], len(self.components_)))
+        W[np.nonzero(coded >= 0)[0], coded[coded >= 0]] = 1.0
+        rest = np.nonzero(coded < 0)[0]
+        if found is not None and len(rest):
+            W[rest, n_codes:] = found.transform(X[rest])
+        self._W = W
+        self.theme_names_ = [*names, *([None] * (len(self.components_) - n_codes))]
+
+    def transform(self, X) -> np.ndarray:
+        return self._W
 
 
 def _label(words: list[str], terms: list[str], weights: np.ndarray, n_words: int) -> str:
@@ -454,6 +518,8 @@ def _build(
     doc = pd.DataFrame(doc.to_numpy()[:, order], index=pd.Index(ids, name="interview_id"))
     doc.columns = pd.Index(theme_ids, name="theme")
     H = H[order]
+    names = getattr(model, "theme_names_", None)
+    names = [names[j] for j in order] if names is not None else [None] * len(order)
     shares = shares[:, order]
     closeness = closeness[:, order]
     n_top = int(cfg["n_top_terms"])
@@ -488,10 +554,12 @@ def _build(
         rows.append(
             {
                 "theme": tid,
-                "label": _label(words, stems, weights, int(cfg["n_label_terms"])),
+                "label": names[j] or _label(words, stems, weights, int(cfg["n_label_terms"])),
                 # the label worded in each language (a term's lemma as that language writes it)
+                "source": "codebook" if names[j] else "found",
                 **{
-                    f"label_{lang}": _label(
+                    f"label_{lang}": names[j]
+                    or _label(
                         [analyzer.surface(t, lang) for t in stems],
                         stems,
                         weights,
