@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["Workbench"]
 
 #: Keys of ``settings`` (as in a run folder's ``run_settings.json``).
-SETTINGS_KEYS = ("segmentation", "channels", "currency")
+SETTINGS_KEYS = ("segmentation", "channels", "currency", "themes")
 
 _CALLER = "Workbench"
 
@@ -97,7 +97,8 @@ class Workbench:
         Run settings as in a params file: ``segmentation`` (``method``, ``n_segments``,
         ``blocks``, ``block_weights``, ``model``, ``previous``; see
         :class:`omniseg.config.RunParams`), ``channels`` (``weights``, ``costs``) and
-        ``currency`` (ISO 4217, default ``"EUR"``). Checked like a params file.
+        ``currency`` (ISO 4217, default ``"EUR"``) and ``themes`` (``n_themes``,
+        ``extra_stop_words``, ``codebook``). Checked like a params file.
     output_dir : path, optional
         Folder where the steps write their artifacts (``features.parquet``, ``model.skops``,
         ``segments.csv``, ``personas.json``, ``channel_plan.csv``, activation lists) and read
@@ -343,6 +344,7 @@ class Workbench:
             language=self.language,
             seed=self.seed,
             output_dir=self.output_dir,
+            theme_settings=self.settings.get("themes") or {},
         )
         return _Personas(personas, self.language), themes
 
@@ -590,6 +592,7 @@ def _run_settings(settings: dict[str, Any]) -> dict[str, Any]:
         "segmentation": dict(settings.get("segmentation") or {}),
         "channels": dict(settings.get("channels") or {}),
         "currency": settings.get("currency", "EUR"),
+        "themes": dict(settings.get("themes") or {}),
     }
 
 
@@ -608,7 +611,7 @@ def _check_settings(settings: object) -> dict[str, Any]:
         raise bad_parameter(
             "settings", _CALLER, f"a dict with keys among {list(SETTINGS_KEYS)}", unknown
         )
-    for key in ("segmentation", "channels"):
+    for key in ("segmentation", "channels", "themes"):
         if settings.get(key) is not None and not isinstance(settings[key], dict):
             raise bad_parameter(f"settings[{key!r}]", _CALLER, "a dict", settings[key])
     RunParams(data=DataPaths(), **_run_settings(settings))  # the params file's own checks

@@ -233,3 +233,41 @@ def test_a_deductive_codebook_keeps_its_themes_and_finds_the_rest(tmp_path):
         extract_themes(_bilingual_corpus(), codebook={"Entregas": "entrega"})
     with pytest.raises(ParameterError, match="does not exist"):
         extract_themes(_bilingual_corpus(), codebook=tmp_path / "missing.yaml")
+
+
+def test_theme_settings_reach_the_personas_from_params_and_the_workbench(tmp_path):
+    """``themes:`` in a params file (n_themes, extra_stop_words, a codebook path relative to
+    the file) is checked before any work and reaches the personas' themes."""
+    import omniseg
+    from omniseg.config.params import load_params
+    from omniseg.errors import ParameterError
+
+    (tmp_path / "book.yaml").write_text("themes:\n  Precio: [precio, price]\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("customer_id\nC1\n", encoding="utf-8")
+    text = "run_name: t\ndata: {customers: c.csv}\nthemes: {n_themes: 2, codebook: book.yaml}\n"
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    params = load_params(tmp_path / "p.yaml")
+    assert params.themes == {"n_themes": 2, "codebook": (tmp_path / "book.yaml").resolve()}
+    for bad, match in (
+        ({"n_themes": 1}, "n_themes"),
+        ({"extra_stop_words": "acme"}, "list of words"),
+        ({"codebook": str(tmp_path / "none.yaml")}, "does not exist"),
+        ({"topics": 3}, "Unknown key"),
+    ):
+        with pytest.raises(ParameterError, match=match):
+            load_params({"data": {"customers": str(tmp_path / "c.csv")}, "themes": bad})
+    data = omniseg.load_demo()
+    wb = omniseg.Workbench(
+        data,
+        progress=False,
+        settings={
+            "themes": {
+                "n_themes": 3,
+                "extra_stop_words": ["app"],
+                "codebook": {"Precio": ["precio", "price"]},
+            }
+        },
+    )
+    themes = wb.themes.themes
+    assert (themes["source"] == "found").sum() == 3 and "Precio" in set(themes["label"])
+    assert not any("app" in stems for stems in themes["top_stems"])

@@ -71,6 +71,8 @@ DEFAULT_NOTEBOOKS = (
 )
 #: Keys allowed under ``segmentation:`` in a params file.
 SEGMENTATION_KEYS = ("method", "n_segments", "blocks", "block_weights", "model", "previous")
+#: Keys allowed under ``themes:`` (interview themes) in a params file.
+THEMES_KEYS = ("n_themes", "extra_stop_words", "codebook")
 _TABLES = ("customers", "interactions", "survey", "codebook", "interviews")
 
 
@@ -158,6 +160,11 @@ class RunParams:
     currency : str
         ISO 4217 code of the revenue amounts (``EUR``, ``USD``, ``MXN``...), one of Babel's
         currencies.
+    themes : dict
+        Interview-theme settings (optional): ``n_themes`` (fix the number of themes),
+        ``extra_stop_words`` (words never used as theme words: your fillers, brand names) and
+        ``codebook`` (a YAML file of your themes and their seed words,
+        :mod:`omniseg.voice.codebook`).
     """
 
     data: DataPaths
@@ -172,6 +179,7 @@ class RunParams:
     segmentation: dict[str, Any] = field(default_factory=dict)
     channels: dict[str, Any] = field(default_factory=dict)
     currency: str = "EUR"
+    themes: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _check(
@@ -208,6 +216,8 @@ class RunParams:
         _check(isinstance(self.segmentation, dict), "segmentation", "a mapping", self.segmentation)
         _check(isinstance(self.channels, dict), "channels", "a mapping", self.channels)
         _check_channels(self.channels)
+        _check(isinstance(self.themes, dict), "themes", "a mapping", self.themes)
+        _check_themes(self.themes)
         _check_segmentation(self.segmentation)
         _check_currency(self.currency)
 
@@ -220,6 +230,7 @@ class RunParams:
         out["segmentation"] = {
             k: (str(v) if isinstance(v, Path) else v) for k, v in self.segmentation.items()
         }
+        out["themes"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in self.themes.items()}
         out["data"] = {
             k: (str(v) if isinstance(v, Path) else v) for k, v in out["data"].items() if v
         }
@@ -255,6 +266,33 @@ def _check_currency(currency: object) -> None:
         "The 'currency' parameter must be an ISO 4217 currency code such as 'EUR', 'USD' or "
         f"'GBP'. Got {currency!r} instead.{hint}"
     )
+
+
+def _check_themes(themes: dict[str, Any]) -> None:
+    """``themes.n_themes`` (an int >= 2), ``themes.extra_stop_words`` (a list of words),
+    ``themes.codebook`` (a YAML file that exists, or a mapping)."""
+    bad = sorted(set(themes) - set(THEMES_KEYS))
+    if bad:
+        raise ParameterError(f"Unknown key(s) under 'themes': {bad}. Allowed: {list(THEMES_KEYS)}.")
+    k = themes.get("n_themes")
+    if k is not None and (not isinstance(k, int) or isinstance(k, bool) or k < 2):
+        raise ParameterError(f"'themes.n_themes' must be an int >= 2. Got {k!r} instead.")
+    words = themes.get("extra_stop_words")
+    if words is not None and (
+        isinstance(words, str)
+        or not isinstance(words, list | tuple)
+        or not all(isinstance(w, str) for w in words)
+    ):
+        raise ParameterError(
+            f"'themes.extra_stop_words' must be a list of words. Got {words!r} instead. "
+            "Fix: extra_stop_words: [acme, vale]."
+        )
+    book = themes.get("codebook")
+    if book is not None:
+        from omniseg.voice.codebook import read_codebook
+
+        # exists, is YAML, every theme has seed words (a mapping, from the Workbench, as is)
+        read_codebook(book if isinstance(book, dict) else Path(book))
 
 
 def _check_channels(channels: dict[str, Any]) -> None:
@@ -512,6 +550,12 @@ def _params_from_mapping(raw: dict[str, Any], base: Path, origin: str) -> RunPar
             if seg.get(key) is not None:
                 seg[key] = _path(seg[key], base, f"segmentation.{key}")
         kwargs["segmentation"] = seg
+    themes = kwargs.get("themes")
+    if isinstance(themes, dict) and themes.get("codebook") is not None:
+        kwargs["themes"] = {
+            **themes,
+            "codebook": _path(themes["codebook"], base, "themes.codebook"),
+        }
     if "notebooks" in kwargs:
         nbs = kwargs["notebooks"]
         kwargs["notebooks"] = tuple(nbs) if isinstance(nbs, list | tuple) else nbs

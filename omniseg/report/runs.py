@@ -281,6 +281,10 @@ def _run_locked(
                         "segmentation": settings,
                         "channels": params.channels,
                         "currency": params.currency,
+                        "themes": {
+                            k: (str(v) if isinstance(v, Path) else v)
+                            for k, v in params.themes.items()
+                        },
                     },
                     indent=2,
                 ),

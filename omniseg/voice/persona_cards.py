@@ -142,6 +142,7 @@ def report_personas(
     language: str = "en",
     seed: int = 0,
     output_dir: str | Path | None = None,
+    theme_settings: dict | None = None,
 ) -> tuple[list[Persona], Any]:
     """The personas step of a report run: link survey and interviews, build, write JSON.
 
@@ -163,6 +164,9 @@ def report_personas(
         The language of ``personas.json``.
     seed : int
     output_dir : path, optional
+    theme_settings : dict, optional
+        The run's ``themes:`` settings (``n_themes``, ``extra_stop_words``, ``codebook``),
+        passed to :func:`omniseg.voice.extract_themes`.
 
     Returns
     -------
@@ -204,7 +208,20 @@ def report_personas(
             if col in getattr(data, "customers", pd.DataFrame()).columns
             for v in data.customers[col].dropna().unique()
         ]
-        themes = extract_themes(interviews, random_state=seed, exclude_terms=places)
+        ts = dict(theme_settings or {})
+        config = (
+            {"extra_stop_words": tuple(ts["extra_stop_words"])}
+            if ts.get("extra_stop_words")
+            else None
+        )
+        themes = extract_themes(
+            interviews,
+            random_state=seed,
+            exclude_terms=places,
+            n_themes=ts.get("n_themes"),
+            codebook=ts.get("codebook"),
+            config=config,
+        )
         links = link_interviews(
             interviews,
             segmentation.labels,
