@@ -131,10 +131,14 @@ def test_actions_respect_consent_and_write_private_lists_of_ids(tmp_path):
     assert listed["person_id"].tolist() == ["P000", "P006"]
     assert listed.columns.tolist() == ["person_id", "segment_code", "unanswered_contacts"]
     assert (tmp_path / "activation" / "recover_sms.csv").stat().st_mode & 0o077 == 0
+    # segment 1's first channel ranks on thin evidence: a pilot, not a roll-out (P007 refused SMS)
     assert [(a.kind, a.segment, a.channel, a.customers) for a in actions[1:]] == [
-        ("activate", 0, "email", 6)
+        ("activate", 0, "email", 6),
+        ("pilot", 1, "sms", 3),
     ]
     assert actions[1].file == "activation/S1_email.csv"
+    assert actions[2].file == "activation/pilot_S2_sms.csv" and actions[2].figures["thin"]
+    assert len(pd.read_csv(tmp_path / "activation" / "pilot_S2_sms.csv")) == 3
 
 
 def test_recovery_falls_back_to_a_call_back_without_sms_or_email():

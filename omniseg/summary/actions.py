@@ -14,8 +14,9 @@ codes, never an e-mail address, a phone number or a name):
   for the role the plan gives it: the activation list the plan step writes,
   ``activation/<code>_<channel>.csv``, consent-filtered the same way.
 * ``pilot`` — where the survey says a segment prefers a channel it barely uses (an *untested*
-  option of the plan with a survey preference of at least 20 %): try it with that segment.
-  File ``activation/pilot_<code>_<channel>.csv``.
+  option of the plan with a survey preference of at least 20 %), or where a segment's first
+  channel ranks first on thin evidence (too few engaged customers to be confident): try it with
+  that segment before rolling it out. File ``activation/pilot_<code>_<channel>.csv``.
 
 Each segment's **main action** is its recovery when at least a quarter of its customers have
 an unanswered contact and that share is at least 1.5 times the share among the other customers
@@ -133,6 +134,10 @@ def plan_actions(
                     figures={"role": str(r["role"])},
                 )
             )
+        else:
+            thin = rows[(rows["rank"] == 1) & (rows["status"] == "ranked") & rows["thin"]]
+            if len(thin):  # a first channel on thin evidence: test it before rolling it out
+                out.append(_test_first(thin.iloc[0], ids, seg, codes[seg], consent, output_dir))
         pilot = _pilot(rows, ids, seg, codes[seg], consent, output_dir)
         if pilot is not None:
             out.append(pilot)
@@ -217,6 +222,32 @@ def _recover(
         file=_write(output_dir, f"recover_{channel}.csv", frame),
         consent=consent_column(channel, consent),
         figures={"segments": per_segment, "unanswered": len(ids)},
+    )
+
+
+def _test_first(
+    row: pd.Series,
+    ids: pd.Index,
+    seg: int,
+    code: str,
+    consent: pd.DataFrame,
+    output_dir: str | Path | None,
+) -> Action:
+    """A pilot of a segment's first channel when its rank rests on thin evidence."""
+    from omniseg.channels.activation import consent_column, reachable
+
+    kept = reachable(ids, row["channel"], consent)
+    frame = pd.DataFrame(index=pd.Index(kept.astype(str), name="person_id"))
+    frame["segment_code"] = code
+    engaged = row.get("engaged")
+    return Action(
+        kind="pilot",
+        channel=str(row["channel"]),
+        customers=len(kept),
+        segment=seg,
+        file=_write(output_dir, f"pilot_{code}_{row['channel']}.csv", frame),
+        consent=consent_column(row["channel"], consent),
+        figures={"thin": True, "engaged": None if pd.isna(engaged) else int(engaged)},
     )
 
 

@@ -170,6 +170,14 @@ class RunSummary:
         channel = channel_label(action.channel, lang)
         if action.kind == "recover":
             return t("summary.action.recover", lang, channel=channel)
+        if action.kind == "pilot" and action.figures.get("thin"):
+            return t(
+                "summary.action.pilot_thin",
+                lang,
+                channel=channel,
+                segment=self._name(action.segment),
+                n=format_number(action.figures.get("engaged") or 0, lang),
+            )
         if action.kind == "pilot":
             return t(
                 "summary.action.pilot",
