@@ -57,7 +57,8 @@ FILLERS: dict[str, tuple[str, ...]] = {
         "diez", "cien", "ciento", "mil", "millón", "millones", "primer", "primero", "primera",
         "segundo", "segunda", "tercero", "tercera", "ejemplo", "volver", "once", "doce",
         "trece", "catorce", "quince", "dieciséis", "veinte", "treinta", "cuarenta", "cincuenta",
-        "sesenta", "setenta", "ochenta", "noventa", "doscientos", "quinientos",
+        "sesenta", "setenta", "ochenta", "noventa", "doscientos", "quinientos", "salir",
+        "salar",  # simplemma reads "sale" (salir) as salar
     ),
     "en": (
         "know", "mean", "think", "thing", "things", "really", "actually", "basically",
