@@ -270,21 +270,16 @@ def _run_locked(
             snap = create_snapshot_dir(temp_root, owner=owner_tag())
             save_snapshot(data, snap)
         guard.check()
-        settings = {
-            k: (str(v) if isinstance(v, Path) else v) for k, v in params.segmentation.items()
-        }
+        plain = params.to_dict()  # paths as strings
         with writing(output_dir, "write the run settings"):
             atomic_write_text(
                 tmp_dir / RUN_SETTINGS,
                 json.dumps(
                     {
-                        "segmentation": settings,
+                        "segmentation": plain["segmentation"],
                         "channels": params.channels,
                         "currency": params.currency,
-                        "themes": {
-                            k: (str(v) if isinstance(v, Path) else v)
-                            for k, v in params.themes.items()
-                        },
+                        "themes": plain["themes"],
                     },
                     indent=2,
                 ),

@@ -12,7 +12,7 @@ __getattr__, __dir__, __all__ = _lazy.attach(
     __name__,
     submodules=["actions", "changes", "findings", "run_summary"],
     submod_attrs={
-        "actions": ["Action", "main_actions", "plan_actions"],
+        "actions": ["Action", "first_ranked", "main_actions", "plan_actions", "unanswered_counts"],
         "changes": ["RunChanges", "run_changes"],
         "findings": ["Finding", "key_findings"],
         "run_summary": ["RunSummary", "SegmentLine", "build_summary"],

@@ -34,7 +34,7 @@ import pandas as pd
 
 from omniseg.atomic import atomic_write
 
-__all__ = ["Action", "main_actions", "plan_actions"]
+__all__ = ["Action", "first_ranked", "main_actions", "plan_actions", "unanswered_counts"]
 
 #: Share of a segment with an unanswered contact from which recovering them is its main action.
 RECOVER_SHARE = 0.25
@@ -78,6 +78,20 @@ class Action:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
+def first_ranked(plan_table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a channel plan's table (or of a ``channel_plan.csv``) that are a segment's
+    first-ranked channel."""
+    return plan_table[(plan_table["rank"] == 1) & (plan_table["status"] == "ranked")]
+
+
+def unanswered_counts(features: pd.DataFrame) -> pd.Series | None:
+    """Each person's service contacts left without a follow-up (``unanswered_contacts``, 0 when
+    missing), or ``None`` when the feature table has no such column."""
+    if "unanswered_contacts" not in features:
+        return None
+    return pd.to_numeric(features["unanswered_contacts"], errors="coerce").fillna(0)
+
+
 def plan_actions(
     features: pd.DataFrame,
     segmentation: Any,
@@ -119,7 +133,8 @@ def plan_actions(
     for seg in range(len(codes)):
         ids = labels.index[labels.to_numpy() == seg]
         rows = table[table["segment"] == seg]
-        first = rows[(rows["rank"] == 1) & (rows["status"] == "ranked") & ~rows["thin"]]
+        top = first_ranked(rows)
+        first = top[~top["thin"]]
         if len(first):
             r = first.iloc[0]
             kept = reachable(ids, r["channel"], consent)
@@ -135,7 +150,7 @@ def plan_actions(
                 )
             )
         else:
-            thin = rows[(rows["rank"] == 1) & (rows["status"] == "ranked") & rows["thin"]]
+            thin = top[top["thin"]]
             if len(thin):  # a first channel on thin evidence: test it before rolling it out
                 out.append(_test_first(thin.iloc[0], ids, seg, codes[seg], consent, output_dir))
         pilot = _pilot(rows, ids, seg, codes[seg], consent, output_dir)
@@ -147,9 +162,8 @@ def plan_actions(
 def main_actions(actions: list[Action], features: pd.DataFrame, segmentation: Any) -> dict:
     """Segment -> its main action (see the module's rule), for the segments that have one."""
     labels = segmentation.labels.reindex(features.index).to_numpy(dtype=int)
-    hit = None
-    if "unanswered_contacts" in features:
-        hit = pd.to_numeric(features["unanswered_contacts"], errors="coerce").fillna(0) > 0
+    count = unanswered_counts(features)
+    hit = None if count is None else count > 0
     out = {}
     for seg in range(len(segmentation.codes)):
         own = [a for a in actions if a.segment == seg]
@@ -170,9 +184,14 @@ def main_actions(actions: list[Action], features: pd.DataFrame, segmentation: An
 
 
 def _channels_in_data(features: pd.DataFrame) -> set[str]:
-    cols = [c for c in features.columns if str(c).startswith("interactions_")]
-    sums = features[cols].apply(pd.to_numeric, errors="coerce").fillna(0).sum()
-    return {str(c).removeprefix("interactions_") for c, v in sums.items() if v > 0}
+    """The channels with interactions in the feature table (none without its columns)."""
+    from omniseg.channels.metrics import data_channels
+    from omniseg.errors import DataValidationError
+
+    try:
+        return set(data_channels(features)[0])
+    except DataValidationError:
+        return set()
 
 
 def _write(output_dir: str | Path | None, name: str, frame: pd.DataFrame) -> str:
@@ -193,9 +212,9 @@ def _recover(
 ) -> Action | None:
     from omniseg.channels.activation import consent_column, reachable
 
-    if "unanswered_contacts" not in features:
+    count = unanswered_counts(features)
+    if count is None:
         return None
-    count = pd.to_numeric(features["unanswered_contacts"], errors="coerce").fillna(0)
     ids = features.index[(count > 0).to_numpy()]
     if not len(ids):
         return None
@@ -225,6 +244,33 @@ def _recover(
     )
 
 
+def _pilot_action(
+    channel: str,
+    ids: pd.Index,
+    seg: int,
+    code: str,
+    consent: pd.DataFrame,
+    output_dir: str | Path | None,
+    figures: dict[str, Any],
+) -> Action:
+    """A pilot of ``channel`` with the segment's customers who may be contacted on it, its
+    list written to ``activation/pilot_<code>_<channel>.csv``."""
+    from omniseg.channels.activation import consent_column, reachable
+
+    kept = reachable(ids, channel, consent)
+    frame = pd.DataFrame(index=pd.Index(kept.astype(str), name="person_id"))
+    frame["segment_code"] = code
+    return Action(
+        kind="pilot",
+        channel=str(channel),
+        customers=len(kept),
+        segment=seg,
+        file=_write(output_dir, f"pilot_{code}_{channel}.csv", frame),
+        consent=consent_column(channel, consent),
+        figures=figures,
+    )
+
+
 def _test_first(
     row: pd.Series,
     ids: pd.Index,
@@ -234,21 +280,9 @@ def _test_first(
     output_dir: str | Path | None,
 ) -> Action:
     """A pilot of a segment's first channel when its rank rests on thin evidence."""
-    from omniseg.channels.activation import consent_column, reachable
-
-    kept = reachable(ids, row["channel"], consent)
-    frame = pd.DataFrame(index=pd.Index(kept.astype(str), name="person_id"))
-    frame["segment_code"] = code
     engaged = row.get("engaged")
-    return Action(
-        kind="pilot",
-        channel=str(row["channel"]),
-        customers=len(kept),
-        segment=seg,
-        file=_write(output_dir, f"pilot_{code}_{row['channel']}.csv", frame),
-        consent=consent_column(row["channel"], consent),
-        figures={"thin": True, "engaged": None if pd.isna(engaged) else int(engaged)},
-    )
+    figures = {"thin": True, "engaged": None if pd.isna(engaged) else int(engaged)}
+    return _pilot_action(row["channel"], ids, seg, code, consent, output_dir, figures)
 
 
 def _pilot(
@@ -259,7 +293,8 @@ def _pilot(
     consent: pd.DataFrame,
     output_dir: str | Path | None,
 ) -> Action | None:
-    from omniseg.channels.activation import consent_column, reachable
+    """A pilot of the untested channel the segment's survey respondents prefer most."""
+    from omniseg.channels.activation import reachable
 
     if "preference" not in rows:
         return None
@@ -269,17 +304,7 @@ def _pilot(
     if not len(untested):
         return None
     r = untested.sort_values(["preference", "channel"], ascending=[False, True]).iloc[0]
-    kept = reachable(ids, r["channel"], consent)
-    if not len(kept):
+    if not len(reachable(ids, r["channel"], consent)):
         return None
-    frame = pd.DataFrame(index=pd.Index(kept.astype(str), name="person_id"))
-    frame["segment_code"] = code
-    return Action(
-        kind="pilot",
-        channel=str(r["channel"]),
-        customers=len(kept),
-        segment=seg,
-        file=_write(output_dir, f"pilot_{code}_{r['channel']}.csv", frame),
-        consent=consent_column(r["channel"], consent),
-        figures={"preference": float(r["preference"])},
-    )
+    figures = {"preference": float(r["preference"])}
+    return _pilot_action(r["channel"], ids, seg, code, consent, output_dir, figures)

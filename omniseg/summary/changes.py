@@ -60,8 +60,9 @@ def _folder(previous: str | Path) -> Path:
 def _first_channels(plan: pd.DataFrame) -> dict[str, str]:
     """Segment code -> its first-ranked channel."""
     from omniseg.segments.segmenter import segment_labels
+    from omniseg.summary.actions import first_ranked
 
-    first = plan[(plan["status"] == "ranked") & (plan["rank"] == 1)]
+    first = first_ranked(plan)
     if not len(first):
         return {}
     codes = segment_labels(int(first["segment"].max()) + 1)

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from omniseg.summary.actions import unanswered_counts
+
 __all__ = ["Finding", "key_findings"]
 
 #: Level of every interval in the summary.
@@ -164,9 +166,10 @@ def _unanswered(
 
     if not isinstance(gaps, pd.DataFrame) or gaps.attrs.get("status") == "not_applicable":
         return None
-    if "unanswered_contacts" not in features:
+    count = unanswered_counts(features)
+    if count is None:
         return None
-    hit = pd.to_numeric(features["unanswered_contacts"], errors="coerce").fillna(0).to_numpy() > 0
+    hit = count.to_numpy() > 0
     if not hit.any():
         return None
     best, best_share = None, -1.0

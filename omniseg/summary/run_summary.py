@@ -34,7 +34,7 @@ from omniseg.report.i18n import (
     format_percent,
     t,
 )
-from omniseg.summary.actions import Action, main_actions, plan_actions
+from omniseg.summary.actions import Action, first_ranked, main_actions, plan_actions
 from omniseg.summary.changes import RunChanges, run_changes
 from omniseg.summary.findings import Finding, key_findings
 
@@ -417,9 +417,7 @@ def build_summary(
         seg = int(p.segment)
         channel = role = None
         if isinstance(table, pd.DataFrame):
-            first = table[
-                (table["segment"] == seg) & (table["rank"] == 1) & (table["status"] == "ranked")
-            ]
+            first = first_ranked(table[table["segment"] == seg])
             if len(first):
                 channel, role = str(first.iloc[0]["channel"]), str(first.iloc[0]["role"])
         revenue = sizes.loc[seg, "revenue_share"] if "revenue_share" in sizes else None

@@ -87,7 +87,11 @@ _CLITIC = re.compile(r"['’](?:s|t|re|ve|ll|d|m)$")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents (``Notificación`` → ``notificacion``)."""
+    """Lower case without accents (``Notificación`` → ``notificacion``).
+
+    Not :func:`omniseg.voice.language._fold`, which keeps every character's position (PII
+    scrubbing maps matches back to the text) and so normalises one character at a time: this
+    one runs on every word of every sentence and needs no positions."""
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
