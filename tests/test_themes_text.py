@@ -271,3 +271,65 @@ def test_theme_settings_reach_the_personas_from_params_and_the_workbench(tmp_pat
     themes = wb.themes.themes
     assert (themes["source"] == "found").sum() == 3 and "Precio" in set(themes["label"])
     assert not any("app" in stems for stems in themes["top_stems"])
+
+
+def test_a_themes_first_words_are_its_heaviest_that_are_said_together():
+    from omniseg.voice.themes import _coherent_order
+
+    # six heavy words; 0, 1, 2, 4 and 5 are said together, 3 (the third heaviest) never with
+    # them: the five shown are the five that go together, heaviest first, then word 3
+    occ = np.zeros((40, 6), dtype=bool)
+    occ[:20, [0, 1, 2, 4, 5]] = True
+    occ[20:, 3] = True
+    top = np.array([0, 1, 3, 2, 4, 5])
+    assert _coherent_order(top, occ, 5).tolist() == [0, 1, 2, 4, 5, 3]
+    # no more words than shown, or too few sentences to judge: the weight order stays
+    assert _coherent_order(top[:5], occ, 5).tolist() == [0, 1, 3, 2, 4]
+    assert _coherent_order(top, occ[:1], 5).tolist() == top.tolist()
+
+
+def test_the_search_for_the_number_of_themes_stops_at_the_first_ineligible_number():
+    from types import SimpleNamespace
+
+    from omniseg.voice.theme_selection import choose_n_themes
+
+    rng = np.random.default_rng(0)
+    n = 200
+    X = rng.random((n, 12))
+    tried = []
+
+    def fit(rows, k):  # from 6 themes on, one theme holds no sentence
+        tried.append(k)
+        H = np.eye(k, 12) + 0.01
+        cols = k - 1 if k >= 6 else k
+
+        def transform(R, cols=cols, k=k):
+            W = np.zeros((R.shape[0], k))
+            W[np.arange(R.shape[0]), np.arange(R.shape[0]) % cols] = 1.0
+            return W
+
+        return SimpleNamespace(components_=H, reconstruction_err_=1.0, transform=transform)
+
+    table = choose_n_themes(
+        X, np.arange(n) % 20, X > 0.5, np.arange(n) % 20, [9, 4, 5, 6, 12], fit, random_state=0
+    )
+    assert table["k"].tolist() == [4, 5, 6]  # tried from the smallest; 9 and 12 never fitted
+    assert sorted(set(tried)) == [4, 5, 6] and tried.count(6) == 1  # one fit of 6 was enough
+    assert table["eligible"].tolist() == [True, True, False]
+    assert table.loc[table["chosen"], "k"].item() == 5  # equally stable: the finer eligible
+    # when no number is eligible, every one is tried and all refits made
+    tried.clear()
+    choose_n_themes(X, np.arange(n) % 20, X > 0.5, np.arange(n) % 20, [6, 7], fit)
+    assert tried == [6, 6, 6, 7, 7, 7]
+
+
+@pytest.mark.parametrize(
+    "text", ["Ñandú ÁRBOL café", "plain ascii Text", "naïve façade — 20 €", ""]
+)
+def test_folding_keeps_length_and_strips_accents(text):
+    from omniseg.voice.language import _fold as fold_in_place
+
+    folded = fold_in_place(text)
+    assert len(folded) == len(text)
+    assert folded == folded.lower() and not re.search(r"[áéíóúñïç]", folded)
+    assert _fold(text) == folded  # the per-word fold agrees (no character here grows in NFKD)

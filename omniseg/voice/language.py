@@ -8,6 +8,7 @@ French function words); it chooses nothing but is reported per theme
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -73,14 +74,18 @@ ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
 _WORD = re.compile(r"[a-z]+")
 
 
+@functools.cache
+def _fold_char(ch: str) -> str:
+    base = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    return base[:1] if len(base) >= 1 else ch
+
+
 def _fold(text: str) -> str:
     """Lower-case ``text`` and strip accents, character by character (length is preserved)."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(base[:1] if len(base) >= 1 else ch)
-    return "".join(out).lower()
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text)).lower()
 
 
 def _words(text: str) -> list[str]:

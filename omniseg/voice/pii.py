@@ -172,6 +172,7 @@ _BLANK = re.compile(r"[ \t]+")
 # contact details and identifiers
 # --------------------------------------------------------------------------------------------
 
+_ANY_DIGIT = re.compile(r"\d")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'«»]+")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
@@ -307,7 +308,7 @@ def scrub_pii(text: str, names: Iterable[str] | re.Pattern | None = None) -> str
     text = _URL.sub(_url, text)
     if "@" in text:
         text = _HANDLE.sub("[handle]", text)
-    if any(ch.isdigit() for ch in text):
+    if _ANY_DIGIT.search(text):
         text = _sub_shrinking(_IBAN, text, _is_iban, "[iban]")
         text = _NATIONAL_ID.sub(_national_id, text)
         text = _sub_groups(_CARD, text, _is_card, "[card]")

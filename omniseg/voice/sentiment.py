@@ -41,6 +41,20 @@ def _lexicon() -> dict[tuple[str, str], int]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _value(word: str, languages: tuple[str, ...]) -> int:
+    """+1, -1 or 0: the lexicon's polarity of the word's lemma, else of the word."""
+    from omniseg.voice.text_terms import _fold, _lemma
+
+    lexicon = _lexicon()
+    lemma = _fold(_lemma(re.sub(r"['’]t$", "", word), languages))
+    for key in (lemma, _fold(word)):
+        for lang in languages:
+            if (lang, key) in lexicon:
+                return lexicon[(lang, key)]
+    return 0
+
+
 def polarity(sentence: str, language: str | None = None) -> tuple[float, int]:
     """The sentence's polarity and how many polar words it rests on.
 
@@ -64,24 +78,11 @@ def polarity(sentence: str, language: str | None = None) -> tuple[float, int]:
     >>> polarity("La entrega no fue rápida", "es")
     (-1.0, 1)
     """
-    from omniseg.voice.text_terms import _fold, _lemma
-
     languages = (language,) if language in ("es", "en") else ("es", "en")
-    lexicon = _lexicon()
     words = [w.lower() for w in _WORD.findall(str(sentence))]
     pos = neg = 0
     for i, word in enumerate(words):
-        lemma = _fold(_lemma(re.sub(r"['’]t$", "", word), languages))
-        value = next((lexicon[(lang, lemma)] for lang in languages if (lang, lemma) in lexicon), 0)
-        if not value:
-            value = next(
-                (
-                    lexicon[(lang, _fold(word))]
-                    for lang in languages
-                    if (lang, _fold(word)) in lexicon
-                ),
-                0,
-            )
+        value = _value(word, languages)
         if not value:
             continue
         before = words[max(0, i - 2) : i]

@@ -92,8 +92,19 @@ def _fold(text: str) -> str:
     Not :func:`omniseg.voice.language._fold`, which keeps every character's position (PII
     scrubbing maps matches back to the text) and so normalises one character at a time: this
     one runs on every word of every sentence and needs no positions."""
+    if text.isascii():
+        return text.lower()
+    return _fold_word(text) if len(text) < 40 else _strip_accents(text)
+
+
+def _strip_accents(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:  # words repeat: fold each once
+    return _strip_accents(word)
 
 
 @functools.cache
@@ -170,6 +181,8 @@ class TermAnalyzer:
     def __post_init__(self) -> None:
         self._stops = _stop_words(tuple(sorted({str(w) for w in self.extra_stop_words})))
         self._lexicon = concept_lexicon() if self.concepts else {}
+        self._index: dict[str, list[tuple[int, str, str]]] | None = None
+        self._seen: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, str] | None]] = {}
 
     def words(self, sentence: str, language: str | None) -> list[str | None]:
         """The sentence's words as terms, ``None`` where a stop word or filler stood."""
@@ -177,29 +190,43 @@ class TermAnalyzer:
         text = _PLACEHOLDER.sub(" ", sentence)
         text = _HANDLE.sub(" ", _URL.sub(" ", text))
         out: list[str | None] = []
+        self._index = None
         for match in _WORD.finditer(text):
-            raw = _CLITIC.sub("", match.group(0).lower())
-            folded = _fold(raw)
-            if len(folded) < 3 or folded in self._stops:
+            raw, found = self._word(match.group(0), languages)
+            if found is None:
                 out.append(None)
                 continue
-            written = _lemma(raw, languages)
-            lemma = _fold(written)
-            if len(lemma) < 3 or lemma in self._stops:
-                out.append(None)
-                continue
-            term = next(
-                (
-                    self._lexicon[(lang, lemma)]
-                    for lang in languages
-                    if (lang, lemma) in self._lexicon
-                ),
-                lemma,
-            )
+            term, written = found
             self.forms_[(term, language or "", written)] += 1
             self.words_[(term, raw)] += 1
             out.append(term)
         return out
+
+    def _word(self, word: str, languages: tuple[str, ...]) -> tuple[str, tuple[str, str] | None]:
+        """(the word lower case without clitic, (its term, its lemma as written) or None for a
+        stop word), computed once per word and languages: words repeat."""
+        key = (word, languages)
+        hit = self._seen.get(key)
+        if hit is not None:
+            return hit
+        raw = _CLITIC.sub("", word.lower())
+        folded = _fold(raw)
+        result: tuple[str, tuple[str, str] | None] = (raw, None)
+        if len(folded) >= 3 and folded not in self._stops:
+            written = _lemma(raw, languages)
+            lemma = _fold(written)
+            if len(lemma) >= 3 and lemma not in self._stops:
+                term = next(
+                    (
+                        self._lexicon[(lang, lemma)]
+                        for lang in languages
+                        if (lang, lemma) in self._lexicon
+                    ),
+                    lemma,
+                )
+                result = (raw, (term, written))
+        self._seen[key] = result
+        return result
 
     def terms(self, sentence: str, language: str | None) -> list[str]:
         """The sentence's terms: its content lemmas (or concepts), then its phrases."""
@@ -221,12 +248,14 @@ class TermAnalyzer:
         in it; a phrase: each of its words), else the term itself."""
         if "_" in term:
             return " ".join(self.surface(part, language) for part in term.split("_"))
-        best = [(n, w) for (t, lang, w), n in self.forms_.items() if t == term]
+        if self._index is None:  # term -> its (count, language, lemma as written)
+            self._index = {}
+            for (t, lang, w), n in self.forms_.items():
+                self._index.setdefault(t, []).append((n, lang, w))
+        forms = self._index.get(term, [])
+        best = [(n, w) for n, _, w in forms]
         if language is not None:
-            mine = [
-                (n, w) for (t, lang, w), n in self.forms_.items() if t == term and lang == language
-            ]
-            best = mine or best
+            best = [(n, w) for n, lang, w in forms if lang == language] or best
         if not best:
             return term
         return sorted(best, key=lambda nw: (-nw[0], nw[1]))[0][1]
@@ -239,6 +268,7 @@ class TermAnalyzer:
 
     def merge(self, mapping: Mapping[str, str]) -> None:
         """Record that each term of ``mapping`` was joined with its value (cognates)."""
+        self._index = None
         for (t, lang, w), n in list(self.forms_.items()):
             if t in mapping:
                 self.forms_[(mapping[t], lang, w)] += n
